@@ -51,8 +51,8 @@ function keccakF(s: Uint32Array): void {
       const lo = c[2 * x4]! ^ ((c[2 * x1]! << 1) | (c[2 * x1 + 1]! >>> 31));
       const hi = c[2 * x4 + 1]! ^ ((c[2 * x1 + 1]! << 1) | (c[2 * x1]! >>> 31));
       for (let y = 0; y < 25; y += 5) {
-        s[2 * (x + y)] ^= lo;
-        s[2 * (x + y) + 1] ^= hi;
+        s[2 * (x + y)] = s[2 * (x + y)]! ^ lo;
+        s[2 * (x + y) + 1] = s[2 * (x + y) + 1]! ^ hi;
       }
     }
     // rho + pi: b[PI[i]] = rot(s[i], ROT[i])
@@ -91,8 +91,8 @@ function keccakF(s: Uint32Array): void {
       }
     }
     // iota
-    s[0] ^= RC_LO[round]!;
-    s[1] ^= RC_HI[round]!;
+    s[0] = s[0]! ^ RC_LO[round]!;
+    s[1] = s[1]! ^ RC_HI[round]!;
   }
 }
 
@@ -102,12 +102,12 @@ export function keccak256(data: Uint8Array): Uint8Array {
   const s = new Uint32Array(50);
   const padded = new Uint8Array(Math.floor(data.length / rate) * rate + rate);
   padded.set(data);
-  padded[data.length] ^= 0x01;
-  padded[padded.length - 1] ^= 0x80;
+  padded[data.length] = padded[data.length]! ^ 0x01;
+  padded[padded.length - 1] = padded[padded.length - 1]! ^ 0x80;
   for (let off = 0; off < padded.length; off += rate) {
     for (let i = 0; i < rate / 4; i++) {
       const p = off + 4 * i;
-      s[i] ^= padded[p]! | (padded[p + 1]! << 8) | (padded[p + 2]! << 16) | (padded[p + 3]! << 24);
+      s[i] = s[i]! ^ (padded[p]! | (padded[p + 1]! << 8) | (padded[p + 2]! << 16) | (padded[p + 3]! << 24));
     }
     keccakF(s);
   }

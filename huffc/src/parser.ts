@@ -57,6 +57,10 @@ class Parser {
     if (t.kind !== 'eof') this.i++;
     return t;
   }
+  private isWord(v: string): boolean {
+    const t = this.cur;
+    return t.kind === 'ident' && t.value === v;
+  }
   private isPunct(v: string, t: Token = this.cur): boolean {
     return t.kind === 'punct' && t.value === v;
   }
@@ -201,7 +205,7 @@ class Parser {
     switch (t.kind) {
       case 'hex':
         this.next();
-        return { k: 'lit', value: BigInt('0x' + t.value), pos: t };
+        return { k: 'lit', value: literalValue(t), pos: t };
       case 'dec':
         return fail(t, `decimal literal "${t.value}" is not allowed in a macro body; write it as hex (0x...)`);
       case 'labeldef':
@@ -287,9 +291,9 @@ class Parser {
     let cond = this.parseExpr();
     this.expectPunct(')');
     branches.push({ cond, body: block() });
-    while (this.cur.kind === 'ident' && this.cur.value === 'else') {
+    while (this.isWord('else')) {
       this.next();
-      if (this.cur.kind === 'ident' && this.cur.value === 'if') {
+      if (this.isWord('if')) {
         this.next();
         this.expectPunct('(');
         cond = this.parseExpr();
@@ -346,7 +350,7 @@ class Parser {
     const t = this.cur;
     if (t.kind === 'hex') {
       this.next();
-      return { k: 'lit', value: BigInt('0x' + t.value), pos: t };
+      return { k: 'lit', value: literalValue(t), pos: t };
     }
     if (this.isPunct('<')) {
       const name = this.parseArgRef();
@@ -645,6 +649,13 @@ class Parser {
     this.next();
     return { kind, name: nameTok.value, entries, pos: nameTok };
   }
+}
+
+/** Value of a hex literal pushed with a minimal push; at most 32 bytes (leading zeros aside). */
+function literalValue(t: Token): bigint {
+  const v = BigInt('0x' + t.value);
+  if (v >> 256n !== 0n) fail(t, `literal 0x${t.value} is longer than 32 bytes`);
+  return v;
 }
 
 /** Solidity canonical spelling of elementary types used in signatures. */

@@ -1,0 +1,36 @@
+/** The honest witness of a message: the record the hypervisor must accept. */
+import { keccak256 } from 'viem';
+import type { MessageWitness, WitnessFile } from '../witness/types.ts';
+import type { MessageContext } from './context.ts';
+import { runNative, type NativeOutcome } from './run.ts';
+
+/**
+ * Runs the message natively and builds its witness: the context's fields, status and gasUsed
+ * from the run, returndataHash = keccak256(return/revert data) (of empty data for a halt or
+ * STOP), no access records (this version supports none: callers should check
+ * unsupportedOpcodes(native) first), and stateRootEnter = stateRootLeave = the state root of
+ * runNative's synthetic pre-state (a Merkle-Patricia root of `to` holding the code, and the
+ * caller's funding for a plain call with value), deterministic in the context. No record
+ * changes state, so the hypervisor only checks that the two roots are equal.
+ */
+export async function buildHonestWitness(ctx: MessageContext): Promise<{ file: WitnessFile; native: NativeOutcome }> {
+  const native = await runNative(ctx);
+  const witness: MessageWitness = {
+    stateRootEnter: native.preStateRoot,
+    stateRootLeave: native.preStateRoot,
+    isStatic: ctx.isStatic,
+    origin: ctx.origin,
+    caller: ctx.caller,
+    to: ctx.to,
+    context: ctx.context,
+    callvalue: ctx.callvalue,
+    gasPrice: ctx.gasPrice,
+    gasAvailable: ctx.gasAvailable,
+    gasUsed: native.gasUsed,
+    state_access_list: [],
+    status: native.status,
+    returndataHash: keccak256(native.returndata),
+    calldata: ctx.calldata,
+  };
+  return { file: { code: ctx.code, witness }, native };
+}

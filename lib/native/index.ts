@@ -1,0 +1,4 @@
+export * from './context.ts';
+export * from './opcodes.ts';
+export * from './run.ts';
+export * from './honest.ts';

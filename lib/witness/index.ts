@@ -1,0 +1,5 @@
+export * from './types.ts';
+export * from './layout.ts';
+export * from './abi.ts';
+export * from './json.ts';
+export * from './errors.ts';

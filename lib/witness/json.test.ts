@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { keccak256 } from 'viem';
+import { stringifyWitness, witnessFromJson, witnessToJson, WitnessJsonError } from './json.ts';
+import type { WitnessFile } from './types.ts';
+
+const file: WitnessFile = {
+  code: '0x600160020160005260206000f3',
+  witness: {
+    stateRootEnter: `0x${'11'.repeat(32)}`,
+    stateRootLeave: `0x${'11'.repeat(32)}`,
+    isStatic: false,
+    origin: `0x${'a1'.repeat(20)}`,
+    caller: `0x${'a2'.repeat(20)}`,
+    to: `0x${'a3'.repeat(20)}`,
+    context: `0x${'a3'.repeat(20)}`,
+    callvalue: 0n,
+    gasPrice: (1n << 256n) - 1n,
+    gasAvailable: 100000n,
+    gasUsed: 24n,
+    state_access_list: [{ opcode: 0x54, data: '0x0102' }],
+    status: 1,
+    returndataHash: keccak256(`0x${'00'.repeat(31)}03`),
+    calldata: '0x',
+  },
+};
+
+test('JSON shape: decimal strings, hex, boolean, top-level code', () => {
+  const j = witnessToJson(file);
+  assert.equal(j.code, file.code);
+  assert.equal(j.gasAvailable, '100000');
+  assert.equal(j.gasPrice, ((1n << 256n) - 1n).toString());
+  assert.equal(j.status, '1');
+  assert.equal(j.isStatic, false);
+  assert.deepEqual(j.state_access_list, [{ opcode: '84', data: '0x0102' }]);
+  assert.deepEqual(Object.keys(j)[0], 'code');
+});
+
+test('JSON round trip (object and text)', () => {
+  assert.deepEqual(witnessFromJson(witnessToJson(file)), file);
+  assert.deepEqual(witnessFromJson(stringifyWitness(file)), file);
+  assert.deepEqual(witnessFromJson(JSON.stringify(witnessToJson(file))), file);
+});
+
+test('JSON normalises hex to lowercase', () => {
+  const j = { ...witnessToJson(file), origin: `0x${'A1'.repeat(20)}` };
+  assert.equal(witnessFromJson(j).witness.origin, `0x${'a1'.repeat(20)}`);
+});
+
+function expectError(mutate: (j: Record<string, unknown>) => void, field: string | undefined, message: RegExp): void {
+  const j: Record<string, unknown> = JSON.parse(JSON.stringify(witnessToJson(file)));
+  mutate(j);
+  assert.throws(
+    () => witnessFromJson(j),
+    (e: unknown) => {
+      assert.ok(e instanceof WitnessJsonError, String(e));
+      assert.equal(e.field, field);
+      assert.match(e.message, message);
+      return true;
+    },
+  );
+}
+
+test('JSON validation errors name the field and say what is expected', () => {
+  expectError((j) => { j.gasUsed = 24; }, 'gasUsed', /decimal string .* got the number 24/);
+  expectError((j) => { j.gasUsed = '0x18'; }, 'gasUsed', /decimal string/);
+  expectError((j) => { j.gasUsed = '024'; }, 'gasUsed', /without leading zeros/);
+  expectError((j) => { j.callvalue = (1n << 256n).toString(); }, 'callvalue', /at most/);
+  expectError((j) => { delete j.calldata; }, 'calldata', /got missing/);
+  expectError((j) => { j.calldata = '0x123'; }, 'calldata', /whole bytes/);
+  expectError((j) => { j.origin = '0x1234'; }, 'origin', /exactly 20 bytes/);
+  expectError((j) => { j.stateRootEnter = 'abc'; }, 'stateRootEnter', /exactly 32 bytes/);
+  expectError((j) => { j.isStatic = 'false'; }, 'isStatic', /boolean/);
+  expectError((j) => { j.status = '3'; }, 'status', /"0" \(halt\), "1" \(success\) or "2" \(revert\)/);
+  expectError((j) => { j.state_access_list = {}; }, 'state_access_list', /array/);
+  expectError((j) => { j.state_access_list = [{ opcode: '256', data: '0x' }]; }, 'state_access_list[0].opcode', /opcode 0-255/);
+  expectError((j) => { j.state_access_list = [{ opcode: '84', data: 'zz' }]; }, 'state_access_list[0].data', /hex/);
+  expectError((j) => { j.state_access_list = [{ opcode: '84', data: '0x', extra: 1 }]; }, 'state_access_list[0].extra', /unknown field/);
+  expectError((j) => { j.gasused = '1'; }, 'gasused', /unknown field/);
+  expectError((j) => { delete j.code; }, 'code', /hex/);
+  assert.throws(() => witnessFromJson('{'), /not valid JSON/);
+  assert.throws(() => witnessFromJson('[]'), /expected an object, got an array/);
+});

@@ -1,0 +1,179 @@
+/**
+ * JSON form of a witness file (docs/witness.md, "JSON form"): the struct's field names, numbers
+ * as decimal strings, bytes and addresses as 0x-hex, isStatic a boolean, records as
+ * `{ "opcode": "<decimal>", "data": "0x…" }`, plus a top-level `code`.
+ */
+import type { AccessRecord, Hex, MessageWitness, Status, WitnessFile } from './types.ts';
+
+export interface AccessRecordJson {
+  opcode: string;
+  data: Hex;
+}
+
+export interface WitnessJson {
+  code: Hex;
+  stateRootEnter: Hex;
+  stateRootLeave: Hex;
+  isStatic: boolean;
+  origin: Hex;
+  caller: Hex;
+  to: Hex;
+  context: Hex;
+  callvalue: string;
+  gasPrice: string;
+  gasAvailable: string;
+  gasUsed: string;
+  state_access_list: AccessRecordJson[];
+  status: string;
+  returndataHash: Hex;
+  calldata: Hex;
+}
+
+/** Field order of the JSON object (= struct order, `code` first). */
+export const WITNESS_JSON_FIELDS = [
+  'code',
+  'stateRootEnter',
+  'stateRootLeave',
+  'isStatic',
+  'origin',
+  'caller',
+  'to',
+  'context',
+  'callvalue',
+  'gasPrice',
+  'gasAvailable',
+  'gasUsed',
+  'state_access_list',
+  'status',
+  'returndataHash',
+  'calldata',
+] as const satisfies ReadonlyArray<keyof WitnessJson>;
+
+/** Thrown by witnessFromJson; `field` names the offending field (e.g. `state_access_list[2].data`). */
+export class WitnessJsonError extends Error {
+  readonly field: string | undefined;
+  constructor(field: string | undefined, message: string) {
+    super(field === undefined ? `witness JSON: ${message}` : `witness JSON: field "${field}": ${message}`);
+    this.name = 'WitnessJsonError';
+    this.field = field;
+  }
+}
+
+/** The JSON object of a witness file (addresses and hex lowercase). */
+export function witnessToJson(file: WitnessFile): WitnessJson {
+  const w = file.witness;
+  const lower = (h: Hex): Hex => h.toLowerCase() as Hex;
+  return {
+    code: lower(file.code),
+    stateRootEnter: lower(w.stateRootEnter),
+    stateRootLeave: lower(w.stateRootLeave),
+    isStatic: w.isStatic,
+    origin: lower(w.origin),
+    caller: lower(w.caller),
+    to: lower(w.to),
+    context: lower(w.context),
+    callvalue: w.callvalue.toString(10),
+    gasPrice: w.gasPrice.toString(10),
+    gasAvailable: w.gasAvailable.toString(10),
+    gasUsed: w.gasUsed.toString(10),
+    state_access_list: w.state_access_list.map((r) => ({ opcode: r.opcode.toString(10), data: lower(r.data) })),
+    status: w.status.toString(10),
+    returndataHash: lower(w.returndataHash),
+    calldata: lower(w.calldata),
+  };
+}
+
+/** The JSON text of a witness file (2-space indentation, trailing newline). */
+export function stringifyWitness(file: WitnessFile): string {
+  return `${JSON.stringify(witnessToJson(file), null, 2)}\n`;
+}
+
+const MAX_UINT256 = (1n << 256n) - 1n;
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function describe(x: unknown): string {
+  if (x === undefined) return 'missing';
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  if (typeof x === 'string') return `the string ${JSON.stringify(x.length > 80 ? `${x.slice(0, 77)}...` : x)}`;
+  if (typeof x === 'object') return 'an object';
+  return `the ${typeof x} ${String(x)}`;
+}
+
+function uint(obj: Record<string, unknown>, key: string, field: string, max: bigint, what: string): bigint {
+  const v = obj[key];
+  if (typeof v !== 'string' || !/^(0|[1-9][0-9]*)$/.test(v)) {
+    throw new WitnessJsonError(field, `expected ${what} as a decimal string without leading zeros (e.g. "0", "21000"), got ${describe(v)}`);
+  }
+  const n = BigInt(v);
+  if (n > max) throw new WitnessJsonError(field, `expected ${what} at most ${max}, got ${v}`);
+  return n;
+}
+
+function hexBytes(obj: Record<string, unknown>, key: string, field: string, bytes?: number): Hex {
+  const v = obj[key];
+  const what = bytes === undefined ? '0x-prefixed hex of whole bytes (e.g. "0x" or "0x00ff")' : `0x-prefixed hex of exactly ${bytes} bytes (${2 + 2 * bytes} characters)`;
+  if (typeof v !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(v) || (bytes !== undefined && v.length !== 2 + 2 * bytes)) {
+    throw new WitnessJsonError(field, `expected ${what}, got ${describe(v)}`);
+  }
+  return v.toLowerCase() as Hex;
+}
+
+/**
+ * Parses and validates the JSON form (text or an already parsed value). Every field is
+ * required, unknown fields are rejected (they are likely typos), and every error names the
+ * field and says what is expected.
+ */
+export function witnessFromJson(input: string | unknown): WitnessFile {
+  let value: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch (e) {
+      throw new WitnessJsonError(undefined, `not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (!isRecord(value)) throw new WitnessJsonError(undefined, `expected an object, got ${describe(value)}`);
+  const known = new Set<string>(WITNESS_JSON_FIELDS);
+  for (const k of Object.keys(value)) {
+    if (!known.has(k)) throw new WitnessJsonError(k, `unknown field (expected only: ${WITNESS_JSON_FIELDS.join(', ')})`);
+  }
+  const o = value;
+  const isStatic = o.isStatic;
+  if (typeof isStatic !== 'boolean') {
+    throw new WitnessJsonError('isStatic', `expected a boolean (true or false), got ${describe(isStatic)}`);
+  }
+  const list = o.state_access_list;
+  if (!Array.isArray(list)) {
+    throw new WitnessJsonError('state_access_list', `expected an array of { "opcode": "<decimal>", "data": "0x…" }, got ${describe(list)}`);
+  }
+  const records: AccessRecord[] = list.map((r: unknown, i: number) => {
+    const f = `state_access_list[${i}]`;
+    if (!isRecord(r)) throw new WitnessJsonError(f, `expected an object { "opcode": "<decimal>", "data": "0x…" }, got ${describe(r)}`);
+    for (const k of Object.keys(r)) {
+      if (k !== 'opcode' && k !== 'data') throw new WitnessJsonError(`${f}.${k}`, 'unknown field (expected only: opcode, data)');
+    }
+    return { opcode: Number(uint(r, 'opcode', `${f}.opcode`, 255n, 'an opcode 0-255')), data: hexBytes(r, 'data', `${f}.data`) };
+  });
+  const witness: MessageWitness = {
+    stateRootEnter: hexBytes(o, 'stateRootEnter', 'stateRootEnter', 32),
+    stateRootLeave: hexBytes(o, 'stateRootLeave', 'stateRootLeave', 32),
+    isStatic,
+    origin: hexBytes(o, 'origin', 'origin', 20),
+    caller: hexBytes(o, 'caller', 'caller', 20),
+    to: hexBytes(o, 'to', 'to', 20),
+    context: hexBytes(o, 'context', 'context', 20),
+    callvalue: uint(o, 'callvalue', 'callvalue', MAX_UINT256, 'a uint256'),
+    gasPrice: uint(o, 'gasPrice', 'gasPrice', MAX_UINT256, 'a uint256'),
+    gasAvailable: uint(o, 'gasAvailable', 'gasAvailable', MAX_UINT256, 'a uint256'),
+    gasUsed: uint(o, 'gasUsed', 'gasUsed', MAX_UINT256, 'a uint256'),
+    state_access_list: records,
+    status: Number(uint(o, 'status', 'status', 2n, 'a status "0" (halt), "1" (success) or "2" (revert)')) as Status,
+    returndataHash: hexBytes(o, 'returndataHash', 'returndataHash', 32),
+    calldata: hexBytes(o, 'calldata', 'calldata'),
+  };
+  return { code: hexBytes(o, 'code', 'code'), witness };
+}

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Vm} from "@prb/test/Vm.sol";
+import {ArchiveFactory} from "../src/ArchiveFactory.sol";
+import {HuffDeployer, HuffConfig} from "../test/utils/HuffDeployer.sol";
+import {GasMeter} from "../test/utils/GasMeter.sol";
+import {VmExtra} from "../test/utils/VmExtra.sol";
+
+/// @title VerifyBatch
+/// @notice Verifies many witnesses with the hypervisor in revm, in one forge process, and optionally runs
+/// each guest natively in revm for differential testing. Driven by lib/forge (verifyBatch), but usable alone:
+///
+///     forge script script/VerifyBatch.s.sol --sig 'run(string,string)' batch.bin results.jsonl
+///     (or BATCH_IN=batch.bin BATCH_OUT=results.jsonl forge script script/VerifyBatch.s.sol)
+///
+/// Input: a binary file, abi.encode(bool revmNative, Case[] cases) (see `Case`; lib/forge/batch.ts writes it).
+/// Output: JSON Lines, one object per case in input order, appended as each case finishes:
+///     {"i":0,"ok":true,"data":"0x…","gas":"1234","native":{"status":1,"gasUsed":"9","returndata":"0x…"}}
+///   ok/data: the hypervisor call's success flag and return or revert data; gas: the exact gas the hypervisor
+///   frame used (GasMeter); native (only with revmNative): the guest run natively, status 0|1|2, or
+///   {"status":"unknown","reason":"…"} when revm cannot run it as this message (see `nativeIneligible`).
+///
+/// Environment: HV_SOURCE   hypervisor source for HuffDeployer (default "Hypervisor" = src/Hypervisor.huff)
+///              HV_CONSTANTS extra `K=V` constants, space or comma separated (e.g. fault-injection builds)
+///              HV_EVM      evm version for the Huff compiler (default "prague")
+///              HV_GAS      gas given to the hypervisor frame per case (default 1,000,000,000)
+///
+/// Every case runs between vm.snapshotState() and vm.revertToStateAndDelete(), so cases cannot see each
+/// other's code, archives, storage or balances (the fuzzer reuses addresses with different code).
+/// Run it with `--isolate` (lib/forge does): every top-level call is then its own transaction, so the
+/// hypervisor finds the archive cold, as a verification in its own transaction does, and the native run
+/// starts with a transaction's warm set (origin, caller, to, precompiles). Without --isolate everything this
+/// script touched earlier in the run is warm (vm.cool does not cool accounts in forge 1.7.1).
+contract VerifyBatch {
+    Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+    VmExtra internal constant vmx = VmExtra(address(uint160(uint256(keccak256("hevm cheat code")))));
+
+    struct Case {
+        bytes code; // the guest code, etched at `to` and archived
+        address to;
+        bytes witness; // the hypervisor's calldata (abi.encode(MessageWitness), possibly malformed)
+        // the message context for the native run (the witness may be garbage, so it is not decoded here)
+        address caller;
+        address origin;
+        address context;
+        uint256 value;
+        uint256 gasAvailable;
+        uint256 gasPrice;
+        bool isStatic;
+        bytes calldata_;
+    }
+
+    ArchiveFactory public factory;
+    address public hypervisor;
+    address public meter;
+    uint256 public hvGas;
+
+    function run() external {
+        run(vm.envString("BATCH_IN"), vm.envString("BATCH_OUT"));
+    }
+
+    function run(string memory inPath, string memory outPath) public {
+        setUpInfra();
+        (bool revmNative, Case[] memory cases) = abi.decode(vm.readFileBinary(inPath), (bool, Case[]));
+        vm.writeFile(outPath, "");
+        for (uint256 i = 0; i < cases.length; i++) {
+            vm.writeLine(outPath, runCase(i, cases[i], revmNative));
+        }
+    }
+
+    function setUpInfra() public {
+        factory = new ArchiveFactory();
+        meter = GasMeter.deploy();
+        hvGas = vm.envOr("HV_GAS", uint256(1_000_000_000));
+        HuffConfig cfg = HuffDeployer.config().with_evm_version(vm.envOr("HV_EVM", string("prague")));
+        cfg.with_addr_constant("ARCHIVE_FACTORY", address(factory));
+        cfg.with_bytes32_constant("ARCHIVE_INIT_CODE_HASH", factory.ARCHIVE_INIT_CODE_HASH());
+        cfg.with_constants_list(vm.envOr("HV_CONSTANTS", string("")));
+        hypervisor = cfg.deploy(vm.envOr("HV_SOURCE", string("Hypervisor")));
+    }
+
+    function runCase(uint256 i, Case memory c, bool revmNative) public returns (string memory line) {
+        uint256 snap = vmx.snapshotState();
+        string memory hv;
+        if (isInfra(c.to)) {
+            // cannot etch over the machinery; report as a non-verdict
+            hv = '"ok":false,"data":"0x","gas":"0","error":"to collides with the batch runner\'s own contracts"';
+        } else {
+            vm.etch(c.to, c.code);
+            factory.archive(c.to);
+            (bool ok, uint256 gasUsed, bytes memory data) = GasMeter.measure(meter, hypervisor, hvGas, 0, false, c.witness);
+            hv = string.concat(
+                '"ok":', ok ? "true" : "false", ',"data":"', vm.toString(data), '","gas":"', vm.toString(gasUsed), '"'
+            );
+        }
+        line = string.concat('{"i":', vm.toString(i), ",", hv);
+        if (revmNative) line = string.concat(line, ',"native":', runNative(c));
+        line = string.concat(line, "}");
+        vmx.revertToStateAndDelete(snap);
+    }
+
+    /// Runs the guest natively: the meter's code is etched at `caller`, so the guest sees CALLER = caller;
+    /// the meter calls `to` with exactly gasAvailable gas (value via deal, origin via prank, gas price via
+    /// txGasPrice). Must run after the hypervisor so nothing it does can leak into the hypervisor's run
+    /// (the snapshot is reverted after both).
+    function runNative(Case memory c) internal returns (string memory) {
+        string memory why = nativeIneligible(c);
+        if (bytes(why).length != 0) return string.concat('{"status":"unknown","reason":"', why, '"}');
+        vm.etch(c.to, c.code);
+        vm.etch(c.caller, GasMeter.RUNTIME);
+        vm.deal(c.caller, c.value);
+        if (c.value != 0 && c.code.length == 0 && vm.getNonce(c.to) == 0 && c.to.balance == 0) {
+            vm.setNonce(c.to, 1); // not an EIP-161 empty account: no 25000 account-creation charge
+        }
+        vm.txGasPrice(c.gasPrice);
+        c.origin.balance; // warm origin, as in any real message (EIP-2929)
+        bytes memory req = GasMeter.encode(c.to, c.gasAvailable, c.value, c.isStatic, c.calldata_);
+        vm.prank(c.caller, c.origin);
+        (bool mok, bytes memory out) = c.caller.call(req);
+        if (!mok || out.length < 64) return '{"status":"unknown","reason":"the gas meter could not run the message"}';
+        (bool ok, uint256 used, bytes memory ret) = GasMeter.decode(out);
+        uint256 status;
+        if (ok) {
+            status = 1;
+        } else if (ret.length != 0 || used < c.gasAvailable) {
+            status = 2; // an exceptional halt uses all gas and returns nothing
+        } else {
+            // All gas used, no data: a halt, or a REVERT(_, 0) that used exactly the last unit of gas.
+            // With one more unit a halt still uses everything; such a revert leaves 1.
+            vm.prank(c.caller, c.origin);
+            (mok, out) = c.caller.call(GasMeter.encode(c.to, c.gasAvailable + 1, c.value, c.isStatic, c.calldata_));
+            (bool ok2, uint256 used2, bytes memory ret2) = GasMeter.decode(out);
+            status = (mok && !ok2 && ret2.length == 0 && used2 == c.gasAvailable) ? 2 : 0;
+        }
+        return string.concat(
+            '{"status":', vm.toString(status), ',"gasUsed":"', vm.toString(used), '","returndata":"', vm.toString(ret), '"}'
+        );
+    }
+
+    /// Why revm cannot run this message exactly through the meter ("" if it can).
+    function nativeIneligible(Case memory c) public view returns (string memory) {
+        if (c.context != c.to) return "context differs from to (DELEGATECALL/CALLCODE frame): not supported natively";
+        if (c.caller == c.to) return "caller equals to";
+        if (isInfra(c.caller) || isInfra(c.to)) return "caller or to collides with the batch runner's own contracts";
+        if (isPrecompile(c.caller) || isPrecompile(c.to)) return "caller or to is a precompile";
+        if (c.code.length == 23 && c.code[0] == 0xef && c.code[1] == 0x01 && c.code[2] == 0x00) {
+            return "code is an EIP-7702 delegation designator";
+        }
+        if (c.gasAvailable >= 1 << 63) return "gasAvailable too large";
+        if (c.value != 0 && c.gasAvailable < 2300) return "a call with value always gives at least the 2300 stipend";
+        if (c.value != 0 && c.isStatic) return "static call with value";
+        return "";
+    }
+
+    function isInfra(address a) internal view returns (bool) {
+        return a == address(vm) || a == 0x7FA9385bE102ac3EAc297483Dd6233D62b3e1496 // this script
+            || a == address(factory) || a == hypervisor || a == meter
+            || a == 0x000000000000000000636F6e736F6c652e6c6f67 // console
+            || a == 0x4e59b44847b379578588920cA78FbF26c0B4956C // CREATE2 deployer
+            || a == 0x1804c8AB1F12E6bbf3894d4083f33e07309d1f38; // default script sender
+    }
+
+    function isPrecompile(address a) internal pure returns (bool) {
+        return (uint160(a) >= 1 && uint160(a) <= 0x11) || uint160(a) == 0x100;
+    }
+}
