@@ -1,0 +1,95 @@
+/**
+ * Runs the hypervisor itself inside @ethereumjs/evm, in process: the second reference EVM next to
+ * revm (lib/forge). Used by the TypeScript tests and the fuzzer for fast feedback; the archive of
+ * each guest is installed directly at the address the hypervisor derives (the factory is not
+ * deployed here; src/ArchiveFactory.sol is exercised by the Forge tests).
+ */
+import { Common, Hardfork, Mainnet } from '@ethereumjs/common';
+import { createEVM, type EVM } from '@ethereumjs/evm';
+import { SimpleStateManager } from '@ethereumjs/statemanager';
+import { Account, createAddressFromString, hexToBytes } from '@ethereumjs/util';
+import { fileURLToPath } from 'node:url';
+import { bytesToHex, concat, getContractAddress, keccak256, pad, type Address } from 'viem';
+import { compile } from '../../huffc/src/index.ts';
+import { encodeWitness } from '../witness/abi.ts';
+import { decodeVerdict, type Verdict } from '../witness/errors.ts';
+import type { Hex, WitnessFile } from '../witness/types.ts';
+
+export const HYPERVISOR_SOURCE = fileURLToPath(new URL('../../src/Hypervisor.huff', import.meta.url));
+
+/** Placeholder factory and init-code hash for in-process runs. */
+export const LOCAL_ARCHIVE_FACTORY: Address = '0x00000000000000000000000000000000a4c41e00';
+export const LOCAL_ARCHIVE_INIT_CODE_HASH: Hex = keccak256('0x');
+const HYPERVISOR_ADDRESS = createAddressFromString('0x0000000000000000000000000000000000c0ffee');
+const SENDER = createAddressFromString('0x00000000000000000000000000000000000005e0');
+
+export interface HypervisorBuild {
+  /** Extra `-c` constants (fault-injection builds, OSAKA flag, ...). */
+  constants?: Record<string, string>;
+}
+
+export interface HypervisorRun {
+  verdict: Verdict;
+  /** Gas the hypervisor call used (execution only, no intrinsic transaction gas). */
+  hypervisorGas: bigint;
+}
+
+/** Address of the archive of `to` as the hypervisor derives it. */
+export function archiveAddress(to: Hex, factory: Address = LOCAL_ARCHIVE_FACTORY, initCodeHash: Hex = LOCAL_ARCHIVE_INIT_CODE_HASH): Address {
+  return getContractAddress({ opcode: 'CREATE2', from: factory, salt: pad(to, { size: 32 }), bytecodeHash: initCodeHash });
+}
+
+export function compileHypervisor(build: HypervisorBuild = {}): Hex {
+  const out = compile({
+    entry: HYPERVISOR_SOURCE,
+    evmVersion: 'prague',
+    constants: {
+      ARCHIVE_FACTORY: LOCAL_ARCHIVE_FACTORY,
+      ARCHIVE_INIT_CODE_HASH: LOCAL_ARCHIVE_INIT_CODE_HASH,
+      ...build.constants,
+    },
+  });
+  return `0x${out.runtime}`;
+}
+
+/** A reusable in-process hypervisor: compile once, verify many witnesses. */
+export class LocalHypervisor {
+  private constructor(private readonly evm: EVM, private readonly state: SimpleStateManager) {}
+
+  static async create(build: HypervisorBuild = {}): Promise<LocalHypervisor> {
+    const common = new Common({ chain: Mainnet, hardfork: Hardfork.Prague });
+    const state = new SimpleStateManager();
+    const evm = await createEVM({ common, stateManager: state });
+    await state.putAccount(HYPERVISOR_ADDRESS, new Account());
+    await state.putCode(HYPERVISOR_ADDRESS, hexToBytes(compileHypervisor(build)));
+    await state.putAccount(SENDER, new Account(0n, 10n ** 30n));
+    return new LocalHypervisor(evm, state);
+  }
+
+  /** Installs `0x00 ++ code` as the archive of `to`. */
+  async archive(to: Hex, code: Hex): Promise<void> {
+    const addr = createAddressFromString(archiveAddress(to));
+    await this.state.putAccount(addr, new Account());
+    await this.state.putCode(addr, hexToBytes(concat(['0x00', code])));
+  }
+
+  /** Verifies an encoded witness (calldata as given, hostile or not). */
+  async verifyCalldata(calldata: Hex, gasLimit = 1_000_000_000n): Promise<HypervisorRun> {
+    const result = await this.evm.runCall({
+      caller: SENDER,
+      origin: SENDER,
+      to: HYPERVISOR_ADDRESS,
+      data: hexToBytes(calldata),
+      gasLimit,
+    });
+    const exec = result.execResult;
+    const success = exec.exceptionError === undefined;
+    return { verdict: decodeVerdict(success, bytesToHex(exec.returnValue)), hypervisorGas: exec.executionGasUsed };
+  }
+
+  /** Archives the guest and verifies the witness. */
+  async verify(file: WitnessFile, gasLimit?: bigint): Promise<HypervisorRun> {
+    await this.archive(file.witness.to, file.code);
+    return this.verifyCalldata(encodeWitness(file.witness), gasLimit);
+  }
+}
