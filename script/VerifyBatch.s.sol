@@ -81,7 +81,7 @@ contract VerifyBatch {
     }
 
     function runCase(uint256 i, Case memory c, bool revmNative) public returns (string memory line) {
-        bool nosnap = vm.envOr("NOSNAP", false); uint256 snap = nosnap ? 0 : vmx.snapshotState();
+        uint256 snap = vmx.snapshotState();
         string memory hv;
         if (isInfra(c.to)) {
             // cannot etch over the machinery; report as a non-verdict
@@ -97,7 +97,7 @@ contract VerifyBatch {
         line = string.concat('{"i":', vm.toString(i), ",", hv);
         if (revmNative) line = string.concat(line, ',"native":', runNative(c));
         line = string.concat(line, "}");
-        if (!nosnap) vmx.revertToStateAndDelete(snap);
+        vmx.revertToStateAndDelete(snap);
     }
 
     /// Runs the guest natively: the meter's code is etched at `caller`, so the guest sees CALLER = caller;

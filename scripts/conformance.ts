@@ -6,7 +6,7 @@
  * outcome checked against the case's `expected`, and all of them verified by the hypervisor
  * in one batch. A case passes iff the native run matches `expected` and the verdict is valid.
  *
- *   tsx scripts/conformance.ts [--cases <path>] [--filter <substring>] [--native-only] [--verbose]
+ *   tsx scripts/conformance.ts [--cases <path>] [--filter <substring>] [--native-only] [--engine revm|ethereumjs] [--verbose]
  *
  * --native-only: no hypervisor, only the witness builder against `expected`.
  * --filter: only cases whose name, source or category contains the substring.
@@ -45,7 +45,7 @@ const STATUS_NAMES: Record<Status, ConformanceCase['expected']['status']> = { 0:
 
 function usage(message?: string): never {
   if (message !== undefined) process.stderr.write(`conformance: ${message}\n`);
-  process.stderr.write('usage: tsx scripts/conformance.ts [--cases <path>] [--filter <substring>] [--native-only] [--verbose]\n');
+  process.stderr.write('usage: tsx scripts/conformance.ts [--cases <path>] [--filter <substring>] [--native-only] [--engine revm|ethereumjs] [--verbose]\n');
   process.exit(2);
 }
 
@@ -56,6 +56,7 @@ function parseCli() {
         cases: { type: 'string', default: '../shared/conformance/cases.json' },
         filter: { type: 'string' },
         'native-only': { type: 'boolean', default: false },
+        engine: { type: 'string', default: 'revm' },
         verbose: { type: 'boolean', short: 'v', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -128,7 +129,17 @@ async function main(): Promise<void> {
 
   // 2. one hypervisor batch for every non-skipped witness
   const checked = results.filter((r): r is Extract<Result, { outcome: 'checked' }> => r.outcome === 'checked');
-  if (!opts['native-only'] && checked.length > 0) {
+  if (!opts['native-only'] && checked.length > 0 && opts.engine === 'ethereumjs') {
+    const { LocalHypervisor } = await import('../lib/hypervisor/ethereumjs.ts');
+    const hv = await LocalHypervisor.create();
+    for (const [i, r] of checked.entries()) {
+      const run = await hv.verify(r.file);
+      r.verdict = run.verdict;
+      r.hypervisorGas = run.hypervisorGas;
+      process.stderr.write(`\rhypervisor (ethereumjs): ${i + 1}/${checked.length}`);
+    }
+    process.stderr.write('\n');
+  } else if (!opts['native-only'] && checked.length > 0) {
     let forge: typeof import('../lib/forge/index.ts');
     try {
       forge = await import('../lib/forge/index.ts');

@@ -121,7 +121,7 @@ export async function verifyBatch(cases: readonly BatchCase[], opts: VerifyBatch
       '18446744073709551615',
       '--memory-limit',
       String(16n << 30n),
-      ...(process.env.NOISO ? [] : ['--isolate']),
+      '--isolate',
       '--offline',
       '--quiet',
     ];
@@ -132,7 +132,7 @@ export async function verifyBatch(cases: readonly BatchCase[], opts: VerifyBatch
         .join(' '),
       HV_GAS: String(opts.hypervisorGasLimit ?? 1_000_000_000n),
       HV_EVM: opts.evmVersion ?? 'prague',
-      NO_COLOR: '1', NOSNAP: process.env.NOSNAP ?? 'false',
+      NO_COLOR: '1',
     };
 
     let done = 0;

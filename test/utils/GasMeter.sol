@@ -5,8 +5,10 @@ pragma solidity ^0.8.24;
 /// @notice A tiny hand-written contract that calls a target with EXACTLY a given amount of gas G and reports
 /// the exact gas the callee frame consumed. This is how the revm side of differential tests gets native gas.
 ///
-/// Calldata: target (32) | G (32) | value (32) | flags (32; bit 0 = STATICCALL) | call data (rest)
-/// Returns:  success (32) | gasUsed (32) | the callee's return data (rest)
+/// Calldata: target (32) | G (32) | value (32) | flags (32) | call data (rest)
+///           flags bit 0: STATICCALL instead of CALL; bit 1: REVERT with the result instead of returning it,
+///           which undoes everything the callee did (storage, balances, created accounts): "measure, don't commit"
+/// Returns:  success (32) | gasUsed (32) | the callee's return data (rest)   (as revert data with bit 1)
 /// Reverts (empty) when the request cannot be honoured exactly: value > 0 with G < 2300, STATICCALL with
 /// value, or too little gas for the 63/64 rule never to cap G (the meter needs G*33/32 + 100000).
 ///
@@ -31,7 +33,7 @@ pragma solidity ^0.8.24;
 ///     gasUsed = g0 - g1 - 107 - (v != 0 ? 6700 : 0)
 ///   static:
 ///     (require v == 0) GAS; SWAP7 POP; STATICCALL; GAS     gasUsed = g0 - g1 - 107
-///   out: mem = ok ++ gasUsed ++ returndata; RETURN
+///   out: mem = ok ++ gasUsed ++ returndata; RETURN (or REVERT if flags & 2)
 ///
 /// The arithmetic. GAS pushes the gas left *after* its own cost of 2. From the first GAS (g0) to the second
 /// (g1) the frame pays: SWAP8 3, POP 2, the CALL's charge, the second GAS 2, and gets back the callee's
@@ -49,7 +51,7 @@ pragma solidity ^0.8.24;
 /// test/utils/GasMeter.t.sol proves the arithmetic (STOP uses 0, PUSH1 PUSH1 ADD uses 9, INVALID uses all G, ...).
 library GasMeter {
     bytes internal constant RUNTIME =
-        hex"5f5f5f608036038060805f375f6040355f358031506020358215602a576108fc81106083576108fc90035b8060051c8101620186a0015a10608357606035600116605e575a9750f15a909103606b90036040351515611a2c0290036072565b826083579150905a9650fa5a909103606b90035b6020525f523d5f60403e3d6040015ff35b5f5ffd";
+        hex"5f5f5f608036038060805f375f6040355f358031506020358215602a576108fc8110608e576108fc90035b8060051c8101620186a0015a10608e57606035600116605e575a9750f15a909103606b90036040351515611a2c0290036072565b82608e579150905a9650fa5a909103606b90035b6020525f523d5f60403e3d6040015f606035600216608c57f35bfd5b5f5ffd";
 
     /// @notice Deploys a meter with CREATE.
     function deploy() internal returns (address meter) {
@@ -66,7 +68,17 @@ library GasMeter {
         pure
         returns (bytes memory)
     {
-        return abi.encodePacked(uint256(uint160(target)), gas_, value, uint256(isStatic ? 1 : 0), data);
+        return encode(target, gas_, value, isStatic, false, data);
+    }
+
+    /// @param noCommit the meter reverts with its result, undoing the callee's state changes
+    function encode(address target, uint256 gas_, uint256 value, bool isStatic, bool noCommit, bytes memory data)
+        internal
+        pure
+        returns (bytes memory)
+    {
+        uint256 flags = (isStatic ? 1 : 0) | (noCommit ? 2 : 0);
+        return abi.encodePacked(uint256(uint160(target)), gas_, value, flags, data);
     }
 
     /// @notice Calls `target` through `meter` with exactly `gas_` gas for the callee frame.
@@ -82,7 +94,22 @@ library GasMeter {
         return decode(out);
     }
 
-    /// @notice Splits the meter's return data.
+    /// @notice Like `measure`, but every state change of the callee is undone afterwards (the meter reverts with
+    /// its result). For running many independent messages against the same state.
+    function measureNoCommit(
+        address meter,
+        address target,
+        uint256 gas_,
+        uint256 value,
+        bool isStatic,
+        bytes memory data
+    ) internal returns (bool success, uint256 gasUsed, bytes memory returndata) {
+        (bool ok, bytes memory out) = meter.call(encode(target, gas_, value, isStatic, true, data));
+        require(!ok && out.length >= 64, "GasMeter: request cannot be met exactly (gas, value or static flag)");
+        return decode(out);
+    }
+
+    /// @notice Splits the meter's return (or, with noCommit, revert) data.
     function decode(bytes memory out) internal pure returns (bool success, uint256 gasUsed, bytes memory returndata) {
         uint256 n = out.length - 64;
         returndata = new bytes(n);

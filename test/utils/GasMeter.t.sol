@@ -167,4 +167,34 @@ contract GasMeterTest is PRBTest {
         assertFalse(ok);
         assertEq(used, g);
     }
+
+    function test_noCommitUndoesStateChanges() public {
+        // PUSH1 7 PUSH0 SSTORE PUSH1 1 PUSH0 RETURN... : SSTORE 7 at slot 0 then STOP
+        vm.etch(T, hex"60075f5500");
+        (bool ok, uint256 used,) = GasMeter.measureNoCommit(meter, T, 100000, 3, false, "");
+        assertTrue(ok);
+        assertEq(used, 3 + 2 + 22100); // cold slot, 0 -> nonzero
+        assertEq(vm.load(T, bytes32(0)), bytes32(0), "storage undone");
+        assertEq(T.balance, 0, "value transfer undone");
+        // and again: same cost, the slot is still clean (and cold again: the whole frame was reverted)
+        (ok, used,) = GasMeter.measureNoCommit(meter, T, 100000, 3, false, "");
+        assertEq(used, 3 + 2 + 22100);
+        // with commit the write stays
+        (ok, used,) = GasMeter.measure(meter, T, 100000, 0, false, "");
+        assertEq(vm.load(T, bytes32(0)), bytes32(uint256(7)));
+    }
+
+    function test_noCommitRevertAndHalt() public {
+        (bool ok, uint256 used, bytes memory ret) = (false, 0, bytes(""));
+        vm.etch(T, hex"602a5f5260205ffd");
+        (ok, used, ret) = GasMeter.measureNoCommit(meter, T, 100000, 0, false, "");
+        assertFalse(ok);
+        assertEq(used, 16);
+        assertEq(ret, abi.encode(uint256(42)));
+        vm.etch(T, hex"fe");
+        (ok, used, ret) = GasMeter.measureNoCommit(meter, T, 1234, 0, true, "");
+        assertFalse(ok);
+        assertEq(used, 1234);
+        assertEq(ret.length, 0);
+    }
 }

@@ -3,7 +3,7 @@
 // Usage: node test/utils/asm.mjs gasmeter|archive   → prints the hex (no 0x) and a listing on stderr.
 // Labels: "name:" defines (emits JUMPDEST), "@name" pushes the label offset as PUSH1.
 const OPS = {
-  STOP: 0x00, ADD: 0x01, MUL: 0x02, SUB: 0x03, LT: 0x10, GT: 0x11, EQ: 0x14, ISZERO: 0x15, AND: 0x16,
+  STOP: 0x00, ADD: 0x01, MUL: 0x02, SUB: 0x03, LT: 0x10, GT: 0x11, EQ: 0x14, ISZERO: 0x15, AND: 0x16, OR: 0x17,
   SHR: 0x1c, BALANCE: 0x31, CALLER: 0x33, CALLDATALOAD: 0x35, CALLDATASIZE: 0x36, CALLDATACOPY: 0x37,
   CODECOPY: 0x39, EXTCODESIZE: 0x3b, EXTCODECOPY: 0x3c, RETURNDATASIZE: 0x3d, RETURNDATACOPY: 0x3e,
   POP: 0x50, MLOAD: 0x51, MSTORE: 0x52, MSTORE8: 0x53, JUMP: 0x56, JUMPI: 0x57, GAS: 0x5a, JUMPDEST: 0x5b,
@@ -76,7 +76,10 @@ export const SOURCES = {
     out:                                                ; [used, ok]
     PUSH1 0x20 MSTORE PUSH0 MSTORE                      ; mem[0..64] = ok, used
     RETURNDATASIZE PUSH0 PUSH1 0x40 RETURNDATACOPY      ; mem[64..] = callee's return data
-    RETURNDATASIZE PUSH1 0x40 ADD PUSH0 RETURN
+    RETURNDATASIZE PUSH1 0x40 ADD PUSH0                 ; [0, size]
+    PUSH1 0x60 CALLDATALOAD PUSH1 0x02 AND @rev JUMPI   ; flags bit 1: revert, undoing the callee's state changes
+    RETURN
+    rev: REVERT
     fail: PUSH0 PUSH0 REVERT`,
 };
 if (import.meta.url === `file://${process.argv[1]}`) {
