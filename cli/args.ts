@@ -1,0 +1,229 @@
+/** Argument parsing for iso-hv (no library: every message is ours). */
+import type { Hex } from '../lib/witness/index.ts';
+
+export const EXIT_VALID = 0;
+export const EXIT_INVALID = 1;
+export const EXIT_USAGE = 2;
+/** No verdict: the hypervisor ran out of gas, the code is not archived, unexpected answer, or forge failed. */
+export const EXIT_NO_VERDICT = 3;
+
+export const USAGE = `iso-hv: run and verify EVM message witnesses with the ISO hypervisor
+
+Usage:
+  iso-hv run     --code 0x… [message options] [--json] [build options]
+      Runs the message natively (@ethereumjs/evm), builds its honest witness, verifies it with
+      the hypervisor in revm (forge) and prints the native outcome, the verdict and the
+      hypervisor's gas.
+  iso-hv witness --code 0x… [message options]
+      Prints the honest witness as JSON (docs/witness.md, "JSON form").
+  iso-hv verify  <file.json | -> [--json] [build options]
+      Verifies a witness JSON file ("-" reads standard input) and prints the verdict.
+
+Message options:
+  --code 0x…         the code of \`to\` (required)
+  --calldata 0x…     call data (default 0x)
+  --value N          call value in wei (default 0)
+  --gas N            gasAvailable: gas given to the message (default 10000000)
+  --caller 0x…       caller address (default 0x1000…0001)
+  --origin 0x…       tx.origin (default 0x1000…0001)
+  --to 0x…           address whose code runs (default 0x2000…0002)
+  --gas-price N      gas price (default 0)
+  --static           a static call
+  N is decimal or 0x-hex.
+
+Build options (run, verify):
+  --hypervisor PATH  hypervisor source for HuffDeployer, relative to src/ without .huff
+                     (default Hypervisor, or $ISO_HV_SOURCE)
+  --constant K=V     extra Huff constant (repeatable), e.g. for fault-injection builds
+  --hv-gas N         gas given to the hypervisor frame (default 1000000000)
+
+Output:
+  --json             one JSON object on stdout:
+                     {"native":{"status":1,"gasUsed":"24","returndata":"0x…"},
+                      "verdict":{"valid":true,"kind":"valid","code":null,"guestPc":null,"recordIndex":null},
+                      "hypervisorGas":"1234"}            ("native" only for run)
+  -h, --help         this help
+
+Exit status: 0 valid verdict (witness: printed), 1 invalid verdict, 2 usage error (bad arguments,
+unreadable file, invalid JSON), 3 no verdict (hypervisor out of gas, code not archived,
+unexpected answer, forge failure).`;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface MessageOptions {
+  code: Hex;
+  calldata: Hex;
+  value: bigint;
+  gas: bigint;
+  caller?: Hex;
+  origin?: Hex;
+  to?: Hex;
+  gasPrice: bigint;
+  isStatic: boolean;
+}
+
+export interface BuildOptions {
+  hypervisor?: string;
+  constants: Record<string, string>;
+  hvGas?: bigint;
+}
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'run'; message: MessageOptions; build: BuildOptions; json: boolean }
+  | { kind: 'witness'; message: MessageOptions }
+  | { kind: 'verify'; file: string; build: BuildOptions; json: boolean };
+
+const MAX_UINT256 = (1n << 256n) - 1n;
+
+export function parseHex(flag: string, v: string): Hex {
+  if (!/^0x[0-9a-fA-F]*$/.test(v)) throw new UsageError(`${flag}: expected 0x-prefixed hex, got ${JSON.stringify(v)}`);
+  if (v.length % 2 !== 0) throw new UsageError(`${flag}: odd number of hex digits in ${JSON.stringify(v)} (whole bytes expected)`);
+  return v.toLowerCase() as Hex;
+}
+
+export function parseAddress(flag: string, v: string): Hex {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(v)) {
+    throw new UsageError(`${flag}: expected an address (0x + 40 hex digits), got ${JSON.stringify(v)}`);
+  }
+  return v.toLowerCase() as Hex;
+}
+
+export function parseUint(flag: string, v: string, max: bigint = MAX_UINT256): bigint {
+  if (!/^(0|[1-9][0-9]*|0x[0-9a-fA-F]+)$/.test(v)) {
+    throw new UsageError(`${flag}: expected a non-negative integer (decimal or 0x-hex), got ${JSON.stringify(v)}`);
+  }
+  const n = BigInt(v);
+  if (n > max) throw new UsageError(`${flag}: ${v} is too large (at most ${max})`);
+  return n;
+}
+
+const MESSAGE_FLAGS = new Set(['--code', '--calldata', '--value', '--gas', '--caller', '--origin', '--to', '--gas-price', '--static']);
+const BUILD_FLAGS = new Set(['--hypervisor', '--constant', '--hv-gas']);
+const BOOLEAN_FLAGS = new Set(['--static', '--json', '--help', '-h']);
+
+/** Splits argv into flags (with values) and positionals; `--flag=value` is accepted too. */
+function tokenize(argv: readonly string[]): { flags: Array<[string, string | true]>; positionals: string[] } {
+  const flags: Array<[string, string | true]> = [];
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-' || !a.startsWith('-')) {
+      positionals.push(a);
+      continue;
+    }
+    if (a === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    const eq = a.indexOf('=');
+    const name = eq > 0 && a.startsWith('--') ? a.slice(0, eq) : a;
+    if (BOOLEAN_FLAGS.has(name)) {
+      if (eq > 0 && a.startsWith('--')) throw new UsageError(`${name} takes no value`);
+      flags.push([name, true]);
+      continue;
+    }
+    if (!MESSAGE_FLAGS.has(name) && !BUILD_FLAGS.has(name)) throw new UsageError(`unknown option ${name}`);
+    if (eq > 0 && a.startsWith('--')) {
+      flags.push([name, a.slice(eq + 1)]);
+      continue;
+    }
+    const v = argv[i + 1];
+    if (v === undefined || (v.startsWith('-') && v !== '-')) throw new UsageError(`${name} needs a value`);
+    flags.push([name, v]);
+    i++;
+  }
+  return { flags, positionals };
+}
+
+export function parseCli(argv: readonly string[]): Command {
+  if (argv.length === 0) throw new UsageError('missing command (run, witness or verify); see iso-hv --help');
+  const [cmd, ...rest] = argv as [string, ...string[]];
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help') return { kind: 'help' };
+  if (cmd !== 'run' && cmd !== 'witness' && cmd !== 'verify') {
+    throw new UsageError(`unknown command ${JSON.stringify(cmd)} (expected run, witness or verify); see iso-hv --help`);
+  }
+  const { flags, positionals } = tokenize(rest);
+  if (flags.some(([f]) => f === '--help' || f === '-h')) return { kind: 'help' };
+
+  const seen = new Set<string>();
+  let json = false;
+  const message: Partial<MessageOptions> & { calldata: Hex; value: bigint; gas: bigint; gasPrice: bigint; isStatic: boolean } = {
+    calldata: '0x',
+    value: 0n,
+    gas: 10_000_000n,
+    gasPrice: 0n,
+    isStatic: false,
+  };
+  const build: BuildOptions = { constants: {} };
+  for (const [f, v] of flags) {
+    if (f !== '--constant') {
+      if (seen.has(f)) throw new UsageError(`${f} given more than once`);
+      seen.add(f);
+    }
+    if (cmd === 'verify' && MESSAGE_FLAGS.has(f)) throw new UsageError(`${f} is not an option of verify (the witness file gives the message)`);
+    if (cmd === 'witness' && (BUILD_FLAGS.has(f) || f === '--json')) throw new UsageError(`${f} is not an option of witness`);
+    const val = v as string;
+    switch (f) {
+      case '--json':
+        json = true;
+        break;
+      case '--static':
+        message.isStatic = true;
+        break;
+      case '--code':
+        message.code = parseHex(f, val);
+        break;
+      case '--calldata':
+        message.calldata = parseHex(f, val);
+        break;
+      case '--value':
+        message.value = parseUint(f, val);
+        break;
+      case '--gas':
+        message.gas = parseUint(f, val, (1n << 64n) - 1n);
+        break;
+      case '--gas-price':
+        message.gasPrice = parseUint(f, val);
+        break;
+      case '--caller':
+        message.caller = parseAddress(f, val);
+        break;
+      case '--origin':
+        message.origin = parseAddress(f, val);
+        break;
+      case '--to':
+        message.to = parseAddress(f, val);
+        break;
+      case '--hypervisor':
+        if (!/^[A-Za-z0-9_./-]+$/.test(val)) throw new UsageError(`--hypervisor: not a plain source path: ${JSON.stringify(val)}`);
+        build.hypervisor = val;
+        break;
+      case '--hv-gas':
+        build.hvGas = parseUint(f, val, (1n << 63n) - 1n);
+        break;
+      case '--constant': {
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)=(0x[0-9a-fA-F]+|true|false)$/.exec(val);
+        if (!m) throw new UsageError(`--constant: expected NAME=0xHEX (or NAME=true/false), got ${JSON.stringify(val)}`);
+        build.constants[m[1]!] = m[2]!;
+        break;
+      }
+    }
+  }
+  if (message.isStatic && message.value !== 0n) throw new UsageError('--static with a nonzero --value: a static call cannot carry value');
+
+  if (cmd === 'verify') {
+    if (positionals.length === 0) throw new UsageError('verify: missing the witness file (a path, or - for standard input)');
+    if (positionals.length > 1) throw new UsageError(`verify: unexpected extra argument ${JSON.stringify(positionals[1])}`);
+    return { kind: 'verify', file: positionals[0]!, build, json };
+  }
+  if (positionals.length > 0) throw new UsageError(`${cmd}: unexpected argument ${JSON.stringify(positionals[0])}`);
+  if (message.code === undefined) throw new UsageError(`${cmd}: --code is required`);
+  const m = message as MessageOptions;
+  return cmd === 'run' ? { kind: 'run', message: m, build, json } : { kind: 'witness', message: m };
+}

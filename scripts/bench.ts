@@ -1,0 +1,134 @@
+/**
+ * Gas table: guest programs run natively (@ethereumjs/evm) and through the hypervisor; prints the
+ * table and writes it into docs/gas.md between the BENCH markers.
+ *   npm run bench [-- --engine ethereumjs|revm] [--no-write]
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { assemble } from '../lib/evm/asm.ts';
+import { compileHypervisor, LocalHypervisor } from '../lib/hypervisor/ethereumjs.ts';
+import { buildHonestWitness, defaultContext } from '../lib/native/index.ts';
+import type { Hex, WitnessFile } from '../lib/witness/types.ts';
+
+interface Program { name: string; what: string; code: Hex }
+
+/** Loops run N times; every program ends with STOP or RETURN. */
+export const BENCH_PROGRAMS: Program[] = [
+  {
+    name: 'arithmetic loop',
+    what: '200 iterations of PUSH/DUP/ADD/MUL/XOR/SUB + JUMPI',
+    code: assemble(`
+      PUSH 200 PUSH 1
+      loop:
+        DUP1 PUSH 3 ADD PUSH 7 MUL DUP2 XOR SWAP1 POP
+        SWAP1 PUSH 1 SWAP1 SUB SWAP1
+        DUP2 @loop JUMPI
+      STOP`),
+  },
+  {
+    name: 'memory loop',
+    what: '200 iterations of MSTORE/MLOAD over 6 KB',
+    code: assemble(`
+      PUSH 200
+      loop:
+        DUP1 PUSH 5 SHL DUP2 DUP2 MSTORE MLOAD POP
+        PUSH 1 SWAP1 SUB
+        DUP1 @loop JUMPI
+      PUSH 32 PUSH 0 RETURN`),
+  },
+  {
+    name: 'keccak loop',
+    what: '100 iterations of KECCAK256 over 64 bytes',
+    code: assemble(`
+      PUSH 100
+      loop:
+        PUSH 64 PUSH 0 KECCAK256 PUSH 0 MSTORE
+        PUSH 1 SWAP1 SUB
+        DUP1 @loop JUMPI
+      PUSH 32 PUSH 0 RETURN`),
+  },
+  {
+    name: 'stack shuffle',
+    what: '100 iterations of DUP/SWAP over 16 items',
+    code: assemble(`
+      PUSH 1 PUSH 2 PUSH 3 PUSH 4 PUSH 5 PUSH 6 PUSH 7 PUSH 8
+      PUSH 9 PUSH 10 PUSH 11 PUSH 12 PUSH 13 PUSH 14 PUSH 15
+      PUSH 100
+      loop:
+        SWAP1 DUP16 SWAP8 POP SWAP15 SWAP3 DUP4 SWAP9 POP DUP2 SWAP12 POP SWAP1
+        PUSH 1 SWAP1 SUB
+        DUP1 @loop JUMPI
+      STOP`),
+  },
+];
+
+export interface BenchRow { name: string; what: string; opcodes: number; nativeGas: bigint; hypervisorGas: bigint }
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { engine: { type: 'string', default: 'ethereumjs' }, 'no-write': { type: 'boolean', default: false } } });
+  const files: WitnessFile[] = [];
+  const rows: BenchRow[] = [];
+  for (const p of BENCH_PROGRAMS) {
+    const { file, native } = await buildHonestWitness(defaultContext({ code: p.code, gasAvailable: 10_000_000n }));
+    if (native.status === 0) throw new Error(`bench program "${p.name}" halts: ${native.error}`);
+    files.push(file);
+    rows.push({ name: p.name, what: p.what, opcodes: native.steps, nativeGas: native.gasUsed, hypervisorGas: 0n });
+  }
+  if (values.engine === 'revm') {
+    const { verifyBatch } = await import('../lib/forge/index.ts');
+    const results = await verifyBatch(files);
+    results.forEach((r, i) => {
+      if (r.verdict.kind !== 'valid') throw new Error(`bench "${rows[i]!.name}": honest witness not accepted: ${JSON.stringify(r.verdict)}`);
+      rows[i]!.hypervisorGas = r.hypervisorGas;
+    });
+  } else {
+    const hv = await LocalHypervisor.create();
+    for (const [i, f] of files.entries()) {
+      const r = await hv.verify(f);
+      if (r.verdict.kind !== 'valid') throw new Error(`bench "${rows[i]!.name}": honest witness not accepted: ${JSON.stringify(r.verdict)}`);
+      rows[i]!.hypervisorGas = r.hypervisorGas;
+    }
+  }
+  // the fixed cost of one verification: the smallest program (STOP)
+  const hv = await LocalHypervisor.create();
+  const stop = await buildHonestWitness(defaultContext({ code: '0x00' }));
+  const base = (await hv.verify(stop.file)).hypervisorGas;
+  const runtimeSize = (compileHypervisor().length - 2) / 2;
+
+  const lines: string[] = [];
+  lines.push(`Measured with \`npm run bench\` (engine: ${values.engine}); hypervisor gas is the execution gas of the verifying call (no transaction base cost or calldata gas).`);
+  lines.push('');
+  lines.push('| program | guest opcodes | native gas | hypervisor gas | ratio | hypervisor gas per guest opcode | excluding setup |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const ratio = Number(r.hypervisorGas) / Number(r.nativeGas);
+    const perOp = Number(r.hypervisorGas) / r.opcodes;
+    const perOpNoSetup = Number(r.hypervisorGas - base) / r.opcodes;
+    lines.push(`| ${r.name} (${r.what}) | ${r.opcodes} | ${r.nativeGas} | ${r.hypervisorGas} | ${ratio.toFixed(1)} | ${perOp.toFixed(1)} | ${perOpNoSetup.toFixed(1)} |`);
+  }
+  lines.push('');
+  lines.push(`Setup cost (witness validation, archive lookup, code copy and analysis) for a 1-byte program (STOP): ${base} gas. "excluding setup" subtracts it.`);
+  lines.push('');
+  lines.push(`Hypervisor runtime size: ${runtimeSize} bytes (EIP-170 limit 24,576; ${24576 - runtimeSize} bytes left).`);
+  const table = lines.join('\n');
+  console.log(table);
+  if (!values['no-write']) {
+    const path = fileURLToPath(new URL('../docs/gas.md', import.meta.url));
+    const doc = readFileSync(path, 'utf8');
+    const start = '<!-- BENCH:START -->';
+    const end = '<!-- BENCH:END -->';
+    const a = doc.indexOf(start);
+    const b = doc.indexOf(end);
+    if (a < 0 || b < a) throw new Error('docs/gas.md lacks the BENCH markers');
+    writeFileSync(path, doc.slice(0, a + start.length) + '\n' + table + '\n' + doc.slice(b));
+    console.error('updated docs/gas.md');
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}
