@@ -123,7 +123,7 @@ contract VerifyBatch {
         if (c.value != 0 && c.code.length == 0 && vm.getNonce(c.to) == 0 && c.to.balance == 0) {
             vm.setNonce(c.to, 1); // not an EIP-161 empty account: no 25000 account-creation charge
         }
-        vm.txGasPrice(c.gasPrice);
+        vm.txGasPrice(c.gasPrice); // (does not reach GASPRICE under --isolate, see nativeIneligible)
         (bool mok, bytes memory out) = callMeterAtCaller(c, c.gasAvailable);
         string memory result;
         if (mok || out.length < 64) {
@@ -152,6 +152,7 @@ contract VerifyBatch {
         }
         vm.etch(c.caller, "");
         vm.deal(c.caller, 0);
+        vm.txGasPrice(0);
         return result;
     }
 
@@ -169,6 +170,10 @@ contract VerifyBatch {
         if (c.code.length == 23 && c.code[0] == 0xef && c.code[1] == 0x01 && c.code[2] == 0x00) {
             return "code is an EIP-7702 delegation designator";
         }
+        if (c.gasPrice != 0 && hasByte(c.code, 0x3a)) {
+            // forge 1.7.1 runs --isolate transactions with GASPRICE 0 whatever vm.txGasPrice says
+            return "GASPRICE with a nonzero gas price under --isolate (forge shows 0)";
+        }
         if (c.gasAvailable >= 1 << 63) return "gasAvailable too large";
         if (c.value != 0 && c.gasAvailable < 2300) return "a call with value always gives at least the 2300 stipend";
         if (c.value != 0 && c.isStatic) return "static call with value";
@@ -181,6 +186,11 @@ contract VerifyBatch {
             || a == 0x000000000000000000636F6e736F6c652e6c6f67 // console
             || a == 0x4e59b44847b379578588920cA78FbF26c0B4956C // CREATE2 deployer
             || a == 0x1804c8AB1F12E6bbf3894d4083f33e07309d1f38; // default script sender
+    }
+
+    function hasByte(bytes memory b, bytes1 x) internal pure returns (bool) {
+        for (uint256 i = 0; i < b.length; i++) if (b[i] == x) return true;
+        return false;
     }
 
     function isPrecompile(address a) internal pure returns (bool) {

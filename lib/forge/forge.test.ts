@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { buildHonestWitness, defaultContext, type MessageContext } from '../native/index.ts';
+import type { Hex, WitnessFile } from '../witness/index.ts';
+import { ForgeBatchError, REPO_ROOT, verifyBatch } from './index.ts';
+
+const FAKE = '../test/fixtures/FakeHypervisor';
+const HAVE_HYPERVISOR = fs.existsSync(path.join(REPO_ROOT, 'src', 'Hypervisor.huff'));
+
+const CODES: Hex[] = [
+  '0x600160020160005260206000f3', // RETURN 3
+  '0xfe', // INVALID
+  '0x602a5f5260205ffd', // REVERT 42
+  '0x', // empty
+  '0x5a5f5260205ff3', // returns GAS
+  '0x6001600201', // runs off the end
+  '0x5f5ffd', // REVERT(0,0)
+  '0x600456', // bad jump
+  '0x01', // stack underflow
+  '0x365f5f37365ff3', // echo calldata
+];
+
+async function honest(partial: Partial<MessageContext>): Promise<WitnessFile> {
+  return (await buildHonestWitness(defaultContext(partial))).file;
+}
+
+describe('verifyBatch (FakeHypervisor)', () => {
+  it('runs a batch, reports progress, and revm agrees with ethereumjs on status, gas and return data', async () => {
+    const files: WitnessFile[] = [];
+    const expected: Array<{ status: number; gasUsed: bigint; returndata: Hex }> = [];
+    for (let i = 0; i < 40; i++) {
+      const ctx = {
+        code: CODES[i % CODES.length]!,
+        gasAvailable: 30_000n + BigInt(i),
+        callvalue: BigInt(i % 3),
+        calldata: (i % 4 === 0 ? '0xdeadbeef' : '0x') as Hex,
+      };
+      const { file, native } = await buildHonestWitness(defaultContext(ctx));
+      files.push(file);
+      expected.push(native);
+    }
+    const seen: number[] = [];
+    const res = await verifyBatch(files, { revmNative: true, hypervisorSource: FAKE, onProgress: (d) => seen.push(d) });
+    assert.equal(res.length, files.length);
+    assert.equal(seen.at(-1), files.length);
+    for (const [i, r] of res.entries()) {
+      assert.equal(r.verdict.kind, 'valid');
+      assert.ok(r.hypervisorGas > 2600n, 'the archive is cold (each verification is its own transaction)');
+      const n = r.revmNative!;
+      assert.equal(n.status, expected[i]!.status, `case ${i} status`);
+      assert.equal(n.gasUsed, expected[i]!.gasUsed, `case ${i} gas`);
+      assert.equal(n.returndata, expected[i]!.returndata, `case ${i} returndata`);
+    }
+  });
+
+  it('reports the REVERT that uses exactly all gas as a revert', async () => {
+    // PUSH0 PUSH0 REVERT costs 4: with gasAvailable 4 it reverts with 0 gas left
+    const file = await honest({ code: '0x5f5ffd', gasAvailable: 4n });
+    assert.equal(file.witness.status, 2);
+    const [r] = await verifyBatch([file], { revmNative: true, hypervisorSource: FAKE });
+    assert.deepEqual(r!.revmNative, { status: 2, gasUsed: 4n, returndata: '0x' });
+  });
+
+  it('marks messages revm cannot run as unknown', async () => {
+    const file = await honest({ code: '0x00', context: '0x' + '33'.repeat(20) as Hex });
+    const [r] = await verifyBatch([file], { revmNative: true, hypervisorSource: FAKE });
+    assert.equal(r!.revmNative!.status, 'unknown');
+    assert.match(r!.revmNative!.reason!, /context differs/);
+  });
+
+  it('passes constants (fault injection) and surfaces custom revert verdicts', async () => {
+    const file = await honest({ code: '0x00' });
+    const [r] = await verifyBatch([file], { hypervisorSource: FAKE, constants: { FAKE_VERDICT: '0x02' } });
+    assert.equal(r!.verdict.kind, 'invalid');
+    assert.equal(r!.verdict.kind === 'invalid' && r!.verdict.code, 35);
+    assert.equal(r!.revmNative, undefined);
+  });
+
+  it('fails clearly when forge fails (compile error in the hypervisor)', async () => {
+    const file = await honest({ code: '0x00' });
+    await assert.rejects(verifyBatch([file], { hypervisorSource: '../test/fixtures/Broken' }), (e: unknown) => {
+      assert.ok(e instanceof ForgeBatchError);
+      assert.match(e.message, /forge script failed/);
+      assert.match(e.message, /Broken.huff:4:5/);
+      return true;
+    });
+  });
+
+  it('rejects bad constants before starting forge', async () => {
+    await assert.rejects(verifyBatch([await honest({})], { constants: { 'A B': '0x1' } }), /bad constant name/);
+    await assert.rejects(verifyBatch([await honest({})], { constants: { A: '12' } }), /value must be 0x-hex/);
+  });
+});
+
+describe('verifyBatch (src/Hypervisor.huff)', { skip: !HAVE_HYPERVISOR && 'src/Hypervisor.huff does not exist yet' }, () => {
+  it('honest witnesses are valid; the same `to` with different code in one batch gets the right archive', async () => {
+    const files: WitnessFile[] = [];
+    for (const code of CODES) files.push(await honest({ code, gasAvailable: 100_000n, calldata: '0x0102' }));
+    const res = await verifyBatch(files, { revmNative: true });
+    for (const [i, r] of res.entries()) {
+      assert.equal(r.verdict.kind, 'valid', `case ${i} (${CODES[i]}): ${JSON.stringify(r.verdict)}`);
+      assert.equal(r.revmNative!.gasUsed, files[i]!.witness.gasUsed, `case ${i} native gas`);
+    }
+  });
+
+  it('a witness claiming the wrong gas or status is invalid', async () => {
+    const good = await honest({ code: '0x600160020160005260206000f3', gasAvailable: 100_000n });
+    const badGas: WitnessFile = { ...good, witness: { ...good.witness, gasUsed: good.witness.gasUsed + 1n } };
+    const badStatus: WitnessFile = { ...good, witness: { ...good.witness, status: 2 } };
+    // same `to`, other code: the archive must hold this case's code, not the previous one's
+    const otherCode: WitnessFile = { ...good, code: '0x6001600201' };
+    const res = await verifyBatch([good, badGas, badStatus, otherCode]);
+    assert.equal(res[0]!.verdict.kind, 'valid');
+    assert.equal(res[1]!.verdict.kind === 'invalid' && res[1]!.verdict.name, 'GAS_USED_MISMATCH');
+    assert.equal(res[2]!.verdict.kind === 'invalid' && res[2]!.verdict.name, 'STATUS_MISMATCH');
+    assert.equal(res[3]!.verdict.kind, 'invalid');
+  });
+
+  it('malformed calldata (rawWitness) gets an encoding verdict, not a crash', async () => {
+    const good = await honest({ code: '0x00' });
+    const res = await verifyBatch([{ ...good, rawWitness: '0x1234' }]);
+    assert.equal(res[0]!.verdict.kind === 'invalid' && res[0]!.verdict.name, 'WITNESS_TOO_SHORT');
+  });
+});

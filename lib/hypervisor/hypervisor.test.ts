@@ -1,0 +1,68 @@
+/**
+ * The hypervisor (src/Hypervisor.huff) run in @ethereumjs/evm against honest and dishonest
+ * witnesses of every sample program (lib/samples/opcodes.ts).
+ */
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { keccak256 } from 'viem';
+import { OPCODES } from '../evm/opcodes.ts';
+import { buildHonestWitness, defaultContext } from '../native/index.ts';
+import { SAMPLES, type Sample } from '../samples/opcodes.ts';
+import { ERROR_CODES } from '../witness/errors.ts';
+import type { Verdict } from '../witness/errors.ts';
+import type { WitnessFile } from '../witness/types.ts';
+import { LocalHypervisor } from './ethereumjs.ts';
+
+let hv: LocalHypervisor;
+before(async () => {
+  hv = await LocalHypervisor.create();
+});
+
+function codeOf(v: Verdict): number | string {
+  return v.kind === 'invalid' ? v.code : v.kind;
+}
+
+async function honest(s: Sample): Promise<WitnessFile> {
+  const { file, native } = await buildHonestWitness(
+    defaultContext({
+      code: s.code,
+      ...(s.calldata ? { calldata: s.calldata } : {}),
+      ...(s.callvalue ? { callvalue: s.callvalue } : {}),
+      ...(s.gasAvailable ? { gasAvailable: s.gasAvailable } : { gasAvailable: 1_000_000n }),
+    }),
+  );
+  assert.equal(native.status, s.status, `${s.name}: reference EVM status ${native.status} (${native.error ?? ''})`);
+  return file;
+}
+
+describe('every sample: honest accepted, wrong status / returndataHash / gasUsed±1 rejected', () => {
+  for (const s of SAMPLES) {
+    test(s.name, async () => {
+      const file = await honest(s);
+      const w = file.witness;
+      assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' });
+      const wrongStatus = ((w.status + 1) % 3) as 0 | 1 | 2;
+      assert.equal(codeOf((await hv.verify({ ...file, witness: { ...w, status: wrongStatus } })).verdict), ERROR_CODES.STATUS_MISMATCH);
+      assert.equal(codeOf((await hv.verify({ ...file, witness: { ...w, returndataHash: keccak256('0x01') } })).verdict), ERROR_CODES.RETURNDATA_HASH_MISMATCH);
+      assert.equal(codeOf((await hv.verify({ ...file, witness: { ...w, gasUsed: w.gasUsed + 1n } })).verdict), ERROR_CODES.GAS_USED_MISMATCH);
+      if (w.gasUsed > 0n) {
+        assert.equal(codeOf((await hv.verify({ ...file, witness: { ...w, gasUsed: w.gasUsed - 1n } })).verdict), ERROR_CODES.GAS_USED_MISMATCH);
+      }
+      assert.equal(codeOf((await hv.verify({ ...file, witness: { ...w, state_access_list: [{ opcode: 0x54, data: '0x' }] } })).verdict), ERROR_CODES.LEFTOVER_RECORDS);
+      assert.equal(codeOf((await hv.verify({ ...file, witness: { ...w, stateRootLeave: keccak256('0x02') } })).verdict), ERROR_CODES.STATE_ROOT_MISMATCH);
+    });
+  }
+});
+
+test('the samples cover every opcode the hypervisor executes itself', () => {
+  const covered = new Set(SAMPLES.flatMap((s) => s.covers));
+  const missing = OPCODES.filter((o) => o.kind === 'local' && !covered.has(o.name)).map((o) => o.name);
+  assert.deepEqual(missing, []);
+});
+
+test('a record opcode is reported as unsupported, not as a verdict about honesty', async () => {
+  const { file } = await buildHonestWitness(defaultContext({ code: '0x600154' }));
+  const v = (await hv.verify(file)).verdict;
+  assert.equal(codeOf(v), ERROR_CODES.UNSUPPORTED_OPCODE);
+  assert.equal(v.kind === 'invalid' ? v.guestPc : -1, 2);
+});

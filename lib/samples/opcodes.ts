@@ -1,0 +1,132 @@
+/**
+ * Sample guest programs: at least one for every opcode the hypervisor executes itself, plus the
+ * exceptional halts. Shared by the TypeScript tests (lib/hypervisor/*.test.ts), the Forge fixtures
+ * (scripts/gen-fixtures.ts → test/fixtures/opcodes.json) and the docs.
+ */
+import { assemble } from '../evm/asm.ts';
+import { OPCODES } from '../evm/opcodes.ts';
+import type { Hex } from '../witness/types.ts';
+
+export interface Sample {
+  name: string;
+  /** Opcodes the sample is about (names from lib/evm/opcodes.ts). */
+  covers: string[];
+  code: Hex;
+  calldata?: Hex;
+  callvalue?: bigint;
+  gasAvailable?: bigint;
+  /** Expected status: 0 halt, 1 success, 2 revert (checked against the reference EVM by the tests). */
+  status: 0 | 1 | 2;
+}
+
+/** `args` pushed (last argument on top), then OP, then the top returned as one word. */
+function unary(op: string, ...args: bigint[]): string {
+  return `${args.map((a) => `PUSH ${a}`).join(' ')} ${op} PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN`;
+}
+const RET_TOP = 'PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN';
+const M = (1n << 256n) - 1n;
+
+const binaries: Array<[string, bigint, bigint]> = [
+  // [op, a (top), b]
+  ['ADD', M, 5n], ['MUL', 1n << 200n, 3n << 60n], ['SUB', 3n, 10n], ['DIV', 100n, 7n], ['SDIV', M - 99n, 7n],
+  ['MOD', 100n, 7n], ['SMOD', M - 99n, 7n], ['EXP', 3n, 200n], ['SIGNEXTEND', 0n, 0xffn],
+  ['LT', 1n, 2n], ['GT', 1n, 2n], ['SLT', M, 1n], ['SGT', M, 1n], ['EQ', 7n, 7n], ['AND', 0xf0f0n, 0xff00n],
+  ['OR', 0xf0f0n, 0xff00n], ['XOR', 0xf0f0n, 0xff00n], ['BYTE', 30n, 0x1234n], ['SHL', 4n, 0xffn], ['SHR', 4n, 0xffn],
+  ['SAR', 4n, M - 0xffn],
+];
+
+export const SAMPLES: Sample[] = [
+  { name: 'STOP', covers: ['STOP'], code: assemble('STOP'), status: 1 },
+  { name: 'empty code', covers: [], code: '0x', status: 1 },
+  ...binaries.map(([op, a, b]): Sample => ({ name: op, covers: [op], code: assemble(`PUSH ${b} PUSH ${a} ${op} ${RET_TOP}`), status: 1 })),
+  { name: 'EXP of zero exponent', covers: ['EXP'], code: assemble(`PUSH 0 PUSH 3 EXP ${RET_TOP}`), status: 1 },
+  { name: 'EXP with 32-byte exponent', covers: ['EXP'], code: assemble(`PUSH ${M} PUSH 3 EXP ${RET_TOP}`), status: 1 },
+  { name: 'ADDMOD', covers: ['ADDMOD'], code: assemble(unary('ADDMOD', 7n, M, 5n)), status: 1 },
+  { name: 'MULMOD', covers: ['MULMOD'], code: assemble(unary('MULMOD', 7n, M, 5n)), status: 1 },
+  { name: 'ISZERO', covers: ['ISZERO'], code: assemble(unary('ISZERO', 0n)), status: 1 },
+  { name: 'NOT', covers: ['NOT'], code: assemble(unary('NOT', 0x1234n)), status: 1 },
+  { name: 'KECCAK256', covers: ['KECCAK256'], code: assemble(`PUSH 0x1234 PUSH 0 MSTORE PUSH 33 PUSH 1 KECCAK256 ${RET_TOP}`), status: 1 },
+  { name: 'KECCAK256 of nothing at a huge offset', covers: ['KECCAK256'], code: assemble(`PUSH 0 PUSH ${M} KECCAK256 ${RET_TOP}`), status: 1 },
+  { name: 'ADDRESS', covers: ['ADDRESS'], code: assemble(`ADDRESS ${RET_TOP}`), status: 1 },
+  { name: 'ORIGIN', covers: ['ORIGIN'], code: assemble(`ORIGIN ${RET_TOP}`), status: 1 },
+  { name: 'CALLER', covers: ['CALLER'], code: assemble(`CALLER ${RET_TOP}`), status: 1 },
+  { name: 'CALLVALUE', covers: ['CALLVALUE'], code: assemble(`CALLVALUE ${RET_TOP}`), callvalue: 123456789n, status: 1 },
+  { name: 'CALLDATALOAD', covers: ['CALLDATALOAD'], code: assemble(`PUSH 3 CALLDATALOAD ${RET_TOP}`), calldata: '0x00112233445566778899aabbccddeeff0011223344', status: 1 },
+  { name: 'CALLDATALOAD past the end', covers: ['CALLDATALOAD'], code: assemble(`PUSH ${M} CALLDATALOAD ${RET_TOP}`), calldata: '0xffff', status: 1 },
+  { name: 'CALLDATASIZE', covers: ['CALLDATASIZE'], code: assemble(`CALLDATASIZE ${RET_TOP}`), calldata: '0x0102030405', status: 1 },
+  { name: 'CALLDATACOPY', covers: ['CALLDATACOPY'], code: assemble('PUSH 40 PUSH 1 PUSH 3 CALLDATACOPY PUSH 64 PUSH 0 RETURN'), calldata: '0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff0011', status: 1 },
+  { name: 'CALLDATACOPY from past the end', covers: ['CALLDATACOPY'], code: assemble(`PUSH 7 PUSH ${M} PUSH 0 CALLDATACOPY PUSH 32 PUSH 0 RETURN`), calldata: '0x11', status: 1 },
+  { name: 'CALLDATACOPY of nothing at a huge offset', covers: ['CALLDATACOPY'], code: assemble(`PUSH 0 PUSH 0 PUSH ${M} CALLDATACOPY MSIZE ${RET_TOP}`), status: 1 },
+  { name: 'CODESIZE', covers: ['CODESIZE'], code: assemble(`CODESIZE ${RET_TOP}`), status: 1 },
+  { name: 'CODECOPY', covers: ['CODECOPY'], code: assemble('PUSH 50 PUSH 2 PUSH 5 CODECOPY PUSH 64 PUSH 0 RETURN'), status: 1 },
+  { name: 'CODECOPY past the end', covers: ['CODECOPY'], code: assemble(`PUSH 40 PUSH ${M} PUSH 0 CODECOPY PUSH 64 PUSH 0 RETURN`), status: 1 },
+  { name: 'GASPRICE', covers: ['GASPRICE'], code: assemble(`GASPRICE ${RET_TOP}`), status: 1 },
+  { name: 'RETURNDATASIZE', covers: ['RETURNDATASIZE'], code: assemble(`RETURNDATASIZE ${RET_TOP}`), status: 1 },
+  { name: 'RETURNDATACOPY of nothing', covers: ['RETURNDATACOPY'], code: assemble('PUSH 0 PUSH 0 PUSH 0 RETURNDATACOPY STOP'), status: 1 },
+  { name: 'RETURNDATACOPY past the empty return data', covers: ['RETURNDATACOPY'], code: assemble('PUSH 1 PUSH 0 PUSH 0 RETURNDATACOPY STOP'), status: 0 },
+  { name: 'POP', covers: ['POP'], code: assemble(`PUSH 1 PUSH 2 POP ${RET_TOP}`), status: 1 },
+  { name: 'MLOAD', covers: ['MLOAD'], code: assemble(`PUSH 0xabcdef PUSH 20 MSTORE PUSH 5 MLOAD ${RET_TOP}`), status: 1 },
+  { name: 'MSTORE', covers: ['MSTORE'], code: assemble('PUSH 0xabcdef PUSH 1000 MSTORE PUSH 32 PUSH 1000 RETURN'), status: 1 },
+  { name: 'MSTORE8', covers: ['MSTORE8'], code: assemble('PUSH 0xabcdef PUSH 33 MSTORE8 PUSH 64 PUSH 0 RETURN'), status: 1 },
+  { name: 'MSIZE', covers: ['MSIZE'], code: assemble(`PUSH 1 PUSH 100 MSTORE8 MSIZE ${RET_TOP}`), status: 1 },
+  { name: 'MCOPY', covers: ['MCOPY'], code: assemble('PUSH 0x1122334455 PUSH 0 MSTORE PUSH 40 PUSH 3 PUSH 17 MCOPY PUSH 96 PUSH 0 RETURN'), status: 1 },
+  { name: 'MCOPY of nothing at huge offsets', covers: ['MCOPY'], code: assemble(`PUSH 0 PUSH ${M} PUSH ${M} MCOPY MSIZE ${RET_TOP}`), status: 1 },
+  { name: 'JUMP', covers: ['JUMP', 'JUMPDEST'], code: assemble(`@here JUMP INVALID here: PUSH 7 ${RET_TOP}`), status: 1 },
+  { name: 'JUMPI taken', covers: ['JUMPI', 'JUMPDEST'], code: assemble(`PUSH 1 @here JUMPI INVALID here: PUSH 7 ${RET_TOP}`), status: 1 },
+  { name: 'JUMPI not taken', covers: ['JUMPI'], code: assemble(`PUSH 0 @here JUMPI PUSH 8 ${RET_TOP} here: INVALID`), status: 1 },
+  { name: 'PC', covers: ['PC'], code: assemble(`PUSH 1 POP PC ${RET_TOP}`), status: 1 },
+  { name: 'GAS', covers: ['GAS'], code: assemble(`PUSH 1 GAS ${RET_TOP}`), status: 1 },
+  { name: 'JUMPDEST falls through', covers: ['JUMPDEST'], code: assemble(`PUSH 1 a: b: PUSH 2 ADD ${RET_TOP}`), status: 1 },
+  { name: 'PUSH0', covers: ['PUSH0'], code: assemble(`PUSH0 NOT ${RET_TOP}`), status: 1 },
+  ...Array.from({ length: 32 }, (_, i): Sample => {
+    const n = i + 1;
+    const value = (1n << BigInt(8 * n)) - 1n - BigInt(n);
+    return { name: `PUSH${n}`, covers: [`PUSH${n}`], code: assemble(`PUSH${n} ${value} ${RET_TOP}`), status: 1 };
+  }),
+  { name: 'PUSH32 running off the end of the code', covers: ['PUSH32'], code: '0x7f1122', status: 1 },
+  { name: 'PUSH2 running off the end of the code', covers: ['PUSH2'], code: '0x600161ff', status: 1 },
+  ...Array.from({ length: 16 }, (_, i): Sample => {
+    const n = i + 1;
+    const pushes = Array.from({ length: 17 }, (_, k) => `PUSH ${k + 1}`).join(' ');
+    return { name: `DUP${n}`, covers: [`DUP${n}`], code: assemble(`${pushes} DUP${n} ${RET_TOP}`), status: 1 };
+  }),
+  ...Array.from({ length: 16 }, (_, i): Sample => {
+    const n = i + 1;
+    const pushes = Array.from({ length: 17 }, (_, k) => `PUSH ${k + 1}`).join(' ');
+    return { name: `SWAP${n}`, covers: [`SWAP${n}`], code: assemble(`${pushes} SWAP${n} ${RET_TOP}`), status: 1 };
+  }),
+  { name: 'RETURN', covers: ['RETURN'], code: assemble('PUSH 0xbeef PUSH 0 MSTORE PUSH 3 PUSH 29 RETURN'), status: 1 },
+  { name: 'RETURN of nothing at a huge offset', covers: ['RETURN'], code: assemble(`PUSH 0 PUSH ${M} RETURN`), status: 1 },
+  { name: 'REVERT', covers: ['REVERT'], code: assemble('PUSH 0xdead PUSH 0 MSTORE PUSH 2 PUSH 30 REVERT'), status: 2 },
+  { name: 'REVERT of nothing', covers: ['REVERT'], code: assemble('PUSH 0 PUSH 0 REVERT'), status: 2 },
+  { name: 'INVALID', covers: ['INVALID'], code: assemble('PUSH 1 INVALID'), status: 0 },
+  // exceptional halts
+  { name: 'stack underflow', covers: ['ADD'], code: assemble('PUSH 1 ADD'), status: 0 },
+  { name: 'stack underflow on SWAP16', covers: ['SWAP16'], code: assemble(`${Array.from({ length: 16 }, () => 'PUSH 1').join(' ')} SWAP16`), status: 0 },
+  { name: 'stack of 1024 items', covers: ['PUSH1'], code: assemble(`${Array.from({ length: 1024 }, () => 'PUSH 1').join(' ')} STOP`), status: 1 },
+  { name: 'stack of 1025 items', covers: ['PUSH1'], code: assemble(`${Array.from({ length: 1025 }, () => 'PUSH 1').join(' ')} STOP`), status: 0 },
+  {
+    // a sentinel 0, then 1020 ones pushed in a loop (peak 1024 items inside the loop body), popped again
+    name: 'stack to 1024 in a loop, then back down', covers: ['JUMPI'], code: assemble(`
+      PUSH 0 PUSH 1020
+      up: PUSH 1 SWAP1 PUSH 1 SWAP1 SUB DUP1 @up JUMPI
+      POP
+      down: POP DUP1 @down JUMPI
+      PUSH 0x77 ${RET_TOP}`), status: 1,
+  },
+  { name: 'stack overflow in a loop', covers: ['JUMP'], code: assemble('up: PUSH 1 @up JUMP'), status: 0 },
+  { name: 'jump into push data holding 0x5b', covers: ['JUMP'], code: assemble('PUSH 4 JUMP PUSH2 0x5b5b STOP'), status: 0 },
+  { name: 'jump past the end of code', covers: ['JUMP'], code: assemble('PUSH 200 JUMP'), status: 0 },
+  { name: 'jump to a non-JUMPDEST', covers: ['JUMP'], code: assemble('PUSH 3 JUMP STOP STOP'), status: 0 },
+  { name: 'JUMPI to a huge destination', covers: ['JUMPI'], code: assemble(`PUSH 1 PUSH ${M} JUMPI`), status: 0 },
+  { name: 'out of gas at an opcode boundary', covers: ['ADD'], code: assemble('PUSH 1 PUSH 2 ADD PUSH 3 ADD STOP'), gasAvailable: 14n, status: 0 },
+  { name: 'exactly enough gas', covers: ['ADD'], code: assemble('PUSH 1 PUSH 2 ADD PUSH 3 ADD STOP'), gasAvailable: 15n, status: 1 },
+  { name: 'out of gas in memory expansion', covers: ['MSTORE'], code: assemble('PUSH 1 PUSH 10000 MSTORE STOP'), gasAvailable: 1000n, status: 0 },
+  { name: 'out of gas on a huge memory offset', covers: ['MLOAD'], code: assemble(`PUSH ${1n << 70n} MLOAD STOP`), status: 0 },
+  { name: 'out of gas in an infinite loop', covers: ['JUMP'], code: assemble('top: @top JUMP'), gasAvailable: 5000n, status: 0 },
+  { name: 'out of gas in KECCAK256 word cost', covers: ['KECCAK256'], code: assemble('PUSH 32000 PUSH 0 KECCAK256 STOP'), gasAvailable: 8000n, status: 0 },
+  { name: 'out of gas in EXP byte cost', covers: ['EXP'], code: assemble(`PUSH ${M} PUSH 2 EXP STOP`), gasAvailable: 1000n, status: 0 },
+  ...OPCODES.filter((o) => o.kind === 'undefined').map((o): Sample => ({
+    name: `undefined opcode 0x${o.code.toString(16).padStart(2, '0')}`, covers: [], code: `0x6001${o.code.toString(16).padStart(2, '0')}`, status: 0,
+  })),
+];
