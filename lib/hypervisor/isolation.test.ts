@@ -1,0 +1,81 @@
+/**
+ * Guest memory isolation: whatever a guest writes, at offset 0 or anywhere else, the hypervisor's
+ * restricted memory (opcode tables, instruction entries with their handlers and block info, the
+ * guest code copy: everything in [MEM_HANDLERS, MEM_GUEST_BASE)) is byte-for-byte unchanged from
+ * the moment the guest starts to the verdict, and MSIZE seen by the guest stays exact.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Common, Hardfork, Mainnet } from '@ethereumjs/common';
+import { createEVM, type InterpreterStep } from '@ethereumjs/evm';
+import { SimpleStateManager } from '@ethereumjs/statemanager';
+import { Account, createAddressFromString, hexToBytes } from '@ethereumjs/util';
+import { bytesToHex, concat } from 'viem';
+import { assemble } from '../evm/asm.ts';
+import { buildHonestWitness, defaultContext } from '../native/index.ts';
+import { encodeWitness } from '../witness/abi.ts';
+import { decodeVerdict } from '../witness/errors.ts';
+import { archiveAddress, compileHypervisor } from './ethereumjs.ts';
+
+const MEM_HANDLERS = 0x200;
+const MEM_GUEST_BASE_SLOT = 0xa0;
+const Q_BASE = 0x7e8n;
+
+const hypervisorCode = hexToBytes(compileHypervisor());
+
+async function runObserved(code: `0x${string}`, calldata: `0x${string}`) {
+  const { file, native } = await buildHonestWitness(defaultContext({ code, calldata, gasAvailable: 2_000_000n }));
+  const common = new Common({ chain: Mainnet, hardfork: Hardfork.Prague });
+  const state = new SimpleStateManager();
+  const evm = await createEVM({ common, stateManager: state });
+  const hv = createAddressFromString('0x0000000000000000000000000000000000c0ffee');
+  await state.putAccount(hv, new Account());
+  await state.putCode(hv, hypervisorCode);
+  const archive = createAddressFromString(archiveAddress(file.witness.to));
+  await state.putAccount(archive, new Account());
+  await state.putCode(archive, hexToBytes(concat(['0x00', code])));
+  let atStart: Uint8Array | undefined;
+  let last: Uint8Array | undefined;
+  evm.events.on('step', (s: InterpreterStep) => {
+    // the first dispatch: JUMP with q = Q_BASE right below the handler address
+    if (atStart === undefined && s.opcode.name === 'JUMP' && s.stack[s.stack.length - 2] === Q_BASE) atStart = s.memory.slice();
+    last = s.memory;
+  });
+  const r = await evm.runCall({ to: hv, data: hexToBytes(encodeWitness(file.witness)), gasLimit: 100_000_000n });
+  const verdict = decodeVerdict(r.execResult.exceptionError === undefined, bytesToHex(r.execResult.returnValue));
+  return { verdict, native, atStart: atStart!, atEnd: last! };
+}
+
+const word = (m: Uint8Array, at: number): number => Number(BigInt(bytesToHex(m.slice(at, at + 32))));
+
+const writers: Array<[string, string]> = [
+  ['MSTORE', 'PUSH 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff DUP2 MSTORE'],
+  ['MSTORE8', 'PUSH 0xff DUP2 MSTORE8'],
+  ['CALLDATACOPY', 'PUSH 300 PUSH 0 DUP3 CALLDATACOPY'],
+  ['CODECOPY', 'PUSH 300 PUSH 0 DUP3 CODECOPY'],
+  ['MCOPY', 'PUSH 0x1122 PUSH 0 MSTORE PUSH 300 PUSH 0 DUP3 MCOPY'],
+];
+
+for (const [name, write] of writers) {
+  for (const offset of [0, 1, 31, 32, 33, 1000, 4095]) {
+    test(`${name} at guest offset ${offset} leaves restricted memory untouched`, async () => {
+      // write, then keep running (a loop with jumps through the entries), then return memory
+      const code = assemble(`
+        PUSH ${offset} ${write} POP
+        PUSH 20 loop: PUSH 1 SWAP1 SUB DUP1 @loop JUMPI POP
+        MSIZE PUSH 0 MSTORE PUSH 64 PUSH 0 RETURN`);
+      const calldata = `0x${'ee'.repeat(300)}` as const;
+      const { verdict, native, atStart, atEnd } = await runObserved(code, calldata);
+      assert.equal(native.status, 1);
+      assert.equal(verdict.kind, 'valid', JSON.stringify(verdict));
+      const guestBase = word(atStart, MEM_GUEST_BASE_SLOT);
+      assert.ok(guestBase > MEM_HANDLERS && guestBase % 32 === 0);
+      assert.equal(word(atEnd, MEM_GUEST_BASE_SLOT), guestBase);
+      assert.deepEqual(atEnd.slice(MEM_HANDLERS, guestBase), atStart.slice(MEM_HANDLERS, guestBase), 'restricted memory changed');
+      // MSIZE: the guest's memory is exactly the hypervisor's memory above guestBase (the final
+      // RETURN of 64 bytes may grow it after MSIZE was read)
+      const msize = BigInt(native.returndata.slice(0, 66));
+      assert.equal(BigInt(atEnd.length - guestBase), msize > 64n ? msize : 64n);
+    });
+  }
+}
