@@ -95,6 +95,14 @@ async function main(): Promise<void> {
   const stop = await buildHonestWitness(defaultContext({ code: '0x00' }));
   const base = (await hv.verify(stop.file)).hypervisorGas;
   const runtimeSize = (compileHypervisor().length - 2) / 2;
+  // setup cost by code size: STOP followed by never-executed PUSH1 1 POP code (2 instructions per 3 bytes)
+  const setupRows: string[] = [];
+  for (const size of [1, 1024, 4096, 12288, 24573]) {
+    const code = `0x00${'600150'.repeat(Math.floor((size - 1) / 3))}` as Hex;
+    const w = await buildHonestWitness(defaultContext({ code }));
+    const gas = (await hv.verify(w.file)).hypervisorGas;
+    setupRows.push(`| ${(code.length - 2) / 2} | ${gas} | ${size > 1 ? (Number(gas - base) / ((code.length - 2) / 2 - 1)).toFixed(0) : '-'} |`);
+  }
 
   const lines: string[] = [];
   lines.push(`Measured with \`npm run bench\` (engine: ${values.engine}); hypervisor gas is the execution gas of the verifying call (no transaction base cost or calldata gas).`);
@@ -109,6 +117,12 @@ async function main(): Promise<void> {
   }
   lines.push('');
   lines.push(`Setup cost (witness validation, archive lookup, code copy and analysis) for a 1-byte program (STOP): ${base} gas. "excluding setup" subtracts it.`);
+  lines.push('');
+  lines.push('Setup cost by guest code size (the code is copied from its archive and analysed on every verification; the program runs only its first STOP):');
+  lines.push('');
+  lines.push('| code bytes | hypervisor gas | gas per extra code byte |');
+  lines.push('|---:|---:|---:|');
+  lines.push(...setupRows);
   lines.push('');
   lines.push(`Hypervisor runtime size: ${runtimeSize} bytes (EIP-170 limit 24,576; ${24576 - runtimeSize} bytes left).`);
   const table = lines.join('\n');

@@ -75,6 +75,8 @@ export class LocalHypervisor {
 
   /** Verifies an encoded witness (calldata as given, hostile or not). */
   async verifyCalldata(calldata: Hex, gasLimit = 1_000_000_000n): Promise<HypervisorRun> {
+    // each verification is its own transaction: nothing stays warm from the previous one (EIP-2929)
+    await this.evm.journal.cleanup();
     const result = await this.evm.runCall({
       caller: SENDER,
       origin: SENDER,
