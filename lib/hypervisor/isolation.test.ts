@@ -1,8 +1,12 @@
 /**
- * Guest memory isolation: whatever a guest writes, at offset 0 or anywhere else, the hypervisor's
- * restricted memory (opcode tables, instruction entries with their handlers and block info, the
- * guest code copy: everything in [MEM_HANDLERS, MEM_GUEST_BASE)) is byte-for-byte unchanged from
- * the moment the guest starts to the verdict, and MSIZE seen by the guest stays exact.
+ * Guest memory isolation: whatever a guest writes, at offset 0 or anywhere else, it cannot reach
+ * the hypervisor's restricted memory [MEM_HANDLERS, MEM_GUEST_BASE):
+ *  - the opcode tables and the guest code copy are byte-for-byte unchanged from the moment the
+ *    guest starts to the verdict;
+ *  - the instruction entries (written by the hypervisor's own lazy analysis while the guest runs)
+ *    are byte-for-byte the same whatever data the guest wrote: two runs that differ only in the
+ *    written data (calldata, and a never-executed code byte far after the end) end with equal entries;
+ *  - the guest's MSIZE stays exact.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -18,6 +22,7 @@ import { decodeVerdict } from '../witness/errors.ts';
 import { archiveAddress, compileHypervisor } from './ethereumjs.ts';
 
 const MEM_HANDLERS = 0x200;
+const MEM_ENTRIES = 0x800;
 const MEM_GUEST_BASE_SLOT = 0xa0;
 const Q_BASE = 0x7e8n;
 
@@ -48,30 +53,41 @@ async function runObserved(code: `0x${string}`, calldata: `0x${string}`) {
 
 const word = (m: Uint8Array, at: number): number => Number(BigInt(bytesToHex(m.slice(at, at + 32))));
 
+// each writer leaves the stack as it found it ([offset]); the written data comes from calldata or code
 const writers: Array<[string, string]> = [
-  ['MSTORE', 'PUSH 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff DUP2 MSTORE'],
-  ['MSTORE8', 'PUSH 0xff DUP2 MSTORE8'],
+  ['MSTORE', 'PUSH 0 CALLDATALOAD DUP2 MSTORE'],
+  ['MSTORE8', 'PUSH 0 CALLDATALOAD DUP2 MSTORE8'],
   ['CALLDATACOPY', 'PUSH 300 PUSH 0 DUP3 CALLDATACOPY'],
   ['CODECOPY', 'PUSH 300 PUSH 0 DUP3 CODECOPY'],
-  ['MCOPY', 'PUSH 0x1122 PUSH 0 MSTORE PUSH 300 PUSH 0 DUP3 MCOPY'],
+  ['MCOPY', 'PUSH 0 CALLDATALOAD PUSH 5000 MSTORE PUSH 300 PUSH 5000 DUP3 MCOPY'],
 ];
 
 for (const [name, write] of writers) {
   for (const offset of [0, 1, 31, 32, 33, 1000, 4095]) {
     test(`${name} at guest offset ${offset} leaves restricted memory untouched`, async () => {
       // write, then keep running (a loop with jumps through the entries), then return memory
-      const code = assemble(`
+      const program = assemble(`
         PUSH ${offset} ${write} POP
         PUSH 20 loop: PUSH 1 SWAP1 SUB DUP1 @loop JUMPI POP
         MSIZE PUSH 0 MSTORE PUSH 64 PUSH 0 RETURN`);
-      const calldata = `0x${'ee'.repeat(300)}` as const;
-      const { verdict, native, atStart, atEnd } = await runObserved(code, calldata);
-      assert.equal(native.status, 1);
-      assert.equal(verdict.kind, 'valid', JSON.stringify(verdict));
+      const runs = [];
+      for (const [fill, last] of [['ee', 'ee'], ['11', 'ef']] as const) {
+        const code = `${program}${'00'.repeat(40)}${last}` as const;
+        runs.push(await runObserved(code, `0x${fill.repeat(300)}`));
+      }
+      const codeBase = word(runs[0]!.atStart, 0x80);
+      for (const { verdict, native, atStart, atEnd } of runs) {
+        assert.equal(native.status, 1);
+        assert.equal(verdict.kind, 'valid', JSON.stringify(verdict));
+        const guestBase = word(atStart, MEM_GUEST_BASE_SLOT);
+        assert.ok(guestBase > codeBase && codeBase > MEM_ENTRIES && guestBase % 32 === 0);
+        assert.equal(word(atEnd, MEM_GUEST_BASE_SLOT), guestBase);
+        assert.deepEqual(atEnd.slice(MEM_HANDLERS, MEM_ENTRIES), atStart.slice(MEM_HANDLERS, MEM_ENTRIES), 'opcode tables changed');
+        assert.deepEqual(atEnd.slice(codeBase, guestBase), atStart.slice(codeBase, guestBase), 'code copy changed');
+      }
+      assert.deepEqual(runs[0]!.atEnd.slice(MEM_ENTRIES, codeBase), runs[1]!.atEnd.slice(MEM_ENTRIES, codeBase), 'entries depend on guest data');
+      const { native, atStart, atEnd } = runs[0]!;
       const guestBase = word(atStart, MEM_GUEST_BASE_SLOT);
-      assert.ok(guestBase > MEM_HANDLERS && guestBase % 32 === 0);
-      assert.equal(word(atEnd, MEM_GUEST_BASE_SLOT), guestBase);
-      assert.deepEqual(atEnd.slice(MEM_HANDLERS, guestBase), atStart.slice(MEM_HANDLERS, guestBase), 'restricted memory changed');
       // MSIZE: the guest's memory is exactly the hypervisor's memory above guestBase (the final
       // RETURN of 64 bytes may grow it after MSIZE was read)
       const msize = BigInt(native.returndata.slice(0, 66));
