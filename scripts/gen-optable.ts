@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { OPCODES } from '../lib/evm/opcodes.ts';
+import { fusedHandler, OPCODES, PUSH_FUSIONS } from '../lib/evm/opcodes.ts';
 
 export const OPTABLE_PATH = fileURLToPath(new URL('../src/hypervisor/OpTable.huff', import.meta.url));
 
@@ -27,6 +27,15 @@ export function renderOpTable(): string {
   }
   lines.push('}');
   lines.push('');
+  for (const n of [1, 2] as const) {
+    lines.push(`/// FUSE_PUSH${n}: handler of PUSH${n} followed by the indexed opcode in the same block, or no_fusion.`);
+    lines.push(`#define jumptable__packed FUSE_PUSH${n} {`);
+    for (let i = 0; i < 256; i += 8) {
+      lines.push('    ' + OPCODES.slice(i, i + 8).map((o) => (PUSH_FUSIONS.includes(o.name) ? fusedHandler(n, o.name) : 'no_fusion')).join(' '));
+    }
+    lines.push('}');
+    lines.push('');
+  }
   lines.push('#define table OP_META {');
   for (let i = 0; i < 256; i += 8) {
     const words = [];

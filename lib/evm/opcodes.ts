@@ -151,3 +151,15 @@ export const OPCODES: readonly OpSpec[] = Array.from({ length: 256 }, (_, i) => 
 export function opcodeByName(name: string): OpSpec | undefined {
   return OPCODES.find((o) => o.name === name.toUpperCase());
 }
+
+/**
+ * Opcodes that the analysis fuses with an immediately preceding PUSH1 or PUSH2 in the same block:
+ * the pair runs as one instruction (src/hypervisor/instructions/Fused.huff), with the same gas and
+ * stack effect as the two instructions.
+ */
+export const PUSH_FUSIONS: readonly string[] = ['ADD', 'MUL', 'SUB', 'AND', 'OR', 'XOR', 'EQ', 'LT', 'GT', 'SHL', 'SHR', 'JUMP', 'JUMPI', 'MLOAD', 'MSTORE', 'SWAP1'];
+
+/** Label of the fused handler for PUSHn followed by `name`. */
+export function fusedHandler(n: 1 | 2, name: string): string {
+  return `fused${n}_${name.toLowerCase()}`;
+}

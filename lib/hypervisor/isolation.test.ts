@@ -20,11 +20,10 @@ import { buildHonestWitness, defaultContext } from '../native/index.ts';
 import { encodeWitness } from '../witness/abi.ts';
 import { decodeVerdict } from '../witness/errors.ts';
 import { archiveAddress, compileHypervisor } from './ethereumjs.ts';
+import { MEMORY_LAYOUT } from './layout.ts';
 
-const MEM_HANDLERS = 0x200;
-const MEM_ENTRIES = 0x800;
-const MEM_GUEST_BASE_SLOT = 0xa0;
-const Q_BASE = 0x7e8n;
+const { MEM_HANDLERS, MEM_ENTRIES, MEM_GUEST_BASE: MEM_GUEST_BASE_SLOT, MEM_CODE_BASE } = MEMORY_LAYOUT;
+const Q_BASE = BigInt(MEMORY_LAYOUT.Q_BASE);
 
 const hypervisorCode = hexToBytes(compileHypervisor());
 
@@ -75,7 +74,7 @@ for (const [name, write] of writers) {
         const code = `${program}${'00'.repeat(40)}${last}` as const;
         runs.push(await runObserved(code, `0x${fill.repeat(300)}`));
       }
-      const codeBase = word(runs[0]!.atStart, 0x80);
+      const codeBase = word(runs[0]!.atStart, MEM_CODE_BASE);
       for (const { verdict, native, atStart, atEnd } of runs) {
         assert.equal(native.status, 1);
         assert.equal(verdict.kind, 'valid', JSON.stringify(verdict));

@@ -4,7 +4,7 @@
  * (scripts/gen-fixtures.ts → test/fixtures/opcodes.json) and the docs.
  */
 import { assemble } from '../evm/asm.ts';
-import { OPCODES } from '../evm/opcodes.ts';
+import { OPCODES, PUSH_FUSIONS } from '../evm/opcodes.ts';
 import type { Hex } from '../witness/types.ts';
 
 export interface Sample {
@@ -100,6 +100,25 @@ export const SAMPLES: Sample[] = [
   { name: 'REVERT', covers: ['REVERT'], code: assemble('PUSH 0xdead PUSH 0 MSTORE PUSH 2 PUSH 30 REVERT'), status: 2 },
   { name: 'REVERT of nothing', covers: ['REVERT'], code: assemble('PUSH 0 PUSH 0 REVERT'), status: 2 },
   { name: 'INVALID', covers: ['INVALID'], code: assemble('PUSH 1 INVALID'), status: 0 },
+  // PUSH1/PUSH2 + op pairs the analysis fuses into one handler (both operand orders matter)
+  ...PUSH_FUSIONS.flatMap((name) =>
+    ([1, 2] as const).map((n): Sample => {
+      const x = n === 1 ? 0x05n : 0x0104n;
+      const shift = n === 1 ? 0x04n : 0x0004n;
+      const big = 0xfedcba9876543210fedcba9876543210fedcba9876543210fedcba98765432n;
+      const P = `PUSH${n}`;
+      let src: string;
+      // byte offsets: PUSH1 d = 2 bytes, PUSH2 d = 3 bytes, PUSH 1 = 2 bytes, PUSH 0 = PUSH0 = 1 byte
+      if (name === 'JUMP') src = `${P} ${n === 1 ? 5 : 6} JUMP INVALID INVALID a: PUSH 9 ${RET_TOP}`;
+      else if (name === 'JUMPI') src = `PUSH 1 ${P} ${n === 1 ? 6 : 7} JUMPI INVALID a: PUSH 0 ${P} 3 JUMPI PUSH 9 ${RET_TOP}`;
+      else if (name === 'MLOAD') src = `PUSH ${big} PUSH 3 MSTORE ${P} ${x} MLOAD ${RET_TOP}`;
+      else if (name === 'MSTORE') src = `PUSH ${big} ${P} ${x} MSTORE PUSH 64 PUSH 0 RETURN`;
+      else if (name === 'SWAP1') src = `PUSH 7 PUSH ${big} ${P} ${x} SWAP1 SUB ${RET_TOP}`;
+      else if (name === 'SHL' || name === 'SHR') src = `PUSH ${big} ${P} ${shift} ${name} ${RET_TOP}`;
+      else src = `PUSH ${big} ${P} ${x} ${name} PUSH 3 ${P} ${x} ${name} ${RET_TOP}`;
+      return { name: `fused PUSH${n} ${name}`, covers: [`PUSH${n}`, name], code: assemble(src), status: 1 };
+    }),
+  ),
   // exceptional halts
   { name: 'stack underflow', covers: ['ADD'], code: assemble('PUSH 1 ADD'), status: 0 },
   { name: 'stack underflow on SWAP16', covers: ['SWAP16'], code: assemble(`${Array.from({ length: 16 }, () => 'PUSH 1').join(' ')} SWAP16`), status: 0 },
