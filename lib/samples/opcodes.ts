@@ -1,7 +1,7 @@
 /**
  * Sample guest programs: at least one for every opcode the hypervisor executes itself, plus the
  * exceptional halts. Shared by the TypeScript tests (lib/hypervisor/*.test.ts), the Forge fixtures
- * (scripts/gen-fixtures.ts → test/fixtures/opcodes.json) and the docs.
+ * (scripts/gen-fixtures.ts → test/fixtures/hypervisor/samples.json) and the docs.
  */
 import { assemble } from '../evm/asm.ts';
 import { OPCODES, PUSH_FUSIONS } from '../evm/opcodes.ts';
