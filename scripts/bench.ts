@@ -4,6 +4,8 @@
  *   npm run bench [-- --engine ethereumjs|revm] [--no-write]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { encodeFunctionData, parseAbi } from 'viem';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { assemble } from '../lib/evm/asm.ts';
@@ -11,7 +13,37 @@ import { compileHypervisor, LocalHypervisor } from '../lib/hypervisor/ethereumjs
 import { buildHonestWitness, defaultContext } from '../lib/native/index.ts';
 import type { Hex, WitnessFile } from '../lib/witness/types.ts';
 
-interface Program { name: string; what: string; code: Hex }
+interface Program { name: string; what: string; code: Hex; calldata?: Hex }
+
+/** A pure Solidity contract compiled with the pinned solc-js (optimizer on, 200 runs). */
+function compiledSolidity(): Hex {
+  const solc = createRequire(import.meta.url)('solc') as { compile(input: string): string };
+  const source = `pragma solidity ^0.8.26;
+contract Pure {
+  function sort(uint256[] memory a) external pure returns (uint256[] memory) {
+    for (uint256 i = 1; i < a.length; i++) {
+      uint256 v = a[i]; uint256 j = i;
+      while (j > 0 && a[j - 1] > v) { a[j] = a[j - 1]; j--; }
+      a[j] = v;
+    }
+    return a;
+  }
+  function fib(uint256 n) external pure returns (uint256) {
+    uint256 x = 0; uint256 y = 1;
+    for (uint256 i = 0; i < n; i++) { (x, y) = (y, x + y); }
+    return x;
+  }
+}`;
+  const input = {
+    language: 'Solidity',
+    sources: { 'Pure.sol': { content: source } },
+    settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: 'prague', outputSelection: { '*': { '*': ['evm.deployedBytecode.object'] } } },
+  };
+  const out = JSON.parse(solc.compile(JSON.stringify(input))) as { contracts: Record<string, Record<string, { evm: { deployedBytecode: { object: string } } }>> };
+  return `0x${out.contracts['Pure.sol']!['Pure']!.evm.deployedBytecode.object}`;
+}
+const PURE_ABI = parseAbi(['function sort(uint256[] a) pure returns (uint256[])', 'function fib(uint256 n) pure returns (uint256)']);
+const pure = compiledSolidity();
 
 /** Loops run N times; every program ends with STOP or RETURN. */
 export const BENCH_PROGRAMS: Program[] = [
@@ -61,6 +93,18 @@ export const BENCH_PROGRAMS: Program[] = [
         DUP1 @loop JUMPI
       STOP`),
   },
+  {
+    name: 'Solidity sort',
+    what: 'compiled insertion sort of 32 words, reverse order, called through the ABI',
+    code: pure,
+    calldata: encodeFunctionData({ abi: PURE_ABI, functionName: 'sort', args: [Array.from({ length: 32 }, (_, i) => BigInt(1000 - i))] }),
+  },
+  {
+    name: 'Solidity fib',
+    what: 'compiled fib(300) loop, called through the ABI',
+    code: pure,
+    calldata: encodeFunctionData({ abi: PURE_ABI, functionName: 'fib', args: [300n] }),
+  },
 ];
 
 export interface BenchRow { name: string; what: string; opcodes: number; nativeGas: bigint; hypervisorGas: bigint }
@@ -70,7 +114,7 @@ async function main(): Promise<void> {
   const files: WitnessFile[] = [];
   const rows: BenchRow[] = [];
   for (const p of BENCH_PROGRAMS) {
-    const { file, native } = await buildHonestWitness(defaultContext({ code: p.code, gasAvailable: 10_000_000n }));
+    const { file, native } = await buildHonestWitness(defaultContext({ code: p.code, gasAvailable: 10_000_000n, ...(p.calldata ? { calldata: p.calldata } : {}) }));
     if (native.status === 0) throw new Error(`bench program "${p.name}" halts: ${native.error}`);
     files.push(file);
     rows.push({ name: p.name, what: p.what, opcodes: native.steps, nativeGas: native.gasUsed, hypervisorGas: 0n });

@@ -119,6 +119,12 @@ export const SAMPLES: Sample[] = [
       return { name: `fused PUSH${n} ${name}`, covers: [`PUSH${n}`, name], code: assemble(src), status: 1 };
     }),
   ),
+  // PUSH + JUMP/JUMPI to a JUMPDEST: static jumps, checked once by the analysis
+  { name: 'static JUMPI not taken (PUSH1)', covers: ['JUMPI'], code: assemble(`PUSH 0 PUSH1 12 JUMPI PUSH 5 ${RET_TOP} a: INVALID`), status: 1 },
+  { name: 'static JUMPI not taken (PUSH2)', covers: ['JUMPI'], code: assemble(`PUSH 0 @a JUMPI PUSH 5 ${RET_TOP} a: INVALID`), status: 1 },
+  { name: 'static JUMPI taken (PUSH1)', covers: ['JUMPI'], code: assemble(`PUSH 1 PUSH1 13 JUMPI PUSH 5 ${RET_TOP} a: PUSH 6 ${RET_TOP}`), status: 1 },
+  { name: 'static backward JUMP into an analysed block', covers: ['JUMP'], code: assemble(`PUSH 2 a: PUSH 1 SWAP1 SUB DUP1 @b JUMPI ${RET_TOP} b: @a JUMP`), status: 1 },
+  { name: 'static JUMP to the last byte', covers: ['JUMP'], code: assemble('@a JUMP a:'), status: 1 },
   // exceptional halts
   { name: 'stack underflow', covers: ['ADD'], code: assemble('PUSH 1 ADD'), status: 0 },
   { name: 'stack underflow on SWAP16', covers: ['SWAP16'], code: assemble(`${Array.from({ length: 16 }, () => 'PUSH 1').join(' ')} SWAP16`), status: 0 },
