@@ -1,0 +1,55 @@
+/**
+ * The derivation rule (derive.ts) against real runs: for generated cases, every context the fuzzer
+ * derives an outcome for is also run natively and the two must agree; and the honest witness
+ * built from an outcome (prepare.ts honestWitnessFrom) is lib/native's buildHonestWitness.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildHonestWitness, runNative, type NativeOutcome } from '../lib/native/index.ts';
+import { deriveOutcome } from './derive.ts';
+import { installMemoryGuard } from './guard.ts';
+import { applyMutations, contextFromSpec, contextOf, honestWitnessFrom } from './prepare.ts';
+import { assemble, traits } from './program.ts';
+import { generateValue } from './random.ts';
+import { caseArb } from './spec.ts';
+
+const same = (a: NativeOutcome, b: NativeOutcome): boolean => a.status === b.status && a.gasUsed === b.gasUsed && a.returndata === b.returndata;
+
+test('derived outcomes equal real runs (gas and field changes of generated cases)', async () => {
+  await installMemoryGuard();
+  let derived = 0;
+  for (let i = 0; i < 250; i++) {
+    const spec = generateValue(caseArb, 0xde51, i).value_;
+    const code = assemble(spec.program);
+    const t = traits(spec.program, code);
+    const base = contextFromSpec(spec.ctx, code, t.unbounded ? 30_000n : 10_000_000n);
+    const o = await runNative(base);
+    const variants = [
+      { ...base, gasAvailable: o.gasUsed },
+      { ...base, gasAvailable: o.gasUsed - 1n < 0n ? 0n : o.gasUsed - 1n },
+      { ...base, gasAvailable: (o.gasUsed * 3n) / 4n },
+    ];
+    if (spec.mutations.length > 0) {
+      const { w } = applyMutations(honestWitnessFrom(base, o), spec.mutations, t);
+      if (w.gasAvailable < 1n << 64n) variants.push(contextOf(w, code));
+    }
+    for (const v of variants) {
+      const d = deriveOutcome(base, o, v);
+      if (!d) continue;
+      derived++;
+      const real = await runNative(v);
+      assert.ok(same(d, real), `case ${i}: derived ${d.status}/${d.gasUsed}/${d.returndata} but ran ${real.status}/${real.gasUsed}/${real.returndata} (gas ${v.gasAvailable})`);
+    }
+  }
+  assert.ok(derived > 300, `only ${derived} derivations exercised`);
+});
+
+test('honestWitnessFrom is buildHonestWitness', async () => {
+  await installMemoryGuard();
+  for (let i = 0; i < 40; i++) {
+    const spec = generateValue(caseArb, 0x4057, i).value_;
+    const ctx = contextFromSpec(spec.ctx, assemble(spec.program), 1_000_000n);
+    const { file, native } = await buildHonestWitness(ctx);
+    assert.deepEqual(honestWitnessFrom(ctx, native), file);
+  }
+});

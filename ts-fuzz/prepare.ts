@@ -1,0 +1,387 @@
+/**
+ * Turns a generated case into the witnesses to verify and what the hypervisor must answer for each
+ * (the oracle's expectations), using @ethereumjs/evm (lib/native) as the reference execution.
+ *
+ * The rule for a mutated witness W' (docs/fuzzing.md, "Oracle"): the hypervisor's answer must be
+ * the answer for W' itself, whatever the mutation was. W' is re-derived into its own message
+ * context (its code, caller, origin, to, context, value, gas price, gas available, static flag and
+ * calldata), that context is run natively, and
+ *   - W' is valid iff it has no records, stateRootEnter = stateRootLeave, and its status, gasUsed
+ *     and returndataHash equal the native run's;
+ *   - otherwise it is invalid with the first failing check in the hypervisor's documented order
+ *     (LEFTOVER_RECORDS, STATE_ROOT_MISMATCH, STATUS_MISMATCH, GAS_USED_MISMATCH,
+ *     RETURNDATA_HASH_MISMATCH), or GAS_AVAILABLE_TOO_LARGE before execution;
+ *   - a corrupted encoding that the canonical decoder rejects must be rejected with one of the
+ *     encoding codes 1-14;
+ *   - a context whose run reaches a record opcode is not checked (any verdict is fine, no verdict
+ *     is a finding).
+ * So a mutation that changes nothing observable (CALLER when the code never reads it, gasAvailable
+ * of a program that neither reads GAS nor runs out of gas, stateRootEnter and stateRootLeave moved
+ * together) is expected to be accepted, and one that changes the outcome to be rejected.
+ */
+import { keccak256 } from 'viem';
+import { buildHonestWitness, runNative, unsupportedOpcodes, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
+import { decodeWitness, encodeWitness, ERROR_CODES, type Hex, type MessageWitness, type WitnessFile } from '../lib/witness/index.ts';
+import { deriveOutcome } from './derive.ts';
+import { installMemoryGuard } from './guard.ts';
+import { assemble, traits, type ProgramTraits } from './program.ts';
+import type { CaseSpec, CtxSpec, GasSpec, Mutation } from './spec.ts';
+
+export type Expectation =
+  | { verdict: 'valid' }
+  | { verdict: 'invalid'; code: number }
+  /** A non-canonical encoding: any of the encoding codes 1..14. */
+  | { verdict: 'invalid-encoding' }
+  /** Not checkable by this version (a record opcode runs): any verdict, but a verdict. */
+  | { verdict: 'any'; why: string };
+
+export interface CheckItem {
+  role: 'honest' | 'mutant';
+  /** The witness (the batch's native run uses its context) and the code archived at its `to`. */
+  file: WitnessFile;
+  /** The hypervisor's calldata when it is not encodeWitness(file.witness). */
+  raw?: Hex;
+  expect: Expectation;
+  /** The ethereumjs run of the witness's context (absent when gasAvailable >= 2^64). */
+  native?: NativeOutcome;
+}
+
+export interface PreparedCase {
+  spec: CaseSpec;
+  code: Hex;
+  context: MessageContext;
+  traits: ProgramTraits;
+  /** ethereumjs outcome of the honest context. */
+  native: NativeOutcome;
+  items: CheckItem[];
+  /** Set when the honest run executes a record opcode (the case is not checked). */
+  skipped?: string;
+  /** The mutant had more gas than the fuzzer runs natively for this program (see mutantItem). */
+  droppedMutant?: boolean;
+  natives: NativeCache;
+}
+
+const U256_MAX = (1n << 256n) - 1n;
+const GAS_LIMIT_64 = 1n << 64n;
+export const GENEROUS_GAS = 10_000_000n;
+export const SPIN_GAS = 30_000n;
+/** Largest guest code an archive can hold (0x00 ++ code within EIP-170's 24,576 bytes). */
+export const MAX_CODE_SIZE = 24_575;
+const EMPTY_HASH = keccak256('0x');
+const hexOf = (bytes: readonly number[]): Hex => `0x${Buffer.from(bytes).toString('hex')}`;
+const clamp = (v: bigint, lo: bigint, hi: bigint): bigint => (v < lo ? lo : v > hi ? hi : v);
+
+export function contextFromSpec(c: CtxSpec, code: Hex, gasAvailable: bigint): MessageContext {
+  return {
+    code,
+    calldata: hexOf(c.calldata),
+    callvalue: c.callvalue,
+    gasAvailable,
+    caller: c.caller,
+    origin: c.origin === 'caller' ? c.caller : c.origin,
+    to: c.to,
+    context: c.context === 'to' ? c.to : c.context,
+    gasPrice: c.gasPrice,
+    isStatic: c.isStatic && c.callvalue === 0n,
+  };
+}
+
+/** The message context a witness claims, with the code archived for its `to`. */
+export function contextOf(w: MessageWitness, code: Hex): MessageContext {
+  return {
+    code,
+    calldata: w.calldata.toLowerCase() as Hex,
+    callvalue: w.callvalue,
+    gasAvailable: w.gasAvailable,
+    caller: w.caller.toLowerCase() as Hex,
+    origin: w.origin.toLowerCase() as Hex,
+    to: w.to.toLowerCase() as Hex,
+    context: w.context.toLowerCase() as Hex,
+    gasPrice: w.gasPrice,
+    isStatic: w.isStatic,
+  };
+}
+
+export function sameContext(a: MessageContext, b: MessageContext): boolean {
+  return (
+    a.code === b.code && a.calldata === b.calldata && a.callvalue === b.callvalue && a.gasAvailable === b.gasAvailable &&
+    a.caller === b.caller && a.origin === b.origin && a.to === b.to && a.context === b.context && a.gasPrice === b.gasPrice &&
+    a.isStatic === b.isStatic
+  );
+}
+
+/** Most gas a native run of this program may get: keeps runs short and memory small. */
+export function gasCap(t: ProgramTraits): bigint {
+  if (t.unbounded) return 100_000n;
+  if (!t.straightAndMemoryFree) return 30_000_000n;
+  return GAS_LIMIT_64 - 1n;
+}
+
+function chooseGas(g: GasSpec, t: ProgramTraits, needed: bigint | undefined): bigint {
+  const generous = t.unbounded ? SPIN_GAS : GENEROUS_GAS;
+  switch (g.t) {
+    case 'generous':
+      return generous;
+    case 'rel':
+      return needed === undefined ? generous : clamp(needed + BigInt(g.d), 0n, U256_MAX);
+    case 'frac':
+      return ((needed ?? generous) * BigInt(g.pct)) / 100n;
+    case 'tiny':
+      return BigInt(g.g);
+    case 'big':
+      return t.straightAndMemoryFree && !t.unbounded ? g.g : generous;
+  }
+}
+
+/** Applies the field, record and code mutations; returns the mutated witness and code and the raw mutations left. */
+export function applyMutations(file: WitnessFile, mutations: readonly Mutation[], t: ProgramTraits): { w: MessageWitness; code: Hex; raw?: Hex } {
+  const w: MessageWitness = { ...file.witness, state_access_list: [...file.witness.state_access_list] };
+  let code = file.code;
+  const raws: Mutation[] = [];
+  for (const m of mutations) {
+    switch (m.t) {
+      case 'gasUsed':
+        w.gasUsed = clamp(w.gasUsed + m.d, 0n, U256_MAX);
+        break;
+      case 'status':
+        w.status = m.s;
+        break;
+      case 'returndataHash':
+        w.returndataHash = m.v === 'empty' ? EMPTY_HASH : m.v;
+        break;
+      case 'root':
+        if (m.which !== 'leave') w.stateRootEnter = m.v;
+        if (m.which !== 'enter') w.stateRootLeave = m.v;
+        break;
+      case 'isStatic':
+        w.isStatic = !w.isStatic;
+        break;
+      case 'address':
+        if (m.field === 'toAndContext') {
+          w.to = m.a;
+          w.context = m.a;
+        } else w[m.field] = m.a;
+        break;
+      case 'callvalue':
+        w.callvalue = m.v;
+        break;
+      case 'gasPrice':
+        w.gasPrice = m.v;
+        break;
+      case 'gasAvailable': {
+        const g = clamp(w.gasAvailable + m.d, 0n, U256_MAX);
+        // at or above 2^64 it is rejected before execution; below, keep native runs affordable
+        w.gasAvailable = g >= GAS_LIMIT_64 ? g : clamp(g, 0n, gasCap(t) > file.witness.gasAvailable ? gasCap(t) : file.witness.gasAvailable);
+        break;
+      }
+      case 'calldata': {
+        const b = [...Buffer.from(w.calldata.slice(2), 'hex')];
+        if (m.how === 'flip' && b.length > 0) b[m.pos % b.length]! ^= m.byte;
+        else if (m.how === 'truncate' && b.length > 0) b.length = m.pos % b.length;
+        else if (m.how === 'appendZero') b.push(0);
+        else b.push(m.byte);
+        w.calldata = hexOf(b);
+        break;
+      }
+      case 'record': {
+        const l = w.state_access_list;
+        if (m.how === 'insert') l.splice(m.at % (l.length + 1), 0, { opcode: m.opcode, data: hexOf(m.data) });
+        else if (m.how === 'remove' && l.length > 0) l.splice(m.at % l.length, 1);
+        else if (m.how === 'swap' && l.length > 0) {
+          const i = m.i % l.length;
+          const j = m.j % l.length;
+          [l[i], l[j]] = [l[j]!, l[i]!];
+        }
+        break;
+      }
+      case 'code': {
+        const b = [...Buffer.from(code.slice(2), 'hex')];
+        const p = m.pos % (b.length + 1);
+        if (p === b.length && b.length < MAX_CODE_SIZE) b.push(m.byte);
+        else if (p === b.length) b[p - 1] = m.byte;
+        else b[p] = m.byte;
+        code = hexOf(b);
+        break;
+      }
+      case 'raw':
+        raws.push(m);
+        break;
+    }
+  }
+  if (raws.length === 0) return { w, code };
+  let bytes = [...Buffer.from(encodeWitness(w).slice(2), 'hex')];
+  for (const m of raws) {
+    if (m.t !== 'raw') continue;
+    if (m.how === 'flip') bytes[m.pos % bytes.length]! ^= m.byte;
+    else if (m.how === 'truncate') bytes = bytes.slice(0, Math.max(0, bytes.length - m.n));
+    else if (m.how === 'append') bytes.push(...new Array<number>(m.n).fill(0));
+    else if (m.how === 'word') {
+      const at = 32 * m.word;
+      if (at + 32 <= bytes.length) {
+        let v = m.v;
+        for (let i = 31; i >= 0; i--) {
+          bytes[at + i] = Number(v & 0xffn);
+          v >>= 8n;
+        }
+      }
+    }
+  }
+  return { w, code, raw: hexOf(bytes) };
+}
+
+/** The verdict the hypervisor owes a (canonically encoded) witness, given its context's native run. */
+export function expectedVerdict(w: MessageWitness, native: NativeOutcome | undefined): Expectation {
+  if (w.gasAvailable >= GAS_LIMIT_64) return { verdict: 'invalid', code: ERROR_CODES.GAS_AVAILABLE_TOO_LARGE };
+  if (native === undefined) throw new Error('expectedVerdict: a native run is needed');
+  const unsupported = unsupportedOpcodes(native);
+  if (unsupported.length > 0) return { verdict: 'any', why: `runs record opcode(s) ${unsupported.map((o) => `0x${o.toString(16)}`).join(', ')}` };
+  if (w.state_access_list.length > 0) return { verdict: 'invalid', code: ERROR_CODES.LEFTOVER_RECORDS };
+  if (w.stateRootEnter.toLowerCase() !== w.stateRootLeave.toLowerCase()) return { verdict: 'invalid', code: ERROR_CODES.STATE_ROOT_MISMATCH };
+  if (w.status !== native.status) return { verdict: 'invalid', code: ERROR_CODES.STATUS_MISMATCH };
+  if (w.gasUsed !== native.gasUsed) return { verdict: 'invalid', code: ERROR_CODES.GAS_USED_MISMATCH };
+  if (w.returndataHash.toLowerCase() !== keccak256(native.returndata)) return { verdict: 'invalid', code: ERROR_CODES.RETURNDATA_HASH_MISMATCH };
+  return { verdict: 'valid' };
+}
+
+/** Native runs, memoised per case (honest and mutant contexts often coincide). */
+export class NativeCache {
+  private readonly runs: Array<[MessageContext, NativeOutcome]> = [];
+  /** Native runs actually made, and outcomes derived from earlier runs (ts-fuzz/derive.ts). */
+  ran = 0;
+  derived = 0;
+  constructor(private readonly derive: boolean) {}
+  add(ctx: MessageContext, o: NativeOutcome): void {
+    this.runs.push([ctx, o]);
+  }
+  /** A run of ctx made earlier, or derived from one, or else a new run. */
+  async run(ctx: MessageContext): Promise<NativeOutcome> {
+    for (const [c, o] of this.runs) if (sameContext(c, ctx)) return o;
+    if (this.derive) {
+      for (const [c, o] of this.runs) {
+        const d = deriveOutcome(c, o, ctx);
+        if (d) {
+          this.derived++;
+          this.runs.push([ctx, d]);
+          return d;
+        }
+      }
+    }
+    this.ran++;
+    const o = await runNative(ctx);
+    this.runs.push([ctx, o]);
+    return o;
+  }
+}
+
+/**
+ * The honest witness of ctx given its native outcome: what lib/native's buildHonestWitness builds
+ * (checked by ts-fuzz/derive.test.ts), for outcomes derived from a run of a context that differs
+ * from ctx in gasAvailable only (so runNative's synthetic pre-state root is the same).
+ */
+export function honestWitnessFrom(ctx: MessageContext, native: NativeOutcome): WitnessFile {
+  return {
+    code: ctx.code,
+    witness: {
+      stateRootEnter: native.preStateRoot,
+      stateRootLeave: native.preStateRoot,
+      isStatic: ctx.isStatic,
+      origin: ctx.origin,
+      caller: ctx.caller,
+      to: ctx.to,
+      context: ctx.context,
+      callvalue: ctx.callvalue,
+      gasPrice: ctx.gasPrice,
+      gasAvailable: ctx.gasAvailable,
+      gasUsed: native.gasUsed,
+      state_access_list: [],
+      status: native.status,
+      returndataHash: keccak256(native.returndata),
+      calldata: ctx.calldata,
+    },
+  };
+}
+
+/**
+ * The canonical decoding of the hypervisor's calldata (lib/witness decodeWitness), plus the one
+ * encoding rule docs/errors.md states that decodeWitness does not enforce yet: a record's opcode
+ * word above 0xff is BAD_RECORD_ENCODING (code 6). Throws on anything non-canonical.
+ */
+export function decodeCanonical(hex: Hex): MessageWitness {
+  const w = decodeWitness(hex);
+  if (w.state_access_list.some((r) => r.opcode > 0xff)) throw new Error('record opcode above 0xff (docs/errors.md code 6)');
+  return w;
+}
+
+/** Derives the mutant item of a case. */
+export async function mutantItem(honest: WitnessFile, mutations: readonly Mutation[], t: ProgramTraits, natives: NativeCache): Promise<CheckItem | undefined> {
+  const { w, code, raw } = applyMutations(honest, mutations, t);
+  // The canonical TypeScript decoder (lib/witness) decides what is a well-formed encoding: what it
+  // rejects, the hypervisor must reject with an encoding code (1-14).
+  let claimed: MessageWitness;
+  try {
+    claimed = decodeCanonical(raw ?? encodeWitness(w));
+  } catch {
+    // rejected before execution: the native run is only for the revm-vs-ethereumjs comparison
+    const native = w.gasAvailable <= gasCap(t) || w.gasAvailable <= honest.witness.gasAvailable ? await natives.run(contextOf(w, code)) : undefined;
+    return { role: 'mutant', file: { code, witness: w }, raw: raw ?? encodeWitness(w), expect: { verdict: 'invalid-encoding' }, ...(native ? { native } : {}) };
+  }
+  // A corrupted encoding can give code that touches memory (or may spin) far more gas than the
+  // fuzzer ever runs natively: its memory could run to gigabytes, its loop for hours, and the
+  // hypervisor would rightly run out of its own gas. Such mutants are dropped (counted).
+  const limit = gasCap(t) > honest.witness.gasAvailable ? gasCap(t) : honest.witness.gasAvailable;
+  if (claimed.gasAvailable < GAS_LIMIT_64 && claimed.gasAvailable > limit) return undefined;
+  const native = claimed.gasAvailable < GAS_LIMIT_64 ? await natives.run(contextOf(claimed, code)) : undefined;
+  return {
+    role: 'mutant',
+    file: { code, witness: claimed },
+    ...(raw !== undefined ? { raw } : {}),
+    expect: expectedVerdict(claimed, native),
+    ...(native ? { native } : {}),
+  };
+}
+
+/** Runs a case natively (once or twice) and derives its witnesses and expectations. */
+export interface PrepareOptions {
+  /** Reuse native runs where EVM semantics allow (ts-fuzz/derive.ts); default true. */
+  derive?: boolean;
+}
+
+export async function prepareCase(spec: CaseSpec, opts: PrepareOptions = {}): Promise<PreparedCase> {
+  await installMemoryGuard();
+  const code = assemble(spec.program);
+  const t = traits(spec.program, code);
+  const generous = t.unbounded ? SPIN_GAS : GENEROUS_GAS;
+  const natives = new NativeCache(opts.derive ?? true);
+  let needed: bigint | undefined;
+  if (spec.gas.t === 'rel' || spec.gas.t === 'frac') {
+    const probe = await natives.run(contextFromSpec(spec.ctx, code, generous));
+    needed = probe.status === 0 ? undefined : probe.gasUsed;
+  }
+  const context = contextFromSpec(spec.ctx, code, chooseGas(spec.gas, t, needed));
+  if ((code.length - 2) / 2 >= MAX_CODE_SIZE) {
+    return { spec, code, context, traits: t, native: await natives.run(context), items: [], natives, skipped: `code of ${(code.length - 2) / 2} bytes: an archive (0x00 ++ code) would exceed EIP-170's 24,576 bytes` };
+  }
+  let file: WitnessFile;
+  let native: NativeOutcome;
+  if (natives.ran === 0) {
+    ({ file, native } = await buildHonestWitness(context));
+    natives.ran++;
+    natives.add(context, native);
+  } else {
+    native = await natives.run(context);
+    file = honestWitnessFrom(context, native);
+  }
+  const base = { spec, code, context, traits: t, native, natives };
+  const unsupported = unsupportedOpcodes(native);
+  if (unsupported.length > 0) {
+    return { ...base, items: [], skipped: `runs record opcode(s) ${unsupported.map((o) => `0x${o.toString(16)}`).join(', ')}` };
+  }
+  const items: CheckItem[] = [{ role: 'honest', file, expect: { verdict: 'valid' }, native }];
+  let droppedMutant = false;
+  if (spec.mutations.length > 0) {
+    const m = await mutantItem(file, spec.mutations, t, natives);
+    if (m) items.push(m);
+    else droppedMutant = true;
+  }
+  return { ...base, items, droppedMutant };
+}

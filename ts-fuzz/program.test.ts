@@ -1,0 +1,92 @@
+/** The program generator: the assembler builds what each fragment promises. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { defaultContext, runNative, unsupportedOpcodes } from '../lib/native/index.ts';
+import type { Hex } from '../lib/witness/index.ts';
+import { caseArb } from './spec.ts';
+import { installMemoryGuard } from './guard.ts';
+import { assemble, disassemble, instructionCount, traits, type Fragment, type ProgramSpec } from './program.ts';
+import { generateValue } from './random.ts';
+
+const run = async (p: ProgramSpec, gas = 1_000_000n) => {
+  await installMemoryGuard();
+  return runNative(defaultContext({ code: assemble(p), gasAvailable: gas }));
+};
+const word = (v: bigint): Hex => `0x${v.toString(16).padStart(64, '0')}`;
+
+test('op fragments push their operands (top first) and keep, pop or store the result', async () => {
+  const sub: Fragment = { t: 'op', op: 0x03, args: [10n, 3n], keep: 'stack' }; // SUB: a - b with a = top
+  assert.equal(disassemble(assemble({ fragments: [sub], epilogue: { t: 'none' } })), 'PUSH1 0x03 PUSH1 0x0a SUB');
+  const o = await run({ fragments: [sub], epilogue: { t: 'returnTop', n: 1, revert: false } });
+  assert.equal(o.returndata, word(7n));
+  const stored = await run({ fragments: [{ ...sub, keep: 'mstore' }], epilogue: { t: 'returnMem', revert: false } });
+  assert.equal(stored.returndata, word(7n));
+  const popped = await run({ fragments: [{ ...sub, keep: 'pop' }], epilogue: { t: 'returnTop', n: 4, revert: false } });
+  assert.equal(popped.returndata, '0x'); // nothing left on the stack
+});
+
+test('loops run their body the given number of times', async () => {
+  const body: Fragment[] = [{ t: 'op', op: 0x5a, args: [], keep: 'pop' }]; // GAS POP
+  const one = await run({ fragments: [{ t: 'loop', iters: 1, body: body as never }], epilogue: { t: 'stop' } });
+  const ten = await run({ fragments: [{ t: 'loop', iters: 10, body: body as never }], epilogue: { t: 'stop' } });
+  assert.equal(one.status, 1);
+  assert.equal(ten.opcodes.get(0x5a), 10);
+  assert.equal(ten.opcodes.get(0x57), 10);
+});
+
+test('skips land on their JUMPDEST; bad jumps halt', async () => {
+  for (const how of ['jump', 'jumpi-taken'] as const) {
+    const o = await run({ fragments: [{ t: 'skip', how, junk: [0xfe, 0x01] }], epilogue: { t: 'stop' } });
+    assert.equal(o.status, 1, how);
+  }
+  const notTaken = await run({ fragments: [{ t: 'skip', how: 'jumpi-not-taken', junk: [0xfe] }], epilogue: { t: 'stop' } });
+  assert.equal(notTaken.error, 'invalid opcode');
+  for (const target of ['pushdata', 'pushdata32', 'past-end', 'non-jumpdest', 'huge'] as const) {
+    const p: ProgramSpec = { fragments: [{ t: 'badJump', target, via: 'jump', delta: 5, huge: 1n << 64n }], epilogue: { t: 'stop' } };
+    const o = await run(p);
+    assert.equal(o.status, 0, target);
+    assert.match(o.error ?? '', /invalid JUMP/, target);
+    const code = assemble(p);
+    if (target === 'pushdata') assert.match(disassemble(code), /JUMP PUSH1 0x5b STOP$/);
+    // the same jump not taken runs on
+    const z = await run({ fragments: [{ t: 'badJump', target, via: 'jumpi-zero', delta: 5, huge: 1n << 64n }], epilogue: { t: 'stop' } });
+    assert.equal(z.status, 1, `${target} not taken`);
+  }
+});
+
+test('deep steps reach their target height: 1024 is fine, 1025 overflows', async () => {
+  const deep = (target: number, extra: Fragment[] = []): ProgramSpec => ({
+    fragments: [{ t: 'deep', steps: [{ target, fill: 'pc', fold: 'add', probe: 'none' }] }, ...extra],
+    epilogue: { t: 'stop' },
+  });
+  assert.equal((await run(deep(1024))).status, 1);
+  assert.equal((await run(deep(1025))).error, 'stack overflow');
+  // past 1000 and back down, then return the sum of everything that was on the stack
+  const o = await run({
+    fragments: [{ t: 'deep', steps: [{ target: 1010, fill: 'pc', fold: 'add', probe: 'swap16' }, { target: 1, fill: 'pc', fold: 'add', probe: 'none' }] }],
+    epilogue: { t: 'returnTop', n: 1, revert: false },
+  });
+  assert.equal(o.status, 1);
+  assert.equal(o.returndata.length, 66);
+});
+
+test('a truncated PUSH ends the code; instructionCount counts a PUSH with its data once', () => {
+  const code = assemble({ fragments: [{ t: 'op', op: 0x01, args: [1n, 2n], keep: 'stack' }], epilogue: { t: 'truncPush', n: 4, data: [0xaa] } });
+  assert.equal(code, '0x600260010163aa');
+  assert.equal(instructionCount(code), 4);
+  assert.match(disassemble(code), /PUSH4 0xaa \(truncated\)$/);
+});
+
+test('generated programs: no record opcode runs, traits are conservative', async () => {
+  await installMemoryGuard();
+  let records = 0;
+  for (let i = 0; i < 150; i++) {
+    const spec = generateValue(caseArb, 77, i).value_;
+    const code = assemble(spec.program);
+    const t = traits(spec.program, code);
+    const o = await runNative(defaultContext({ code, gasAvailable: t.unbounded ? 30_000n : 1_000_000n }));
+    if (unsupportedOpcodes(o).length > 0) records++;
+    if (t.straightAndMemoryFree) for (const op of [0x51, 0x52, 0x53, 0x20, 0x5e, 0x37, 0x39, 0x56, 0x57, 0xf3, 0xfd]) assert.ok(!o.opcodes.has(op), `case ${i} ran 0x${op.toString(16)}`);
+  }
+  assert.ok(records <= 3, `${records} of 150 generated programs ran a record opcode`);
+});

@@ -1,0 +1,593 @@
+/**
+ * Guest programs: a structured description (what the arbitraries generate and shrink) and the
+ * assembler that turns it into bytecode.
+ *
+ * A program is a list of fragments and an epilogue. Fragments are chosen so that most programs
+ * are well formed (every `op` fragment pushes its own operands) while the rest of the EVM's edge
+ * cases are reached on purpose: `raw` opcodes that use whatever is on the stack (underflow),
+ * bounded loops, forward jumps over junk, bad jumps (into PUSH data holding 0x5b, past the end of
+ * code, to huge destinations, to non-JUMPDESTs), deep stacks around the hypervisor's 1000-item
+ * native limit and the EVM's 1024-item limit, memory at small and huge offsets, copies and hashes
+ * of odd lengths, and PUSH data running off the end of the code.
+ *
+ * Generated programs never contain a record opcode (they would make the hypervisor answer
+ * UNSUPPORTED_OPCODE) except as PUSH data or as junk that is jumped over; a case whose native run
+ * executes one anyway is counted as skipped.
+ */
+import fc from 'fast-check';
+import { OPCODES } from '../lib/evm/opcodes.ts';
+import type { Hex } from '../lib/witness/types.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+/** How an `op` fragment disposes of the values its opcode pushes. */
+export type Keep = 'stack' | 'pop' | 'mstore';
+
+export interface OpFragment {
+  t: 'op';
+  op: number;
+  /** Operands in stack order: args[0] is the top of the stack when the opcode runs. */
+  args: bigint[];
+  keep: Keep;
+}
+export interface RawFragment {
+  /** An opcode without prepared operands: runs on whatever the stack holds (may underflow). */
+  t: 'raw';
+  op: number;
+}
+export interface PushFragment {
+  /** PUSH<data.length> data (PUSH0 for empty data). */
+  t: 'push';
+  data: number[];
+}
+export interface LoopFragment {
+  /** do { body } while (--counter != 0), the counter kept on the stack; body is stack-neutral. */
+  t: 'loop';
+  iters: number;
+  body: OpFragment[];
+}
+export interface SkipFragment {
+  /** A forward jump over junk bytes to a JUMPDEST ('jumpi-not-taken' runs the junk). */
+  t: 'skip';
+  how: 'jump' | 'jumpi-taken' | 'jumpi-not-taken';
+  junk: number[];
+}
+export type BadJumpTarget = 'pushdata' | 'pushdata32' | 'past-end' | 'non-jumpdest' | 'huge';
+export interface BadJumpFragment {
+  t: 'badJump';
+  target: BadJumpTarget;
+  via: 'jump' | 'jumpi' | 'jumpi-zero';
+  /** past-end: destination = code length + delta; pushdata32: index of the 0x5b in the data. */
+  delta: number;
+  huge: bigint;
+}
+export interface DeepStep {
+  /** Absolute guest stack height to reach (as tracked statically by the assembler). */
+  target: number;
+  fill: 'pc' | 'push0' | 'push1' | 'dup1' | 'gas' | 'dup16';
+  fold: 'add' | 'xor' | 'pop';
+  probe: 'none' | 'dup16' | 'swap16' | 'dup16-swap16';
+}
+export interface DeepFragment {
+  /** Grow or shrink the stack to each target in turn (past 1000 and back, up to overflow at 1025). */
+  t: 'deep';
+  steps: DeepStep[];
+}
+export interface SpinFragment {
+  /** JUMPDEST PUSH2 L JUMP: loops until out of gas (programs with it get little gas). */
+  t: 'spin';
+}
+export type Fragment = OpFragment | RawFragment | PushFragment | LoopFragment | SkipFragment | BadJumpFragment | DeepFragment | SpinFragment;
+
+export type Epilogue =
+  | { t: 'none' } // run off the end of the code
+  | { t: 'stop' }
+  | { t: 'returnTop'; n: number; revert: boolean } // store the top n items at 0, 32, ...; RETURN/REVERT them
+  | { t: 'ret'; off: bigint; len: bigint; revert: boolean }
+  | { t: 'returnMem'; revert: boolean } // MSIZE PUSH0 RETURN
+  | { t: 'invalid'; op: number } // INVALID or an undefined opcode
+  | { t: 'truncPush'; n: number; data: number[] }; // PUSHn with fewer than n bytes left
+
+export interface ProgramSpec {
+  fragments: Fragment[];
+  epilogue: Epilogue;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opcode sets
+
+const LOCAL = OPCODES.filter((o) => o.kind === 'local').map((o) => o.code);
+const UNDEFINED = OPCODES.filter((o) => o.kind === 'undefined').map((o) => o.code);
+const CONTROL = new Set([0x00, 0x56, 0x57, 0xf3, 0xfd, 0xfe]);
+const isPush = (op: number): boolean => op >= 0x60 && op <= 0x7f;
+
+/** Opcodes an `op` fragment can run (operands pushed by the fragment). */
+export const OP_FRAGMENT_OPS: readonly number[] = LOCAL.filter((op) => !CONTROL.has(op) && !isPush(op));
+/** Opcodes a `raw` fragment can run: every local opcode but JUMP/JUMPI (wild jumps could loop), and undefined ones. */
+export const RAW_OPS: readonly number[] = [...LOCAL.filter((op) => op !== 0x56 && op !== 0x57), ...UNDEFINED];
+/** Bytes for junk that is jumped over or run: anything but record opcodes and JUMP/JUMPI. */
+export const JUNK_BYTES: readonly number[] = [...RAW_OPS].sort((a, b) => a - b);
+/** Opcodes that read or write guest memory. */
+export const MEMORY_OPS: ReadonlySet<number> = new Set([0x20, 0x37, 0x39, 0x3e, 0x51, 0x52, 0x53, 0x5e, 0xf3, 0xfd]);
+
+// ---------------------------------------------------------------------------------------------
+// Operand arbitraries
+
+const U256_MAX = (1n << 256n) - 1n;
+const pow2 = (n: number): bigint => 1n << BigInt(n);
+
+const interestingWords = fc.constantFrom(
+  0n, 1n, 2n, 3n, 7n, 8n, 16n, 31n, 32n, 33n, 63n, 64n, 255n, 256n, 0x5bn,
+  pow2(255), pow2(255) - 1n, U256_MAX, U256_MAX - 1n, pow2(128), pow2(64) - 1n, pow2(64), pow2(32), pow2(160) - 1n,
+);
+
+/** Any 256-bit word, biased to edge values. */
+export const wordArb: fc.Arbitrary<bigint> = fc.oneof(
+  { arbitrary: fc.bigInt(0n, 255n), weight: 3 },
+  { arbitrary: interestingWords, weight: 3 },
+  { arbitrary: fc.bigInt(0n, U256_MAX), weight: 3 },
+  { arbitrary: fc.integer({ min: 1, max: 32 }).chain((bytes) => fc.bigInt(0n, pow2(8 * bytes) - 1n)), weight: 2 },
+  { arbitrary: fc.bigInt(1n, 1000n).map((v) => (1n << 256n) - v), weight: 1 },
+);
+
+/** Memory offsets: mostly small (often odd), sometimes large, sometimes beyond any gas. */
+export const offsetArb: fc.Arbitrary<bigint> = fc.oneof(
+  { arbitrary: fc.bigInt(0n, 100n), weight: 20 },
+  { arbitrary: fc.bigInt(0n, 4096n), weight: 5 },
+  { arbitrary: fc.constantFrom(pow2(16) - 1n, pow2(17) + 3n, pow2(20) - 33n, pow2(20), pow2(22)), weight: 1 },
+  { arbitrary: fc.constantFrom(pow2(32), pow2(32) - 1n, pow2(64) - 1n, pow2(64), pow2(255), U256_MAX), weight: 1 },
+);
+
+/** Lengths of copies, hashes and return data: mostly small and odd, sometimes huge. */
+export const lengthArb: fc.Arbitrary<bigint> = fc.oneof(
+  { arbitrary: fc.bigInt(0n, 70n), weight: 20 },
+  { arbitrary: fc.bigInt(0n, 2048n), weight: 5 },
+  { arbitrary: fc.constantFrom(pow2(16) + 1n, pow2(20)), weight: 1 },
+  { arbitrary: fc.constantFrom(pow2(32), pow2(64) - 1n, pow2(64), U256_MAX), weight: 1 },
+);
+
+/** Byte indexes and shift amounts. */
+const smallArb: fc.Arbitrary<bigint> = fc.oneof(
+  { arbitrary: fc.bigInt(0n, 40n), weight: 4 },
+  { arbitrary: fc.bigInt(240n, 300n), weight: 1 },
+  { arbitrary: wordArb, weight: 1 },
+);
+
+/** EXP exponents of every byte length. */
+const exponentArb: fc.Arbitrary<bigint> = fc.oneof(
+  { arbitrary: fc.bigInt(0n, 3n), weight: 2 },
+  { arbitrary: fc.integer({ min: 1, max: 32 }).map((n) => pow2(8 * n) - 1n), weight: 2 },
+  { arbitrary: fc.integer({ min: 0, max: 255 }).map((n) => pow2(n)), weight: 1 },
+  { arbitrary: wordArb, weight: 2 },
+);
+
+/** Offsets into calldata or code (often just around their end). */
+const sourceOffsetArb: fc.Arbitrary<bigint> = fc.oneof(
+  { arbitrary: fc.bigInt(0n, 120n), weight: 10 },
+  { arbitrary: fc.constantFrom(pow2(32), pow2(64) - 1n, pow2(64), U256_MAX), weight: 1 },
+);
+
+/** RETURNDATACOPY offset/length: no call has returned data, so anything but 0 halts. */
+const returndataArgArb: fc.Arbitrary<bigint> = fc.oneof(
+  { arbitrary: fc.constant(0n), weight: 12 },
+  { arbitrary: fc.bigInt(1n, 40n), weight: 1 },
+  { arbitrary: fc.constantFrom(pow2(64), U256_MAX), weight: 1 },
+);
+
+type Role = 'word' | 'offset' | 'length' | 'small' | 'exp' | 'source' | 'rd';
+const ROLE_ARBS: Record<Role, fc.Arbitrary<bigint>> = {
+  word: wordArb, offset: offsetArb, length: lengthArb, small: smallArb, exp: exponentArb, source: sourceOffsetArb, rd: returndataArgArb,
+};
+
+/** Operand roles of an opcode, top of the stack first. */
+export function operandRoles(op: number): Role[] {
+  switch (op) {
+    case 0x0a: return ['word', 'exp'];
+    case 0x0b: return ['small', 'word'];
+    case 0x1a: return ['small', 'word'];
+    case 0x1b: case 0x1c: case 0x1d: return ['small', 'word'];
+    case 0x20: return ['offset', 'length'];
+    case 0x35: return ['source'];
+    case 0x37: case 0x39: return ['offset', 'source', 'length'];
+    case 0x3e: return ['offset', 'rd', 'rd'];
+    case 0x51: return ['offset'];
+    case 0x52: case 0x53: return ['offset', 'word'];
+    case 0x5e: return ['offset', 'offset', 'length'];
+    default: return Array.from({ length: OPCODES[op]!.pops }, () => 'word' as const);
+  }
+}
+
+function opFragmentArb(op: number, keeps: readonly Keep[]): fc.Arbitrary<OpFragment> {
+  const roles = operandRoles(op);
+  return fc.record({
+    t: fc.constant('op' as const),
+    op: fc.constant(op),
+    args: roles.length === 0 ? fc.constant<bigint[]>([]) : (fc.tuple(...roles.map((r) => ROLE_ARBS[r])) as fc.Arbitrary<bigint[]>),
+    keep: fc.constantFrom(...keeps),
+  });
+}
+
+/** Weight of each opcode among `op` fragments: memory, copy and hash opcodes more often. */
+function opWeight(op: number): number {
+  if (MEMORY_OPS.has(op) || op === 0x0a || op === 0x35) return 4;
+  if (op >= 0x80 && op <= 0x9f) return 1; // 32 DUP/SWAP variants
+  return 2;
+}
+
+const opArb = (keeps: readonly Keep[]): fc.Arbitrary<OpFragment> =>
+  fc.oneof(...OP_FRAGMENT_OPS.map((op) => ({ arbitrary: opFragmentArb(op, keeps), weight: opWeight(op) })));
+
+export const opFragment: fc.Arbitrary<OpFragment> = opArb(['stack', 'stack', 'pop', 'mstore']);
+/** Stack-neutral op fragments, for loop bodies. */
+export const neutralOpFragment: fc.Arbitrary<OpFragment> = opArb(['pop', 'mstore']);
+
+const byteArb = fc.oneof({ arbitrary: fc.integer({ min: 0, max: 255 }), weight: 4 }, { arbitrary: fc.constant(0x5b), weight: 1 });
+
+export const rawFragment: fc.Arbitrary<RawFragment> = fc.record({ t: fc.constant('raw' as const), op: fc.constantFrom(...RAW_OPS) });
+
+export const pushFragment: fc.Arbitrary<PushFragment> = fc.record({
+  t: fc.constant('push' as const),
+  data: fc.integer({ min: 0, max: 32 }).chain((n) => fc.array(byteArb, { minLength: n, maxLength: n })),
+});
+
+export const loopFragment: fc.Arbitrary<LoopFragment> = fc.record({
+  t: fc.constant('loop' as const),
+  iters: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 5 }), weight: 8 }, { arbitrary: fc.integer({ min: 1, max: 64 }), weight: 4 }, { arbitrary: fc.integer({ min: 100, max: 300 }), weight: 1 }),
+  body: fc.array(neutralOpFragment, { maxLength: 4 }),
+});
+
+export const skipFragment: fc.Arbitrary<SkipFragment> = fc.record({
+  t: fc.constant('skip' as const),
+  how: fc.constantFrom('jump' as const, 'jumpi-taken' as const, 'jumpi-not-taken' as const),
+  junk: fc.array(fc.oneof({ arbitrary: fc.constantFrom(...JUNK_BYTES), weight: 3 }, { arbitrary: fc.constant(0x5b), weight: 1 }), { maxLength: 8 }),
+});
+
+export const badJumpFragment: fc.Arbitrary<BadJumpFragment> = fc.record({
+  t: fc.constant('badJump' as const),
+  target: fc.constantFrom<BadJumpTarget>('pushdata', 'pushdata32', 'past-end', 'non-jumpdest', 'huge'),
+  via: fc.constantFrom('jump' as const, 'jumpi' as const, 'jumpi-zero' as const),
+  delta: fc.integer({ min: 0, max: 40 }),
+  huge: fc.constantFrom(pow2(16), pow2(32), pow2(64), pow2(64) + 1n, U256_MAX),
+});
+
+const deepStep: fc.Arbitrary<DeepStep> = fc.record({
+  target: fc.oneof(
+    { arbitrary: fc.integer({ min: 995, max: 1026 }), weight: 4 },
+    { arbitrary: fc.integer({ min: 1020, max: 1026 }), weight: 2 },
+    { arbitrary: fc.integer({ min: 480, max: 530 }), weight: 1 },
+    { arbitrary: fc.integer({ min: 0, max: 1030 }), weight: 2 },
+  ),
+  fill: fc.constantFrom('pc' as const, 'push0' as const, 'push1' as const, 'dup1' as const, 'gas' as const, 'dup16' as const),
+  fold: fc.constantFrom('add' as const, 'xor' as const, 'pop' as const),
+  probe: fc.constantFrom('none' as const, 'dup16' as const, 'swap16' as const, 'dup16-swap16' as const),
+});
+
+export const deepFragment: fc.Arbitrary<DeepFragment> = fc.record({
+  t: fc.constant('deep' as const),
+  steps: fc.array(deepStep, { minLength: 1, maxLength: 4 }),
+});
+
+export const fragmentArb: fc.Arbitrary<Fragment> = fc.oneof(
+  { arbitrary: opFragment, weight: 200 },
+  { arbitrary: pushFragment, weight: 12 },
+  { arbitrary: loopFragment, weight: 15 },
+  { arbitrary: skipFragment, weight: 8 },
+  { arbitrary: badJumpFragment, weight: 3 },
+  { arbitrary: rawFragment, weight: 8 },
+  { arbitrary: deepFragment, weight: 3 },
+  { arbitrary: fc.constant<SpinFragment>({ t: 'spin' }), weight: 1 },
+);
+
+export const epilogueArb: fc.Arbitrary<Epilogue> = fc.oneof(
+  { arbitrary: fc.constant<Epilogue>({ t: 'none' }), weight: 2 },
+  { arbitrary: fc.constant<Epilogue>({ t: 'stop' }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('returnTop' as const), n: fc.integer({ min: 1, max: 8 }), revert: fc.boolean() }), weight: 6 },
+  { arbitrary: fc.record({ t: fc.constant('ret' as const), off: offsetArb, len: lengthArb, revert: fc.boolean() }), weight: 2 },
+  { arbitrary: fc.record({ t: fc.constant('returnMem' as const), revert: fc.boolean() }), weight: 2 },
+  { arbitrary: fc.record({ t: fc.constant('invalid' as const), op: fc.oneof(fc.constant(0xfe), fc.constantFrom(...UNDEFINED)) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('truncPush' as const),
+      n: fc.integer({ min: 1, max: 32 }),
+      data: fc.array(byteArb, { maxLength: 31 }),
+    }).map((e) => ({ ...e, data: e.data.slice(0, e.n - 1) })),
+    weight: 1,
+  },
+);
+
+export const programArb: fc.Arbitrary<ProgramSpec> = fc.record({
+  fragments: fc.array(fragmentArb, { maxLength: 12 }),
+  epilogue: epilogueArb,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Assembler
+
+const PUSH0 = 0x5f;
+const JUMPDEST = 0x5b;
+
+/** Minimal big-endian bytes of v (empty for 0). */
+export function bytesOf(v: bigint): number[] {
+  const out: number[] = [];
+  for (let x = v; x > 0n; x >>= 8n) out.unshift(Number(x & 0xffn));
+  return out;
+}
+
+type Fixup = { at: number; width: number; value: (labels: Map<string, number>, codeLength: number) => bigint };
+
+class Assembler {
+  readonly code: number[] = [];
+  readonly labels = new Map<string, number>();
+  readonly fixups: Fixup[] = [];
+  /** Guest stack height as far as straight-line tracking can tell. */
+  height = 0;
+  private nextLabel = 0;
+  private slot = 0;
+
+  fresh(prefix: string): string {
+    return `${prefix}${this.nextLabel++}`;
+  }
+  get pc(): number {
+    return this.code.length;
+  }
+  byte(...bs: number[]): void {
+    for (const b of bs) this.code.push(b & 0xff);
+  }
+  /** An executed opcode with its stack effect. */
+  op(op: number): void {
+    this.byte(op);
+    const o = OPCODES[op]!;
+    this.height = Math.max(0, this.height - o.pops) + o.pushes;
+  }
+  push(v: bigint): void {
+    const b = bytesOf(v);
+    if (b.length === 0) this.byte(PUSH0);
+    else this.byte(0x5f + b.length, ...b);
+    this.height++;
+  }
+  /** PUSH2 of a value known only at the end (label position, code length). */
+  pushLater(value: Fixup['value']): void {
+    this.byte(0x61);
+    this.fixups.push({ at: this.pc, width: 2, value });
+    this.byte(0, 0);
+    this.height++;
+  }
+  label(name: string): void {
+    this.labels.set(name, this.pc);
+  }
+  storeSlot(): void {
+    // [v] -> mem[32 * slot] = v
+    this.push(BigInt(32 * (this.slot++ % 16)));
+    this.op(0x52);
+  }
+  finish(): number[] {
+    for (const f of this.fixups) {
+      let v = f.value(this.labels, this.code.length);
+      for (let i = f.width - 1; i >= 0; i--) {
+        this.code[f.at + i] = Number(v & 0xffn);
+        v >>= 8n;
+      }
+    }
+    return this.code;
+  }
+}
+
+function emitOp(a: Assembler, f: OpFragment): void {
+  for (let i = f.args.length - 1; i >= 0; i--) a.push(f.args[i]!);
+  a.op(f.op);
+  const pushes = OPCODES[f.op]!.pushes;
+  if (pushes === 0) return;
+  if (f.keep === 'pop') for (let i = 0; i < pushes; i++) a.op(0x50);
+  else if (f.keep === 'mstore') {
+    a.storeSlot();
+    for (let i = 1; i < pushes; i++) a.op(0x50);
+  }
+}
+
+function emitFragment(a: Assembler, f: Fragment): void {
+  switch (f.t) {
+    case 'op':
+      emitOp(a, f);
+      return;
+    case 'raw':
+      a.op(f.op);
+      // a raw PUSHn swallows the bytes that follow as its data, as the EVM does
+      return;
+    case 'push':
+      a.byte(0x5f + f.data.length, ...f.data);
+      a.height++;
+      return;
+    case 'loop': {
+      const top = a.fresh('loop');
+      const h = a.height;
+      a.push(BigInt(f.iters));
+      a.label(top);
+      a.op(JUMPDEST);
+      for (const b of f.body) emitOp(a, b.keep === 'stack' ? { ...b, keep: 'pop' } : b);
+      a.push(1n);
+      a.op(0x90); // SWAP1
+      a.op(0x03); // SUB
+      a.op(0x80); // DUP1
+      a.pushLater((l) => BigInt(l.get(top)!));
+      a.op(0x57); // JUMPI
+      a.op(0x50); // POP
+      a.height = h;
+      return;
+    }
+    case 'skip': {
+      const over = a.fresh('skip');
+      if (f.how !== 'jump') a.push(f.how === 'jumpi-taken' ? 1n : 0n);
+      a.pushLater((l) => BigInt(l.get(over)!));
+      a.op(f.how === 'jump' ? 0x56 : 0x57);
+      const h = a.height;
+      a.byte(...f.junk);
+      a.label(over);
+      a.byte(JUMPDEST);
+      a.height = h;
+      return;
+    }
+    case 'badJump': {
+      if (f.via !== 'jump') a.push(f.via === 'jumpi' ? 1n : 0n);
+      const here = a.pc;
+      const data = a.fresh('data');
+      switch (f.target) {
+        case 'pushdata':
+        case 'pushdata32':
+          a.pushLater((l) => BigInt(l.get(data)!));
+          break;
+        case 'past-end':
+          a.pushLater((_l, n) => BigInt(n + f.delta));
+          break;
+        case 'non-jumpdest':
+          a.pushLater(() => BigInt(here));
+          break;
+        case 'huge':
+          a.push(f.huge);
+          break;
+      }
+      a.op(f.via === 'jump' ? 0x56 : 0x57);
+      if (f.target === 'pushdata') {
+        a.byte(0x60);
+        a.label(data);
+        a.byte(JUMPDEST);
+        a.height++;
+      } else if (f.target === 'pushdata32') {
+        const k = f.delta % 32;
+        a.byte(0x7f);
+        for (let i = 0; i < 32; i++) {
+          if (i === k) a.label(data);
+          a.byte(i === k ? JUMPDEST : (i * 37 + 11) & 0xff);
+        }
+        a.height++;
+      }
+      return;
+    }
+    case 'deep':
+      for (const s of f.steps) emitDeepStep(a, s);
+      return;
+    case 'spin': {
+      const l = a.fresh('spin');
+      a.label(l);
+      a.op(JUMPDEST);
+      a.pushLater((m) => BigInt(m.get(l)!));
+      a.op(0x56);
+      return;
+    }
+  }
+}
+
+function emitDeepStep(a: Assembler, s: DeepStep): void {
+  while (a.height < s.target) {
+    switch (s.fill) {
+      case 'pc': a.op(0x58); break;
+      case 'push0': a.op(PUSH0); break;
+      case 'push1': a.push(BigInt((a.height * 7 + 1) & 0xff) || 1n); break;
+      case 'dup1': a.op(0x80); break;
+      case 'gas': a.op(0x5a); break;
+      case 'dup16': a.op(0x8f); break;
+    }
+    if (a.code.length > 40_000) break;
+  }
+  while (a.height > s.target) {
+    if (s.fold === 'pop' || a.height < 2) a.op(0x50);
+    else a.op(s.fold === 'add' ? 0x01 : 0x18);
+  }
+  if (s.probe === 'dup16' || s.probe === 'dup16-swap16') a.op(0x8f);
+  if (s.probe === 'swap16' || s.probe === 'dup16-swap16') a.op(0x9f);
+}
+
+function emitEpilogue(a: Assembler, e: Epilogue): void {
+  switch (e.t) {
+    case 'none':
+      return;
+    case 'stop':
+      a.op(0x00);
+      return;
+    case 'returnTop': {
+      const n = Math.min(e.n, a.height);
+      for (let i = 0; i < n; i++) {
+        a.push(BigInt(32 * i));
+        a.op(0x52);
+      }
+      a.push(BigInt(32 * n));
+      a.push(0n);
+      a.op(e.revert ? 0xfd : 0xf3);
+      return;
+    }
+    case 'ret':
+      a.push(e.len);
+      a.push(e.off);
+      a.op(e.revert ? 0xfd : 0xf3);
+      return;
+    case 'returnMem':
+      a.op(0x59); // MSIZE
+      a.push(0n);
+      a.op(e.revert ? 0xfd : 0xf3);
+      return;
+    case 'invalid':
+      a.byte(e.op);
+      return;
+    case 'truncPush':
+      a.byte(0x5f + e.n, ...e.data.slice(0, e.n - 1));
+      return;
+  }
+}
+
+/** Assembles a program. */
+export function assemble(p: ProgramSpec): Hex {
+  const a = new Assembler();
+  for (const f of p.fragments) emitFragment(a, f);
+  emitEpilogue(a, p.epilogue);
+  return `0x${Buffer.from(a.finish()).toString('hex')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analysis
+
+export interface ProgramTraits {
+  /** May loop until out of gas: give it little gas. */
+  unbounded: boolean;
+  /** The code holds no memory opcode byte and no JUMP/JUMPI byte anywhere (even as data). */
+  straightAndMemoryFree: boolean;
+}
+
+export function traits(p: ProgramSpec, code: Hex): ProgramTraits {
+  const hasSpin = p.fragments.some((f) => f.t === 'spin');
+  const hasLoop = p.fragments.some((f) => f.t === 'loop');
+  // a raw PUSHn, or junk run by a JUMPI that is not taken, can swallow the start of a loop and jump
+  // back into it with a counter that never reaches zero
+  const hasRaw = p.fragments.some((f) => f.t === 'raw' || (f.t === 'skip' && f.junk.length > 0));
+  const bytes = Buffer.from(code.slice(2), 'hex');
+  let clean = true;
+  for (const b of bytes) if (MEMORY_OPS.has(b) || b === 0x56 || b === 0x57) clean = false;
+  return { unbounded: hasSpin || (hasLoop && hasRaw), straightAndMemoryFree: clean };
+}
+
+/** Instructions in the code (a PUSH and its data count as one), as the shrinker's size measure. */
+export function instructionCount(code: Hex): number {
+  const bytes = Buffer.from(code.slice(2), 'hex');
+  let n = 0;
+  for (let pc = 0; pc < bytes.length; pc++) {
+    n++;
+    const op = bytes[pc]!;
+    if (isPush(op)) pc += op - 0x5f;
+  }
+  return n;
+}
+
+/** Human-readable disassembly, e.g. `PUSH1 0x01 PUSH1 0x02 EXP`. */
+export function disassemble(code: Hex): string {
+  const bytes = Buffer.from(code.slice(2), 'hex');
+  const out: string[] = [];
+  for (let pc = 0; pc < bytes.length; pc++) {
+    const op = bytes[pc]!;
+    const o = OPCODES[op]!;
+    if (isPush(op)) {
+      const data = bytes.subarray(pc + 1, pc + 1 + o.immediate);
+      out.push(`${o.name} 0x${data.toString('hex')}${data.length < o.immediate ? ' (truncated)' : ''}`);
+      pc += o.immediate;
+    } else out.push(o.kind === 'undefined' ? `0x${op.toString(16).padStart(2, '0')}` : o.name);
+  }
+  return out.join(' ');
+}

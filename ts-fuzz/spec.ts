@@ -1,0 +1,224 @@
+/**
+ * A fuzz case: a guest program, its call context, how much gas it gets, and the mutations to make
+ * to its honest witness. All of it generated (and shrunk) by fast-check.
+ */
+import fc from 'fast-check';
+import type { Hex } from '../lib/witness/types.ts';
+import { programArb, wordArb, type ProgramSpec } from './program.ts';
+
+export interface CtxSpec {
+  caller: Hex;
+  /** Origin equal to the caller (a call from an EOA) or another account. */
+  origin: Hex | 'caller';
+  to: Hex;
+  /** The executing account: `to` (a CALL frame) or another account (a DELEGATECALL frame). */
+  context: Hex | 'to';
+  callvalue: bigint;
+  gasPrice: bigint;
+  /** Ignored (false) when callvalue > 0: no static frame carries value. */
+  isStatic: boolean;
+  calldata: number[];
+}
+
+/**
+ * Gas given to the message. The program is first run natively with generous gas to learn what it
+ * needs (`needed`: gasUsed of that run if it did not halt).
+ *   generous     10,000,000 (30,000 for a program that may spin until out of gas)
+ *   rel          needed + d: from a few units short of what it needs to a few units over
+ *   frac         needed * pct / 100
+ *   tiny         a handful of units
+ *   big          2^32 .. 2^64-1 (only for straight-line, memory-free code; otherwise generous)
+ */
+export type GasSpec =
+  | { t: 'generous' }
+  | { t: 'rel'; d: number }
+  | { t: 'frac'; pct: number }
+  | { t: 'tiny'; g: number }
+  | { t: 'big'; g: bigint };
+
+export type AddrField = 'origin' | 'caller' | 'context' | 'to' | 'toAndContext';
+
+/** A change to the honest witness (or to the archived code, or to the encoded calldata). */
+export type Mutation =
+  | { t: 'gasUsed'; d: bigint }
+  | { t: 'status'; s: 0 | 1 | 2 }
+  | { t: 'returndataHash'; v: 'empty' | Hex }
+  | { t: 'root'; which: 'enter' | 'leave' | 'both'; v: Hex }
+  | { t: 'isStatic' }
+  | { t: 'address'; field: AddrField; a: Hex }
+  | { t: 'callvalue'; v: bigint }
+  | { t: 'gasPrice'; v: bigint }
+  | { t: 'gasAvailable'; d: bigint }
+  | { t: 'calldata'; how: 'flip' | 'append' | 'truncate' | 'appendZero'; pos: number; byte: number }
+  | { t: 'record'; how: 'insert'; at: number; opcode: number; data: number[] }
+  | { t: 'record'; how: 'remove'; at: number }
+  | { t: 'record'; how: 'swap'; i: number; j: number }
+  | { t: 'code'; pos: number; byte: number }
+  | { t: 'raw'; how: 'flip'; pos: number; byte: number }
+  | { t: 'raw'; how: 'truncate' | 'append'; n: number }
+  | { t: 'raw'; how: 'word'; word: number; v: bigint };
+
+export interface CaseSpec {
+  program: ProgramSpec;
+  ctx: CtxSpec;
+  gas: GasSpec;
+  /** Empty: only the honest witness is checked; otherwise also the mutated one. */
+  mutations: Mutation[];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const hexOf = (bytes: readonly number[]): Hex => `0x${Buffer.from(bytes).toString('hex')}`;
+const bytesN = (n: number) => fc.array(fc.integer({ min: 0, max: 255 }), { minLength: n, maxLength: n });
+
+/** A few fixed accounts, so that caller = origin = context coincide now and then. */
+export const ADDRESS_POOL: readonly Hex[] = [
+  '0x1000000000000000000000000000000000000001',
+  '0xc0ffee00000000000000000000000000000000c0',
+  '0xffffffffffffffffffffffffffffffffffffffff',
+  '0x8000000000000000000000000000000000000000',
+];
+
+/** Addresses that are never a precompile nor one of the batch runner's contracts (first byte >= 0x10). */
+export const addressArb: fc.Arbitrary<Hex> = fc.oneof(
+  { arbitrary: fc.constantFrom(...ADDRESS_POOL), weight: 2 },
+  { arbitrary: fc.tuple(fc.integer({ min: 0x10, max: 0xff }), bytesN(19)).map(([b, rest]) => hexOf([b, ...rest])), weight: 3 },
+);
+
+/** `to`: random accounts only (the pool is for callers and origins). */
+const toArb: fc.Arbitrary<Hex> = fc.tuple(fc.integer({ min: 0x20, max: 0xef }), bytesN(19)).map(([b, rest]) => hexOf([b, ...rest]));
+
+const U256_MAX = (1n << 256n) - 1n;
+
+export const valueArb: fc.Arbitrary<bigint> = fc.oneof(
+  { arbitrary: fc.constant(0n), weight: 6 },
+  { arbitrary: fc.bigInt(1n, 1000n), weight: 2 },
+  { arbitrary: fc.bigInt(0n, U256_MAX), weight: 1 },
+);
+
+const gasPriceArb: fc.Arbitrary<bigint> = fc.oneof(
+  { arbitrary: fc.constant(0n), weight: 6 },
+  { arbitrary: fc.bigInt(1n, 10n ** 12n), weight: 3 },
+  { arbitrary: fc.constantFrom(U256_MAX, 1n << 128n, 1n << 64n), weight: 1 },
+);
+
+const calldataArb: fc.Arbitrary<number[]> = fc.oneof(
+  { arbitrary: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 40 }), weight: 4 },
+  { arbitrary: fc.integer({ min: 0, max: 4 }).chain((w) => bytesN(32 * w)), weight: 2 },
+  { arbitrary: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 200 }), weight: 1 },
+);
+
+export const ctxArb: fc.Arbitrary<CtxSpec> = fc.record({
+  caller: addressArb,
+  origin: fc.oneof({ arbitrary: fc.constant('caller' as const), weight: 3 }, { arbitrary: addressArb, weight: 1 }),
+  to: toArb,
+  context: fc.oneof({ arbitrary: fc.constant('to' as const), weight: 8 }, { arbitrary: addressArb, weight: 1 }),
+  callvalue: valueArb,
+  gasPrice: gasPriceArb,
+  isStatic: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
+  calldata: calldataArb,
+});
+
+export const gasArb: fc.Arbitrary<GasSpec> = fc.oneof(
+  { arbitrary: fc.constant<GasSpec>({ t: 'generous' }), weight: 5 },
+  { arbitrary: fc.record({ t: fc.constant('rel' as const), d: fc.integer({ min: -6, max: 6 }) }), weight: 4 },
+  { arbitrary: fc.record({ t: fc.constant('frac' as const), pct: fc.integer({ min: 1, max: 99 }) }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('tiny' as const), g: fc.integer({ min: 0, max: 40 }) }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('big' as const), g: fc.bigInt(1n << 32n, (1n << 64n) - 1n) }), weight: 1 },
+);
+
+const hash32Arb: fc.Arbitrary<Hex> = bytesN(32).map(hexOf);
+
+const smallDelta = fc.oneof(
+  { arbitrary: fc.constantFrom(1n, -1n), weight: 4 },
+  { arbitrary: fc.bigInt(-100n, 100n), weight: 2 },
+  { arbitrary: fc.constantFrom(1n << 64n, -(1n << 64n), 1n << 255n), weight: 1 },
+);
+
+/** Mutations of the witness fields, the code, the record list and the encoding. */
+export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
+  { arbitrary: fc.record({ t: fc.constant('gasUsed' as const), d: smallDelta }), weight: 4 },
+  { arbitrary: fc.record({ t: fc.constant('status' as const), s: fc.constantFrom(0 as const, 1 as const, 2 as const) }), weight: 3 },
+  { arbitrary: fc.record({ t: fc.constant('returndataHash' as const), v: fc.oneof(fc.constant('empty' as const), hash32Arb) }), weight: 3 },
+  { arbitrary: fc.record({ t: fc.constant('root' as const), which: fc.constantFrom('enter' as const, 'leave' as const, 'both' as const), v: hash32Arb }), weight: 2 },
+  { arbitrary: fc.constant<Mutation>({ t: 'isStatic' }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('address' as const),
+      field: fc.constantFrom<AddrField>('caller', 'origin', 'context', 'to', 'toAndContext'),
+      a: addressArb,
+    }),
+    weight: 4,
+  },
+  { arbitrary: fc.record({ t: fc.constant('callvalue' as const), v: valueArb }), weight: 2 },
+  { arbitrary: fc.record({ t: fc.constant('gasPrice' as const), v: gasPriceArb }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('gasAvailable' as const), d: smallDelta }), weight: 3 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('calldata' as const),
+      how: fc.constantFrom('flip' as const, 'append' as const, 'truncate' as const, 'appendZero' as const),
+      pos: fc.nat(300),
+      byte: fc.integer({ min: 1, max: 255 }),
+    }),
+    weight: 3,
+  },
+  {
+    arbitrary: fc.oneof(
+      {
+        arbitrary: fc.record({
+          t: fc.constant('record' as const),
+          how: fc.constant('insert' as const),
+          at: fc.nat(4),
+          opcode: fc.oneof(fc.constantFrom(0x54, 0x55, 0x31, 0xf1, 0xa0), fc.integer({ min: 0, max: 255 }), fc.constant(Number.MAX_SAFE_INTEGER)),
+          data: fc.oneof(fc.constant([] as number[]), fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 96 })),
+        }),
+        weight: 3,
+      },
+      { arbitrary: fc.record({ t: fc.constant('record' as const), how: fc.constant('remove' as const), at: fc.nat(4) }), weight: 1 },
+      { arbitrary: fc.record({ t: fc.constant('record' as const), how: fc.constant('swap' as const), i: fc.nat(4), j: fc.nat(4) }), weight: 1 },
+    ),
+    weight: 2,
+  },
+  { arbitrary: fc.record({ t: fc.constant('code' as const), pos: fc.nat(2000), byte: fc.integer({ min: 0, max: 255 }) }), weight: 2 },
+  {
+    arbitrary: fc.oneof(
+      { arbitrary: fc.record({ t: fc.constant('raw' as const), how: fc.constant('flip' as const), pos: fc.nat(2000), byte: fc.integer({ min: 1, max: 255 }) }), weight: 3 },
+      { arbitrary: fc.record({ t: fc.constant('raw' as const), how: fc.constantFrom('truncate' as const, 'append' as const), n: fc.integer({ min: 1, max: 64 }) }), weight: 1 },
+      {
+        arbitrary: fc.record({
+          t: fc.constant('raw' as const),
+          how: fc.constant('word' as const),
+          word: fc.integer({ min: 0, max: 17 }),
+          v: fc.oneof(wordArb, fc.constantFrom(0x1e0n, 0x1e1n, 0x20n, 0x21n, 0x200n, 2n, 3n, 1n << 64n, 1n << 160n)),
+        }),
+        weight: 2,
+      },
+    ),
+    weight: 2,
+  },
+);
+
+export const caseArb: fc.Arbitrary<CaseSpec> = fc.record({
+  program: programArb,
+  ctx: ctxArb,
+  gas: gasArb,
+  mutations: fc.oneof(
+    { arbitrary: fc.constant<Mutation[]>([]), weight: 1 },
+    { arbitrary: fc.array(mutationArb, { minLength: 1, maxLength: 2 }), weight: 3 },
+  ),
+});
+
+// ---------------------------------------------------------------------------------------------
+// JSON (corpus files): bigints as {"$big": "<decimal>"}
+
+export function toJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? { $big: v.toString() } : v)));
+}
+
+export function fromJson<T>(value: unknown): T {
+  return JSON.parse(JSON.stringify(value), (_k, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { $big?: unknown }).$big === 'string'
+      ? BigInt((v as { $big: string }).$big)
+      : v,
+  ) as T;
+}
