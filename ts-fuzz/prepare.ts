@@ -301,15 +301,9 @@ export function honestWitnessFrom(ctx: MessageContext, native: NativeOutcome): W
   };
 }
 
-/**
- * The canonical decoding of the hypervisor's calldata (lib/witness decodeWitness), plus the one
- * encoding rule docs/errors.md states that decodeWitness does not enforce yet: a record's opcode
- * word above 0xff is BAD_RECORD_ENCODING (code 6). Throws on anything non-canonical.
- */
+/** The canonical decoding of the hypervisor's calldata (lib/witness decodeWitness): throws on anything non-canonical. */
 export function decodeCanonical(hex: Hex): MessageWitness {
-  const w = decodeWitness(hex);
-  if (w.state_access_list.some((r) => r.opcode > 0xff)) throw new Error('record opcode above 0xff (docs/errors.md code 6)');
-  return w;
+  return decodeWitness(hex);
 }
 
 /** Derives the mutant item of a case. */

@@ -152,6 +152,13 @@ test('decodeWitness rejects malformed and non-canonical input with clear errors'
   assert.throws(() => decodeWitness(patch(enc, L.W_RECORD_COUNT, w(1n << 200n))), WitnessDecodeError);
 });
 
+test('decodeWitness rejects a record opcode above 0xff, as the hypervisor does (docs/errors.md code 6)', () => {
+  const enc = encodeWitness(sample({ state_access_list: [{ opcode: 0x100, data: '0x' }] }));
+  assert.throws(() => decodeWitness(enc), /record 0: opcode 256 is above 0xff/);
+  const ok = encodeWitness(sample({ state_access_list: [{ opcode: 0xff, data: '0x' }] }));
+  assert.equal(decodeWitness(ok).state_access_list[0]!.opcode, 0xff);
+});
+
 // ---- single source of truth, tested from both sides ----
 
 const repo = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));

@@ -76,9 +76,9 @@ export function encodeWitness(w: MessageWitness): Hex {
 
 /**
  * Decodes abi.encode(MessageWitness). Throws WitnessDecodeError unless `hex` is exactly the
- * canonical encoding of a witness with a status of 0, 1 or 2 and record opcodes that fit a
- * JS number (the same encoding rules the hypervisor enforces before execution, see
- * docs/errors.md codes 1-13). Addresses come back lowercase.
+ * canonical encoding of a witness with a status of 0, 1 or 2 and record opcodes of at most
+ * 0xff (the same encoding rules the hypervisor enforces before execution, see docs/errors.md
+ * codes 1-13). Addresses come back lowercase.
  */
 export function decodeWitness(hex: Hex): MessageWitness {
   if (typeof hex !== 'string' || !isHex(hex, { strict: true }) || hex.length % 2 !== 0) {
@@ -100,8 +100,8 @@ export function decodeWitness(hex: Hex): MessageWitness {
     throw new WitnessDecodeError(`status is ${decoded.status}, expected 0 (halt), 1 (success) or 2 (revert)`);
   }
   const records: AccessRecord[] = decoded.state_access_list.map((r, i) => {
-    if (r.opcode > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new WitnessDecodeError(`record ${i}: opcode ${r.opcode} is out of range`);
+    if (r.opcode > 0xffn) {
+      throw new WitnessDecodeError(`record ${i}: opcode ${r.opcode} is above 0xff (docs/errors.md code 6, BAD_RECORD_ENCODING)`);
     }
     return { opcode: Number(r.opcode), data: r.data };
   });
