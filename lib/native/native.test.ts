@@ -176,3 +176,17 @@ test('conformance corpus: builder matches expected on every record-free case', {
   }
   assert.equal(checked, 74);
 });
+
+test('REVERT/RETURN of a huge memory range is an out-of-gas halt, not a crash of the reference run', async () => {
+  const huge = `7f${'ff'.repeat(32)}`; // PUSH32 2^256-1
+  for (const [name, code] of [
+    ['REVERT(0, 2^256-1)', `0x${huge}5ffd`],
+    ['RETURN(0, 2^256-1)', `0x${huge}5ff3`],
+    ['REVERT(0, 2^31)', '0x63800000005ffd'],
+  ] as const) {
+    const out = await runNative(defaultContext({ code: code as `0x${string}`, gasAvailable: 100_000n }));
+    assert.equal(out.status, 0, name);
+    assert.equal(out.gasUsed, 100_000n, name);
+    assert.equal(out.opcodes.get(0xfd) ?? out.opcodes.get(0xf3), 1, `${name}: the halting opcode counts as executed`);
+  }
+});

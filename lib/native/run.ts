@@ -1,6 +1,6 @@
 /** Reference execution of one message in @ethereumjs/evm (Prague). */
 import { Common, Hardfork, Mainnet } from '@ethereumjs/common';
-import { createEVM, EVMError, getActivePrecompiles, type EVMRunCallOpts, type InterpreterStep } from '@ethereumjs/evm';
+import { createEVM, EVMError, getActivePrecompiles, type EVM, type EVMRunCallOpts, type InterpreterStep } from '@ethereumjs/evm';
 import { MerkleStateManager } from '@ethereumjs/statemanager';
 import { Account, createAddressFromString, createZeroAddress, hexToBytes } from '@ethereumjs/util';
 import { bytesToHex } from 'viem';
@@ -45,19 +45,11 @@ function syntheticBlock(): NonNullable<EVMRunCallOpts['block']> {
   };
 }
 
-/**
- * Runs the message as a single `runCall` (no block, no transaction) with gasLimit =
- * gasAvailable. The pre-state is minimal and synthetic: `to` holds `code`, `context` exists,
- * and for a plain call the caller holds exactly `callvalue` wei. When `context` differs from `to`, the
- * message runs as a DELEGATECALL frame: the code of `to` at the address and storage of
- * `context`, with CALLER and CALLVALUE as given and no value transfer.
- *
- * The warm set (EIP-2929) holds origin, caller, to, context and the precompiles, as in any real
- * message. Only opcodes without outside access are modelled faithfully: there is no storage,
- * block, transaction-level warm set or account state beyond the above, so runs that execute a
- * record opcode (see RECORD_OPCODES) do not reproduce a real chain's results.
- */
-export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
+/** Builds the synthetic pre-state and runs the message once; `onStep` observes every step. */
+async function execute(
+  ctx: MessageContext,
+  onStep?: (step: InterpreterStep) => void,
+): Promise<{ result: Awaited<ReturnType<EVM['runCall']>>; preStateRoot: Hex }> {
   const common = new Common({ chain: Mainnet, hardfork: Hardfork.Prague });
   const stateManager = new MerkleStateManager({ common });
   const evm = await createEVM({ common, stateManager });
@@ -84,15 +76,7 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
   // runCall warms nothing (BALANCE(ADDRESS) would cost 2600 instead of 100).
   for (const a of [ctx.origin, ctx.caller, ctx.to, ctx.context]) evm.journal.addAlwaysWarmAddress(a.toLowerCase());
   for (const a of getActivePrecompiles(common).keys()) evm.journal.addAlwaysWarmAddress(a);
-
-  const opcodes = new Map<number, number>();
-  let steps = 0;
-  evm.events.on('step', (step: InterpreterStep) => {
-    // the byte at pc: step.opcode.code is a generic entry for undefined opcodes
-    const op = code[step.pc] ?? 0x00;
-    opcodes.set(op, (opcodes.get(op) ?? 0) + 1);
-    steps++;
-  });
+  if (onStep) evm.events.on('step', onStep);
 
   const result = await evm.runCall({
     block: syntheticBlock(),
@@ -107,6 +91,56 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
     isStatic: ctx.isStatic,
     delegatecall,
   });
+  return { result, preStateRoot };
+}
+
+/**
+ * Runs the message as a single `runCall` (no block, no transaction) with gasLimit =
+ * gasAvailable. The pre-state is minimal and synthetic: `to` holds `code`, `context` exists,
+ * and for a plain call the caller holds exactly `callvalue` wei. When `context` differs from `to`, the
+ * message runs as a DELEGATECALL frame: the code of `to` at the address and storage of
+ * `context`, with CALLER and CALLVALUE as given and no value transfer.
+ *
+ * The warm set (EIP-2929) holds origin, caller, to, context and the precompiles, as in any real
+ * message. Only opcodes without outside access are modelled faithfully: there is no storage,
+ * block, transaction-level warm set or account state beyond the above, so runs that execute a
+ * record opcode (see RECORD_OPCODES) do not reproduce a real chain's results.
+ */
+export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
+  const opcodes = new Map<number, number>();
+  let steps = 0;
+  const code = hexToBytes(ctx.code);
+  let last: { pc: number; op: number; top: bigint; second: bigint } | undefined;
+  const onStep = (step: InterpreterStep): void => {
+    // the byte at pc: step.opcode.code is a generic entry for undefined opcodes
+    const op = code[step.pc] ?? 0x00;
+    opcodes.set(op, (opcodes.get(op) ?? 0) + 1);
+    steps++;
+    const n = step.stack.length;
+    last = { pc: step.pc, op, top: n > 0 ? step.stack[n - 1]! : 0n, second: n > 1 ? step.stack[n - 2]! : 0n };
+  };
+  let run: { result: Awaited<ReturnType<EVM['runCall']>>; preStateRoot: Hex };
+  try {
+    run = await execute(ctx, onStep);
+  } catch (e) {
+    // @ethereumjs/evm 10.1.3 builds the step event of RETURN/REVERT by reading the returned memory
+    // range before charging its gas: a huge range (an out-of-gas halt for the EVM) makes the step
+    // hook itself throw. The opcodes seen so far are right (execution stops at that instruction);
+    // the outcome comes from a second run without the hook.
+    if (!(e instanceof RangeError)) throw e;
+    run = await execute(ctx);
+    // count the instruction whose step event failed: the one after the last step seen
+    let next = 0;
+    if (last !== undefined) {
+      const { pc, op, top, second } = last;
+      const jumped = op === 0x56 || (op === 0x57 && second !== 0n);
+      next = jumped ? Number(top) : pc + 1 + (op >= 0x60 && op <= 0x7f ? op - 0x5f : 0);
+    }
+    const failed = code[next] ?? 0x00;
+    opcodes.set(failed, (opcodes.get(failed) ?? 0) + 1);
+    steps++;
+  }
+  const { result, preStateRoot } = run;
   const exec = result.execResult;
   const err = exec.exceptionError;
   let status: Status;
