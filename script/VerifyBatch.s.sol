@@ -86,6 +86,9 @@ contract VerifyBatch {
         if (isInfra(c.to)) {
             // cannot etch over the machinery; reported as a non-verdict
             hv = '"ok":false,"data":"0x","gas":"0","error":"to collides with the batch runner\'s own contracts"';
+        } else if (isPrecompile(c.to)) {
+            // forge cannot etch code at a precompile; reported as a non-verdict for this case only
+            hv = '"ok":false,"data":"0x","gas":"0","error":"to is a precompile: its code cannot be set here"';
         } else {
             vm.etch(c.to, c.code);
             archive(c.to, c.code);
@@ -175,6 +178,11 @@ contract VerifyBatch {
             return "GASPRICE with a nonzero gas price under --isolate (forge shows 0)";
         }
         if (c.gasAvailable >= 1 << 63) return "gasAvailable too large";
+        if (c.gasPrice >= 1 << 64) return "gas price of 2^64 or more (vm.txGasPrice rejects it)";
+        // the meter forwards exactly gasAvailable only if 63/64 of what is left covers it
+        if (gasleft() < c.gasAvailable + c.gasAvailable / 32 + 1_000_000) {
+            return "the batch has too little gas left to give this message all of gasAvailable";
+        }
         if (c.value != 0 && c.gasAvailable < 2300) return "a call with value always gives at least the 2300 stipend";
         if (c.value != 0 && c.isStatic) return "static call with value";
         return "";

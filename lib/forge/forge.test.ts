@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { buildHonestWitness, defaultContext, type MessageContext } from '../native/index.ts';
 import type { Hex, WitnessFile } from '../witness/index.ts';
-import { ForgeBatchError, REPO_ROOT, verifyBatch } from './index.ts';
+import { ForgeBatchError, verifyBatch } from './index.ts';
 
 const FAKE = '../test/fixtures/FakeHypervisor';
-const HAVE_HYPERVISOR = fs.existsSync(path.join(REPO_ROOT, 'src', 'Hypervisor.huff'));
 
 const CODES: Hex[] = [
   '0x600160020160005260206000f3', // RETURN 3
@@ -94,7 +91,7 @@ describe('verifyBatch (FakeHypervisor)', () => {
   });
 });
 
-describe('verifyBatch (src/Hypervisor.huff)', { skip: !HAVE_HYPERVISOR && 'src/Hypervisor.huff does not exist yet' }, () => {
+describe('verifyBatch (src/Hypervisor.huff)', () => {
   it('honest witnesses are valid; the same `to` with different code in one batch gets the right archive', async () => {
     const files: WitnessFile[] = [];
     for (const code of CODES) files.push(await honest({ code, gasAvailable: 100_000n, calldata: '0x0102' }));
@@ -116,6 +113,18 @@ describe('verifyBatch (src/Hypervisor.huff)', { skip: !HAVE_HYPERVISOR && 'src/H
     assert.equal(res[1]!.verdict.kind === 'invalid' && res[1]!.verdict.name, 'GAS_USED_MISMATCH');
     assert.equal(res[2]!.verdict.kind === 'invalid' && res[2]!.verdict.name, 'STATUS_MISMATCH');
     assert.equal(res[3]!.verdict.kind, 'invalid');
+  });
+
+  it('one case revm cannot run does not abort the batch (precompile `to`, gas price 2^64)', async () => {
+    const good = await honest({ code: '0x00' });
+    const precompileTo = await honest({ code: '0x00', to: '0x0000000000000000000000000000000000000004', context: '0x0000000000000000000000000000000000000004' });
+    const bigPrice = await honest({ code: '0x00', gasPrice: 1n << 64n });
+    const res = await verifyBatch([precompileTo, bigPrice, good], { revmNative: true });
+    assert.equal(res[0]!.verdict.kind, 'unexpected');
+    assert.equal(res[1]!.verdict.kind, 'valid');
+    assert.match(res[1]!.revmNative!.reason ?? '', /gas price of 2\^64/);
+    assert.equal(res[2]!.verdict.kind, 'valid');
+    assert.deepEqual(res[2]!.revmNative, { status: 1, gasUsed: 0n, returndata: '0x' });
   });
 
   it('malformed calldata (rawWitness) gets an encoding verdict, not a crash', async () => {
