@@ -2,7 +2,7 @@
 pragma solidity ^0.8.26;
 
 import {ArchiveFactory} from "../src/ArchiveFactory.sol";
-import {HuffDeployer, HuffConfig} from "../test/utils/HuffDeployer.sol";
+import {HypervisorBuild} from "../test/utils/HypervisorBuild.sol";
 import {Vm} from "@prb/test/Vm.sol";
 import {MessageWitness, AccessWitness} from "../test/utils/HypervisorSetup.sol";
 
@@ -23,10 +23,7 @@ contract Deploy {
         factory = new ArchiveFactory();
         vm.stopBroadcast();
 
-        HuffConfig cfg = HuffDeployer.config().with_evm_version(vm.envOr("HV_EVM", string("prague")));
-        cfg.with_addr_constant("ARCHIVE_FACTORY", address(factory));
-        cfg.with_bytes32_constant("ARCHIVE_INIT_CODE_HASH", factory.ARCHIVE_INIT_CODE_HASH());
-        bytes memory initCode = cfg.creation_code(vm.envOr("HV_SOURCE", string("Hypervisor")));
+        bytes memory initCode = HypervisorBuild.creationCode(factory);
         vm.startBroadcast();
         assembly ("memory-safe") {
             hypervisor := create(0, add(initCode, 0x20), mload(initCode))

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {Vm} from "@prb/test/Vm.sol";
 import {ArchiveFactory} from "../src/ArchiveFactory.sol";
-import {HuffDeployer, HuffConfig} from "../test/utils/HuffDeployer.sol";
+import {HypervisorBuild} from "../test/utils/HypervisorBuild.sol";
 import {GasMeter} from "../test/utils/GasMeter.sol";
 
 /// @title VerifyBatch
@@ -74,11 +74,7 @@ contract VerifyBatch {
         factory = new ArchiveFactory();
         meter = GasMeter.deploy();
         hvGas = vm.envOr("HV_GAS", uint256(1_000_000_000));
-        HuffConfig cfg = HuffDeployer.config().with_evm_version(vm.envOr("HV_EVM", string("prague")));
-        cfg.with_addr_constant("ARCHIVE_FACTORY", address(factory));
-        cfg.with_bytes32_constant("ARCHIVE_INIT_CODE_HASH", factory.ARCHIVE_INIT_CODE_HASH());
-        cfg.with_constants_list(vm.envOr("HV_CONSTANTS", string("")));
-        hypervisor = cfg.deploy(vm.envOr("HV_SOURCE", string("Hypervisor")));
+        hypervisor = HypervisorBuild.deploy(factory);
     }
 
     function runCase(uint256 i, Case memory c, bool revmNative) public returns (string memory line) {

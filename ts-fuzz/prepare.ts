@@ -20,7 +20,7 @@
  * together) is expected to be accepted, and one that changes the outcome to be rejected.
  */
 import { keccak256 } from 'viem';
-import { buildHonestWitness, runNative, unsupportedOpcodes, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
+import { buildHonestWitness, honestWitness, runNative, unsupportedOpcodes, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
 import { decodeWitness, encodeWitness, ERROR_CODES, type Hex, type MessageWitness, type WitnessFile } from '../lib/witness/index.ts';
 import { deriveOutcome } from './derive.ts';
 import { installMemoryGuard } from './guard.ts';
@@ -274,31 +274,12 @@ export class NativeCache {
 }
 
 /**
- * The honest witness of ctx given its native outcome: what lib/native's buildHonestWitness builds
- * (checked by ts-fuzz/derive.test.ts), for outcomes derived from a run of a context that differs
- * from ctx in gasAvailable only (so runNative's synthetic pre-state root is the same).
+ * The honest witness of ctx given its native outcome (lib/native honestWitness), also for outcomes
+ * derived from a run of a context that differs from ctx in gasAvailable only (so runNative's
+ * synthetic pre-state root is the same); checked by ts-fuzz/derive.test.ts.
  */
 export function honestWitnessFrom(ctx: MessageContext, native: NativeOutcome): WitnessFile {
-  return {
-    code: ctx.code,
-    witness: {
-      stateRootEnter: native.preStateRoot,
-      stateRootLeave: native.preStateRoot,
-      isStatic: ctx.isStatic,
-      origin: ctx.origin,
-      caller: ctx.caller,
-      to: ctx.to,
-      context: ctx.context,
-      callvalue: ctx.callvalue,
-      gasPrice: ctx.gasPrice,
-      gasAvailable: ctx.gasAvailable,
-      gasUsed: native.gasUsed,
-      state_access_list: [],
-      status: native.status,
-      returndataHash: keccak256(native.returndata),
-      calldata: ctx.calldata,
-    },
-  };
+  return honestWitness(ctx, native);
 }
 
 /** The canonical decoding of the hypervisor's calldata (lib/witness decodeWitness): throws on anything non-canonical. */

@@ -15,6 +15,11 @@ import { runNative, type NativeOutcome } from './run.ts';
  */
 export async function buildHonestWitness(ctx: MessageContext): Promise<{ file: WitnessFile; native: NativeOutcome }> {
   const native = await runNative(ctx);
+  return { file: honestWitness(ctx, native), native };
+}
+
+/** The honest witness of `ctx` given its native outcome (see buildHonestWitness). */
+export function honestWitness(ctx: MessageContext, native: NativeOutcome): WitnessFile {
   const witness: MessageWitness = {
     stateRootEnter: native.preStateRoot,
     stateRootLeave: native.preStateRoot,
@@ -32,5 +37,5 @@ export async function buildHonestWitness(ctx: MessageContext): Promise<{ file: W
     returndataHash: keccak256(native.returndata),
     calldata: ctx.calldata,
   };
-  return { file: { code: ctx.code, witness }, native };
+  return { code: ctx.code, witness };
 }

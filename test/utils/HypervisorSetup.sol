@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {PRBTest} from "@prb/test/PRBTest.sol";
 import {ArchiveFactory} from "../../src/ArchiveFactory.sol";
-import {HuffDeployer, HuffConfig} from "./HuffDeployer.sol";
+import {HypervisorBuild} from "./HypervisorBuild.sol";
 import {GasMeter} from "./GasMeter.sol";
 
 /// @notice Absolute calldata offsets of abi.encode(MessageWitness) (docs/witness.md). The only Solidity copy of
@@ -253,11 +253,7 @@ abstract contract HypervisorSetup is PRBTest {
         factory = new ArchiveFactory();
         meter = GasMeter.deploy();
         hvGas = vm.envOr("HV_GAS", uint256(1_000_000_000));
-        HuffConfig cfg = HuffDeployer.config().with_evm_version(vm.envOr("HV_EVM", string("prague")));
-        cfg.with_addr_constant("ARCHIVE_FACTORY", address(factory));
-        cfg.with_bytes32_constant("ARCHIVE_INIT_CODE_HASH", factory.ARCHIVE_INIT_CODE_HASH());
-        cfg.with_constants_list(vm.envOr("HV_CONSTANTS", string("")));
-        hypervisor = cfg.deploy(vm.envOr("HV_SOURCE", string("Hypervisor")));
+        hypervisor = HypervisorBuild.deploy(factory);
         vm.label(hypervisor, "Hypervisor");
         vm.label(address(factory), "ArchiveFactory");
         vm.label(meter, "GasMeter");
