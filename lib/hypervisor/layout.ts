@@ -2,19 +2,12 @@
  * The hypervisor's memory layout constants, read from src/hypervisor/MemoryLayout.huff (their single
  * source) so that tests and tools never restate them.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readHuffConstants } from '../huff-constants.ts';
+
+export { readHuffConstants };
 
 export const MEMORY_LAYOUT_SOURCE = fileURLToPath(new URL('../../src/hypervisor/MemoryLayout.huff', import.meta.url));
-
-/** All `#define constant NAME = 0x..` of a Huff file, as numbers. */
-export function readHuffConstants(path: string): Map<string, bigint> {
-  const out = new Map<string, bigint>();
-  for (const m of readFileSync(path, 'utf8').matchAll(/#define\s+constant\s+(\w+)\s*=\s*(0x[0-9a-fA-F]+)/g)) {
-    out.set(m[1]!, BigInt(m[2]!));
-  }
-  return out;
-}
 
 const constants = readHuffConstants(MEMORY_LAYOUT_SOURCE);
 function get(name: string): number {

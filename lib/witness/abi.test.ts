@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readHuffConstants } from '../huff-constants.ts';
 import { keccak256, pad, size, slice, toHex } from 'viem';
 import fc from 'fast-check';
 import { decodeWitness, encodeWitness, WitnessDecodeError } from './abi.ts';
@@ -164,11 +164,7 @@ test('decodeWitness rejects a record opcode above 0xff, as the hypervisor does (
 const repo = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 
 function parseHuffConstants(path: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const m of readFileSync(path, 'utf8').matchAll(/^\s*#define\s+constant\s+(\w+)\s*=\s*(0x[0-9a-fA-F]+|\d+)/gm)) {
-    out.set(m[1]!, Number(m[2]!));
-  }
-  return out;
+  return new Map([...readHuffConstants(path)].map(([k, v]) => [k, Number(v)]));
 }
 
 test('layout.ts equals src/hypervisor/WitnessLayout.huff', () => {

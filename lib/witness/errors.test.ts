@@ -13,13 +13,16 @@ import {
   VALID_RETURN_DATA,
 } from './errors.ts';
 import type { Hex } from './types.ts';
+import { readHuffConstants } from '../huff-constants.ts';
 
 const repo = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 
 test('errors.ts equals src/hypervisor/Errors.huff and the table of docs/errors.md', () => {
   const huffText = readFileSync(repo('src/hypervisor/Errors.huff'), 'utf8');
   const huff: Record<string, number> = {};
-  for (const m of huffText.matchAll(/^\s*#define\s+constant\s+E_(\w+)\s*=\s*(0x[0-9a-fA-F]+|\d+)/gm)) huff[m[1]!] = Number(m[2]!);
+  for (const [name, value] of readHuffConstants(repo('src/hypervisor/Errors.huff'))) {
+    if (name.startsWith('E_')) huff[name.slice(2)] = Number(value);
+  }
   const docs: Record<string, number> = {};
   for (const m of readFileSync(repo('docs/errors.md'), 'utf8').matchAll(/^\|\s*(\d+)\s*\|\s*([A-Z][A-Z0-9_]*)\s*\|/gm)) {
     assert.equal(docs[m[2]!], undefined, `docs/errors.md lists ${m[2]} once`);
