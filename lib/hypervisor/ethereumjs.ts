@@ -22,6 +22,24 @@ export const LOCAL_ARCHIVE_FACTORY: Address = '0x0000000000000000000000000000000
 export const LOCAL_ARCHIVE_INIT_CODE_HASH: Hex = keccak256('0x');
 const HYPERVISOR_ADDRESS = createAddressFromString('0x0000000000000000000000000000000000c0ffee');
 const SENDER = createAddressFromString('0x00000000000000000000000000000000000005e0');
+const STATIC_PROXY = createAddressFromString('0x00000000000000000000000000000000000057a7');
+const DELEGATE_PROXY = createAddressFromString('0x000000000000000000000000000000000000de1e');
+
+/** How a verifier contract calls the hypervisor: the verdict must be the same for all three. */
+export type CallKind = 'call' | 'staticcall' | 'delegatecall';
+export const CALL_KINDS: readonly CallKind[] = ['call', 'staticcall', 'delegatecall'];
+
+/**
+ * A forwarder that passes its calldata to the hypervisor with STATICCALL (0xfa) or DELEGATECALL
+ * (0xf4) and returns or reverts with exactly what came back, as a fraud-proof contract would:
+ *   CALLDATASIZE PUSH0 PUSH0 CALLDATACOPY  PUSH0 PUSH0 CALLDATASIZE PUSH0 PUSH20 hv GAS <op>
+ *   RETURNDATASIZE PUSH0 PUSH0 RETURNDATACOPY  PUSH1 41 JUMPI  RETURNDATASIZE PUSH0 REVERT
+ *   41: JUMPDEST RETURNDATASIZE PUSH0 RETURN
+ */
+export function forwarderCode(hypervisor: Hex, op: 0xfa | 0xf4): Hex {
+  const hv = hypervisor.slice(2).padStart(40, '0');
+  return `0x365f5f375f5f365f73${hv}5a${op.toString(16)}3d5f5f3e602957${'3d5ffd'}5b3d5ff3`;
+}
 
 export interface HypervisorBuild {
   /** Extra `-c` constants (fault-injection builds, OSAKA flag, ...). */
@@ -63,6 +81,10 @@ export class LocalHypervisor {
     await state.putAccount(HYPERVISOR_ADDRESS, new Account());
     await state.putCode(HYPERVISOR_ADDRESS, hexToBytes(compileHypervisor(build)));
     await state.putAccount(SENDER, new Account(0n, 10n ** 30n));
+    for (const [proxy, op] of [[STATIC_PROXY, 0xfa], [DELEGATE_PROXY, 0xf4]] as const) {
+      await state.putAccount(proxy, new Account());
+      await state.putCode(proxy, hexToBytes(forwarderCode(HYPERVISOR_ADDRESS.toString() as Hex, op)));
+    }
     return new LocalHypervisor(evm, state);
   }
 
@@ -73,14 +95,18 @@ export class LocalHypervisor {
     await this.state.putCode(addr, hexToBytes(concat(['0x00', code])));
   }
 
-  /** Verifies an encoded witness (calldata as given, hostile or not). */
-  async verifyCalldata(calldata: Hex, gasLimit = 1_000_000_000n): Promise<HypervisorRun> {
+  /**
+   * Verifies an encoded witness (calldata as given, hostile or not). With `via` 'staticcall' or
+   * 'delegatecall' the transaction goes to a forwarder that calls the hypervisor that way
+   * (hypervisorGas is then the forwarder's gas).
+   */
+  async verifyCalldata(calldata: Hex, gasLimit = 1_000_000_000n, via: CallKind = 'call'): Promise<HypervisorRun> {
     // each verification is its own transaction: nothing stays warm from the previous one (EIP-2929)
     await this.evm.journal.cleanup();
     const result = await this.evm.runCall({
       caller: SENDER,
       origin: SENDER,
-      to: HYPERVISOR_ADDRESS,
+      to: via === 'call' ? HYPERVISOR_ADDRESS : via === 'staticcall' ? STATIC_PROXY : DELEGATE_PROXY,
       data: hexToBytes(calldata),
       gasLimit,
     });
@@ -90,8 +116,8 @@ export class LocalHypervisor {
   }
 
   /** Archives the guest and verifies the witness. */
-  async verify(file: WitnessFile, gasLimit?: bigint): Promise<HypervisorRun> {
+  async verify(file: WitnessFile, gasLimit?: bigint, via: CallKind = 'call'): Promise<HypervisorRun> {
     await this.archive(file.witness.to, file.code);
-    return this.verifyCalldata(encodeWitness(file.witness), gasLimit);
+    return this.verifyCalldata(encodeWitness(file.witness), gasLimit, via);
   }
 }

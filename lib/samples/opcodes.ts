@@ -139,6 +139,17 @@ export const SAMPLES: Sample[] = [
       down: POP DUP1 @down JUMPI
       PUSH 0x77 ${RET_TOP}`), status: 1,
   },
+  {
+    // the careful path's first spill moves guest memory up to make its spill area: contents, MSIZE and
+    // the expansion cost after it must be as if nothing moved
+    name: 'guest memory and MSIZE kept across the first spill', covers: ['MSIZE'], code: assemble(`
+      PUSH 0xabcdef PUSH 0 MSTORE PUSH 0x77 PUSH 1000 MSTORE8
+      PUSH 0 PUSH 700
+      up: PUSH 1 SWAP1 PUSH 1 SWAP1 SUB DUP1 @up JUMPI
+      POP
+      down: POP DUP1 @down JUMPI
+      PUSH 0 MLOAD PUSH 992 MLOAD ADD MSIZE ADD PUSH 0x1234 PUSH 2000 MSTORE MSIZE ADD ${RET_TOP}`), status: 1,
+  },
   { name: 'stack overflow in a loop', covers: ['JUMP'], code: assemble('up: PUSH 1 @up JUMP'), status: 0 },
   { name: 'jump into push data holding 0x5b', covers: ['JUMP'], code: assemble('PUSH 4 JUMP PUSH2 0x5b5b STOP'), status: 0 },
   { name: 'jump past the end of code', covers: ['JUMP'], code: assemble('PUSH 200 JUMP'), status: 0 },

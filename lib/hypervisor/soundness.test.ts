@@ -1,0 +1,126 @@
+/**
+ * Soundness regressions (in process, @ethereumjs/evm):
+ *  - a jump into PUSH data must halt even when the data holds a copy of an instruction entry that
+ *    names a hypervisor handler (once accepted: the entry was trusted as a JUMPDEST);
+ *  - the verdict is the same whether the hypervisor is called with CALL, STATICCALL or
+ *    DELEGATECALL, also for guests deep enough to spill stack items (once: TSTORE, which halts the
+ *    hypervisor itself under STATICCALL).
+ * The exhaustive forged-entry matrix (every width, handler, position and jump kind) is in
+ * test/ForgedEntries.t.sol; the fuzzer plants handler addresses too (ts-fuzz/program.ts).
+ */
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { keccak256 } from 'viem';
+import { assemble } from '../evm/asm.ts';
+import { jumpdestsOf } from '../evm/jumpdests.ts';
+import { buildHonestWitness, defaultContext } from '../native/index.ts';
+import { SAMPLES } from '../samples/opcodes.ts';
+import { ERROR_CODES, type Verdict } from '../witness/errors.ts';
+import type { Hex, WitnessFile } from '../witness/types.ts';
+import { CALL_KINDS, compileHypervisor, LocalHypervisor } from './ethereumjs.ts';
+
+let hv: LocalHypervisor;
+let handlers: number[];
+before(async () => {
+  hv = await LocalHypervisor.create();
+  handlers = jumpdestsOf(compileHypervisor());
+});
+
+const hex16 = (h: number): string => h.toString(16).padStart(4, '0');
+const codeOf = (v: Verdict): number | string => (v.kind === 'invalid' ? v.code : v.kind);
+
+async function honest(code: Hex, gasAvailable = 100_000n, calldata?: Hex, callvalue?: bigint): Promise<WitnessFile> {
+  return (await buildHonestWitness(defaultContext({ code, gasAvailable, ...(calldata ? { calldata } : {}), ...(callvalue ? { callvalue } : {}) }))).file;
+}
+
+function claim(file: WitnessFile, status: 0 | 1 | 2, gasUsed: bigint, returndata: Hex = '0x'): WitnessFile {
+  return { ...file, witness: { ...file.witness, status, gasUsed, returndataHash: keccak256(returndata) } };
+}
+
+describe('a jump into PUSH data whose bytes copy an instruction entry halts', () => {
+  test('the reviewed reproducer, with every JUMPDEST of the hypervisor as the planted handler', async () => {
+    assert.ok(handlers.length > 100, 'the hypervisor has its handlers');
+    for (const h of handlers) {
+      // PUSH32 with the handler in the low 16 bits of the entry of pc 4; PUSH1 4 JUMP
+      const code = `0x7f${'00'.repeat(30)}${hex16(h)}600456` as Hex;
+      const file = await honest(code);
+      assert.equal(file.witness.status, 0, 'the EVM halts: pc 4 is push data');
+      assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' }, `handler 0x${hex16(h)}`);
+      const forged = (await hv.verify(claim(file, 1, 14n))).verdict;
+      assert.equal(codeOf(forged), ERROR_CODES.STATUS_MISMATCH, `forged success, handler 0x${hex16(h)}`);
+    }
+  });
+
+  test('code hidden in push data is never run: a forged RETURN of attacker bytes is rejected', async () => {
+    // PUSH32 [entry of pc 1: zeros and a handler][hidden: PUSH1 0x42 PUSH0 MSTORE PUSH1 32 PUSH0 RETURN], then
+    // PUSH1 1 JUMP into it
+    const hidden = '60425f5260205ff3';
+    for (const h of handlers) {
+      const data = `000000000000${hex16(h)}${hidden}`.padEnd(64, '0');
+      const code = `0x7f${data}600156` as Hex;
+      const file = await honest(code);
+      assert.equal(file.witness.status, 0);
+      assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' }, `handler 0x${hex16(h)}`);
+      const ret = `0x${'00'.repeat(31)}42` as Hex;
+      for (const gasUsed of [0n, 20n, 31n, 40n]) {
+        assert.equal(codeOf((await hv.verify(claim(file, 1, gasUsed, ret))).verdict), ERROR_CODES.STATUS_MISMATCH);
+      }
+    }
+  });
+
+  test('a forged block that would pop below the hypervisor stack gets a verdict, not an empty revert', async () => {
+    // entry bits 16..27 (need) zero while the hidden code pops 5 items: the forged block check would pass
+    const data = `000000000000${'XXXX'}5050505050${'00'.repeat(19)}`;
+    for (const h of handlers) {
+      const code = `0x7f${data.replace('XXXX', hex16(h))}600156` as Hex;
+      const v = (await hv.verify(await honest(code))).verdict;
+      assert.deepEqual(v, { valid: true, kind: 'valid' }, `handler 0x${hex16(h)}`);
+    }
+  });
+
+  test('static and dynamic jumps, fused and not, into data and into the bytes after a PUSH', async () => {
+    // PUSH4 d PUSH32 e, then a jump to every position of both: every position holds 2-byte handler copies
+    const h = handlers[handlers.length >> 1]!;
+    const pattern = hex16(h).repeat(16);
+    const jumps = (t: number): string[] => [
+      `PUSH2 ${t} JUMP`, `PUSH2 ${t} DUP1 POP JUMP`, `PUSH1 1 PUSH2 ${t} JUMPI`, `PUSH1 1 PUSH2 ${t} DUP1 POP JUMPI`,
+    ];
+    for (let t = 1; t <= 38; t++) {
+      for (const j of jumps(t)) {
+        const code = assemble(`PUSH4 0x${pattern.slice(0, 8)} PUSH32 0x${pattern} POP POP ${j}`);
+        const file = await honest(code);
+        assert.equal(file.witness.status, 0, `${j}: halts`);
+        assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' }, `${j}`);
+      }
+    }
+  });
+});
+
+describe('the same verdict through CALL, STATICCALL and DELEGATECALL', () => {
+  const deep: Array<[string, Hex]> = [
+    ['700 PUSH0 then STOP (the reviewed reproducer)', `0x${'5f'.repeat(700)}00` as Hex],
+    ['1024 items in a loop and back', SAMPLES.find((s) => s.name.startsWith('stack to 1024 in a loop'))!.code],
+    ['memory kept across the first spill', SAMPLES.find((s) => s.name.startsWith('guest memory and MSIZE kept'))!.code],
+    ['1025 items: overflow', SAMPLES.find((s) => s.name === 'stack of 1025 items')!.code],
+  ];
+  for (const [name, code] of deep) {
+    test(name, async () => {
+      const file = await honest(code, 1_000_000n);
+      const wrong = claim(file, file.witness.status === 1 ? 2 : 1, file.witness.gasUsed);
+      for (const via of CALL_KINDS) {
+        assert.deepEqual((await hv.verify(file, undefined, via)).verdict, { valid: true, kind: 'valid' }, `honest via ${via}`);
+        assert.equal(codeOf((await hv.verify(wrong, undefined, via)).verdict), ERROR_CODES.STATUS_MISMATCH, `wrong status via ${via}`);
+      }
+    });
+  }
+
+  test('every sample', async () => {
+    for (const s of SAMPLES) {
+      const file = await honest(s.code, s.gasAvailable ?? 1_000_000n, s.calldata, s.callvalue);
+      const verdicts: Verdict[] = [];
+      for (const via of CALL_KINDS) verdicts.push((await hv.verify(file, undefined, via)).verdict);
+      assert.deepEqual(verdicts[1], verdicts[0], `${s.name}: STATICCALL`);
+      assert.deepEqual(verdicts[2], verdicts[0], `${s.name}: DELEGATECALL`);
+    }
+  });
+});
