@@ -121,7 +121,16 @@ contract ForgedEntriesTest is HypervisorSetup {
             return;
         }
         string memory lbl = string.concat(
-            "PUSH", vm.toString(n), " handler ", vm.toString(h), " target ", vm.toString(t), " kind ", vm.toString(kind), " fill ", vm.toString(fill)
+            "PUSH",
+            vm.toString(n),
+            " handler ",
+            vm.toString(h),
+            " target ",
+            vm.toString(t),
+            " kind ",
+            vm.toString(kind),
+            " fill ",
+            vm.toString(fill)
         );
         if (!halts) softFail(lbl, "revm does not halt with all gas used: the program is not what the test means");
         else softFail(lbl, string.concat("the honest halt is not valid: ", describe(v)));
@@ -138,20 +147,32 @@ contract ForgedEntriesTest is HypervisorSetup {
                 bool native = i % NATIVE_EVERY == 0;
                 // well-formed forged entries at every filled position, every jump kind
                 for (uint256 kind = 0; kind < KINDS; kind++) {
-                    for (uint256 t = 1; t <= filled; t++) check(n, h, 0, t, kind, native);
-                    for (uint256 k = 1; k <= 4; k++) check(n, h, 0, p + k, kind, native);
+                    for (uint256 t = 1; t <= filled; t++) {
+                        check(n, h, 0, t, kind, native);
+                    }
+                    for (uint256 k = 1; k <= 4; k++) {
+                        check(n, h, 0, p + k, kind, native);
+                    }
                 }
                 // the address at every alignment (two fills), a jump to each filled position
                 for (uint256 fill = 1; fill <= 2; fill++) {
-                    for (uint256 t = 1; t <= filled; t++) check(n, h, fill, t, 2, native);
-                    for (uint256 k = 1; k <= 4; k++) check(n, h, fill, p + k, 2, native);
+                    for (uint256 t = 1; t <= filled; t++) {
+                        check(n, h, fill, t, 2, native);
+                    }
+                    for (uint256 k = 1; k <= 4; k++) {
+                        check(n, h, fill, p + k, 2, native);
+                    }
                 }
                 planned += (KINDS + 2) * (filled + 4);
             }
             // positions whose entries the analysis never fills, and the PUSH32 opcode itself
             for (uint256 kind = 0; kind < KINDS; kind++) {
-                for (uint256 t = 5; t <= n; t++) check(n, targets[0], 0, t, kind, true);
-                for (uint256 t = p; t <= p + 32; t++) if (t < p + 1 || t > p + 4) check(n, targets[0], 0, t, kind, true);
+                for (uint256 t = 5; t <= n; t++) {
+                    check(n, targets[0], 0, t, kind, true);
+                }
+                for (uint256 t = p; t <= p + 32; t++) {
+                    if (t < p + 1 || t > p + 4) check(n, targets[0], 0, t, kind, true);
+                }
             }
             planned += KINDS * ((n > 4 ? n - 4 : 0) + 29);
         }

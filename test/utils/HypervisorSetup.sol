@@ -295,6 +295,38 @@ abstract contract HypervisorSetup is PRBTest {
         (ok, gasUsed, ret) = GasMeter.measureNoCommit(meter, hypervisor, gas_, 0, false, witness);
     }
 
+    /// @notice How a verifier contract calls the hypervisor; the verdict must not depend on it.
+    enum CallKind {
+        Call,
+        StaticCall,
+        DelegateCall
+    }
+
+    /// @notice The verdict when this contract calls the hypervisor the given way with HV_GAS gas (with DELEGATECALL
+    /// the hypervisor runs in this contract's context: any state write it made would land here).
+    function verdictVia(CallKind how, bytes memory witness) internal returns (Verdict memory v) {
+        bool ok;
+        bytes memory ret;
+        if (how == CallKind.Call) (ok, ret) = hypervisor.call{gas: hvGas}(witness);
+        else if (how == CallKind.StaticCall) (ok, ret) = hypervisor.staticcall{gas: hvGas}(witness);
+        else (ok, ret) = hypervisor.delegatecall{gas: hvGas}(witness);
+        return decodeVerdict(ok, ret, 0);
+    }
+
+    /// @notice Soft: STATICCALL and DELEGATECALL give the same verdict as CALL (same outcome, code, pc, index, data).
+    function checkSameVerdictEveryCallKind(string memory label, bytes memory witness) internal {
+        Verdict memory viaCall = verdictVia(CallKind.Call, witness);
+        string[2] memory names = ["STATICCALL", "DELEGATECALL"];
+        for (uint256 k = 0; k < 2; k++) {
+            Verdict memory v = verdictVia(k == 0 ? CallKind.StaticCall : CallKind.DelegateCall, witness);
+            check(
+                v.kind == viaCall.kind && v.success == viaCall.success && keccak256(v.data) == keccak256(viaCall.data),
+                label,
+                string.concat(names[k], ": ", describe(v), ", CALL: ", describe(viaCall))
+            );
+        }
+    }
+
     function verdictOf(bytes memory witness) internal returns (Verdict memory v) {
         (bool ok, bytes memory ret, uint256 gasUsed) = verify(witness);
         return decodeVerdict(ok, ret, gasUsed);
