@@ -31,11 +31,24 @@ interface Scope {
   readonly visDepth: number;
 }
 
+/**
+ * A resolved macro-call argument remembers the frame whose body wrote it: when `<x>` expands it,
+ * that frame (not the callee using `<x>`) is the invoker for recursion detection.
+ */
+type CallArg = Extract<MacroArg, { k: 'call' }> & { readonly origin?: Frame };
+
 interface Frame {
   readonly mac: MacroDef;
   /** Invocation arguments, already resolved (no `<x>` left). */
   readonly args: readonly MacroArg[];
+  /** The invocation this one was expanded inside (label scopes, argument bubbling). */
   readonly parent: Frame | null;
+  /**
+   * The invocation whose body wrote this call: `parent` for a call in a body, the frame that
+   * wrote the argument for a macro call passed as an argument. Recursion is a macro already on
+   * this chain.
+   */
+  readonly origin: Frame | null;
   readonly scope: Scope;
   readonly start: number;
   /** Circular `__codesize` placeholders to fill when this frame is complete. */
@@ -107,7 +120,7 @@ class Unit {
 
   compileTop(mac: MacroDef, opts: { withFns: boolean; skipStatements: boolean }): void {
     const root = this.newScope(null, false);
-    const frame: Frame = { mac, args: [], parent: null, scope: root, start: this.out.len, circular: [], skipStatements: opts.skipStatements };
+    const frame: Frame = { mac, args: [], parent: null, origin: null, scope: root, start: this.out.len, circular: [], skipStatements: opts.skipStatements };
     this.expandBody(mac.body, frame);
     const fnStart = new Map<string, number>();
     if (opts.withFns) {
@@ -116,7 +129,7 @@ class Unit {
         fnStart.set(fn.name, start);
         this.out.push(0x5b);
         const scope = this.newScope(root, false);
-        const f: Frame = { mac: fn, args: [], parent: frame, scope, start, circular: [], skipStatements: false };
+        const f: Frame = { mac: fn, args: [], parent: frame, origin: frame, scope, start, circular: [], skipStatements: false };
         this.expandBody(fn.body, f);
         this.closeScope(scope);
         this.finishFrame(f);
@@ -276,10 +289,10 @@ class Unit {
         this.addRef(s.name, frame.scope, frame.scope, s.pos);
         return;
       case 'call':
-        this.invoke(s.name, s.args, frame, s.pos, false);
+        this.invoke(s.name, s.args, frame, frame, s.pos, false);
         return;
       case 'argcall':
-        this.invoke(this.macroNameFromArg(s.name, frame, s.pos), s.args, frame, s.pos, false);
+        this.invoke(this.macroNameFromArg(s.name, frame, s.pos), s.args, frame, frame, s.pos, false);
         return;
       case 'builtin':
         this.builtin(s.call, frame);
@@ -316,17 +329,21 @@ class Unit {
     }
   }
 
-  private invoke(name: string, args: readonly MacroArg[], frame: Frame, src: SourcePos, hidden: boolean): void {
+  /**
+   * Expands `name(args)` at the current position inside `frame`. `invoker` is the frame whose
+   * body wrote the call (differs from `frame` for a macro call passed as an argument).
+   */
+  private invoke(name: string, args: readonly MacroArg[], frame: Frame, invoker: Frame, src: SourcePos, hidden: boolean): void {
     const mac = this.ctx.contract.macros.get(name);
     if (!mac) fail(src, `unknown macro "${name}"`);
     if (mac.kind === 'test') fail(src, `test "${name}" cannot be invoked`);
     if (args.length !== mac.params.length) {
       fail(src, `macro "${name}" takes ${mac.params.length} argument${mac.params.length === 1 ? '' : 's'}, got ${args.length}`);
     }
-    let depth = 0;
-    for (let f: Frame | null = frame; f; f = f.parent) {
-      depth++;
+    for (let f: Frame | null = invoker; f; f = f.origin) {
       if (f.mac.name === name) {
+        // f is also on the expansion stack (an argument flows down from where it was written):
+        // show the invocations from f to here
         const chain: string[] = [];
         for (let g: Frame | null = frame; g; g = g.parent) {
           chain.unshift(g.mac.name);
@@ -335,6 +352,8 @@ class Unit {
         fail(src, `recursive invocation of macro "${name}" (${[...chain, name].join(' -> ')})`);
       }
     }
+    let depth = 0;
+    for (let f: Frame | null = frame; f; f = f.parent) depth++;
     if (this.outer.has(name)) fail(src, `recursive invocation of macro "${name}" (through __codesize)`);
     if (depth >= MAX_DEPTH) fail(src, `macro nesting deeper than ${MAX_DEPTH}`);
 
@@ -350,9 +369,10 @@ class Unit {
       out.push(0x5b);
       return;
     }
-    const resolved = args.map((a) => this.resolveArg(a, frame));
+    // The arguments of a macro call passed as an argument were resolved where it was written.
+    const resolved = hidden ? args : args.map((a) => this.resolveArg(a, frame));
     const scope = this.newScope(frame.scope, hidden);
-    const child: Frame = { mac, args: resolved, parent: frame, scope, start: this.out.len, circular: [], skipStatements: false };
+    const child: Frame = { mac, args: resolved, parent: frame, origin: invoker, scope, start: this.out.len, circular: [], skipStatements: false };
     this.expandBody(mac.body, child);
     this.closeScope(scope);
     this.finishFrame(child);
@@ -378,10 +398,14 @@ class Unit {
         if (!v) fail(a.pos, `argument <${a.name}> of "${frame.mac.name}" has no value`);
         return v;
       }
-      case 'argcall':
-        return { k: 'call', name: this.macroNameFromArg(a.name, frame, a.pos), args: a.args.map((x) => this.resolveArg(x, frame)), pos: a.pos };
-      case 'call':
-        return a.args.length === 0 ? a : { k: 'call', name: a.name, args: a.args.map((x) => this.resolveArg(x, frame)), pos: a.pos };
+      case 'argcall': {
+        const c: CallArg = { k: 'call', name: this.macroNameFromArg(a.name, frame, a.pos), args: a.args.map((x) => this.resolveArg(x, frame)), pos: a.pos, origin: frame };
+        return c;
+      }
+      case 'call': {
+        const c: CallArg = { k: 'call', name: a.name, args: a.args.length === 0 ? a.args : a.args.map((x) => this.resolveArg(x, frame)), pos: a.pos, origin: frame };
+        return c;
+      }
       default:
         return a;
     }
@@ -449,7 +473,7 @@ class Unit {
         return;
       case 'call':
         if (frame.skipStatements) return;
-        this.invoke(v.name, v.args, frame, src, true);
+        this.invoke(v.name, v.args, frame, (v as CallArg).origin ?? frame, src, true);
         return;
       case 'ident': {
         const c = this.ctx.contract.constants.get(v.name);
