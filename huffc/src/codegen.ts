@@ -723,16 +723,14 @@ class Unit {
           const k = lookupConstant(c, e.name, e.pos);
           if (k.value.k === 'hex') d = k.value.digits;
           else if (k.value.k === 'expr') d = trimmedHex(constValue(c, k, e.pos));
-          else return fail(e.pos, `constant "${e.name}" in code table "${t.name}" must be a hex literal or an expression`);
+          // a constant defined by a builtin gives the same bytes as the builtin written in the table
+          else if (k.value.k === 'builtin') d = codeTableBuiltinHex(c, k.value.call, e.pos);
+          else return fail(e.pos, `constant "${e.name}" in code table "${t.name}" must be a hex literal, an expression or a builtin`);
           break;
         }
-        case 'builtin': {
-          const name = e.call.name;
-          if (name === '__RIGHTPAD' || name === '__LEFTPAD') d = evalBuiltin(c, e.call, true).value.toString(16).padStart(64, '0');
-          else if (name === '__FUNC_SIG' || name === '__EVENT_HASH' || name === '__BYTES') d = trimmedHex(evalBuiltin(c, e.call, true).value);
-          else return fail(e.pos, `${name} is not supported in code tables`);
+        case 'builtin':
+          d = codeTableBuiltinHex(c, e.call, e.pos);
           break;
-        }
         case 'label':
           return fail(e.pos, 'internal error: label in code table');
       }
@@ -778,6 +776,15 @@ class Unit {
       this.writeU16(s.pos + 1, o, this.ctx.contract.tables.get(s.table)!.pos);
     }
   }
+}
+
+/** Bytes of a builtin in a code table: pads are 32 bytes, the others their trimmed value. */
+function codeTableBuiltinHex(c: Contract, call: BuiltinCall, pos: SourcePos): string {
+  const name = call.name;
+  if (name === '__RIGHTPAD' || name === '__LEFTPAD') return evalBuiltin(c, call, true).value.toString(16).padStart(64, '0');
+  if (name === '__FUNC_SIG' || name === '__EVENT_HASH' || name === '__BYTES') return trimmedHex(evalBuiltin(c, call, true).value);
+  if (name === '__ERROR') return fail(pos, '__ERROR is not supported in constant definitions and code tables');
+  return fail(pos, `${name} is not supported in code tables`);
 }
 
 /** A bare identifier is a label reference; say so when it looks like a mistyped opcode. */
