@@ -83,10 +83,17 @@ export function evalBuiltin(c: Contract, call: BuiltinCall, inConstant = false):
     }
     case '__BYTES': {
       const a = singleArg(call);
-      if (a.k !== 'str') fail(call.pos, '__BYTES expects a string literal');
-      const b = new TextEncoder().encode(a.value);
+      let text: string;
+      if (a.k === 'str') text = a.value;
+      else if (a.k === 'const') {
+        // __BYTES([NAME]) of a string constant (hnc)
+        const d = lookupConstant(c, a.name, a.pos);
+        if (d.value.k !== 'str') fail(call.pos, `__BYTES expects a string literal or a string constant; constant "${a.name}" is not a string`);
+        text = d.value.value;
+      } else return fail(call.pos, '__BYTES expects a string literal or a string constant');
+      const b = new TextEncoder().encode(text);
       if (b.length === 0) fail(call.pos, 'empty string passed to __BYTES');
-      if (b.length > 32) fail(call.pos, `__BYTES: "${a.value}" is ${b.length} bytes, more than 32`);
+      if (b.length > 32) fail(call.pos, `__BYTES: "${text}" is ${b.length} bytes, more than 32`);
       return { value: bytesToBig(b), full: false };
     }
     case '__RIGHTPAD':

@@ -15,6 +15,8 @@ Options:
   -t, --alt-constructor <NAME> compile NAME instead of CONSTRUCTOR as the constructor
       --abi                   print the ABI (JSON) of the #define function/event/error declarations
       --no-size-limit         allow runtime code over 24576 bytes
+      --relax-jumps           push label targets below 256 with PUSH1 instead of PUSH2
+                              (hnc's jump relaxation, iterated to a fixed point; default off)
   -h, --help                  show this help
 
 Output is lowercase hex without 0x and without a trailing newline. With both -b and -r the
@@ -32,6 +34,7 @@ interface Args {
   main: string | undefined;
   ctor: string | undefined;
   noSizeLimit: boolean;
+  relaxJumps: boolean;
   help: boolean;
 }
 
@@ -48,6 +51,7 @@ export function parseArgs(argv: readonly string[]): Args {
     main: undefined,
     ctor: undefined,
     noSizeLimit: false,
+    relaxJumps: false,
     help: false,
   };
   const value = (i: number, flag: string): string => {
@@ -83,6 +87,9 @@ export function parseArgs(argv: readonly string[]): Args {
         break;
       case '--no-size-limit':
         a.noSizeLimit = true;
+        break;
+      case '--relax-jumps':
+        a.relaxJumps = true;
         break;
       case '-h':
       case '--help':
@@ -144,6 +151,7 @@ export function run(argv: readonly string[], io: CliIO): number {
       ...(args.main !== undefined ? { mainMacro: args.main } : {}),
       ...(args.ctor !== undefined ? { constructorMacro: args.ctor } : {}),
       noSizeLimit: args.noSizeLimit,
+      relaxJumps: args.relaxJumps,
     });
   } catch (e) {
     if (e instanceof HuffError) {

@@ -31,6 +31,11 @@ export interface CompileOptions {
   readonly constructorMacro?: string;
   /** Skip the 24576-byte runtime size check. */
   readonly noSizeLimit?: boolean;
+  /**
+   * hnc's `--relax-jumps`: a label reference whose target is below 256 is pushed with PUSH1
+   * instead of PUSH2 (iterated to a fixed point). Default off.
+   */
+  readonly relaxJumps?: boolean;
 }
 
 export interface CompileResult {
@@ -101,6 +106,7 @@ export function compile(o: CompileOptions): CompileResult {
     constructorName: o.constructorMacro ?? 'CONSTRUCTOR',
     constructorRequired: o.constructorMacro !== undefined,
     noSizeLimit: o.noSizeLimit ?? false,
+    relaxJumps: o.relaxJumps ?? false,
     entryPos,
   });
   const runtime = toHex(g.runtime);

@@ -89,6 +89,25 @@ describe('__RIGHTPAD / __LEFTPAD / __BYTES / __VERBATIM', () => {
     assert.equal(err('#define macro MAIN() = { __BYTES("") }'), 'main.huff:1:26: empty string passed to __BYTES');
   });
 
+  it('__BYTES([C]) of a string constant pushes its UTF-8 bytes, in a body, an argument, a constant, a table', () => {
+    // "hello" = 68 65 6c 6c 6f → PUSH5 (64); [B] = __BYTES([S]) as a constant; in a table: raw bytes
+    const src = `
+      #define constant S = "hello"
+      #define constant B = __BYTES([S])
+      #define table T { __BYTES([S]) }
+      #define macro M(x) = { <x> }
+      #define macro MAIN() = { __BYTES([S]) M(__BYTES([S])) [B] __RIGHTPAD(__BYTES([S])) __tablesize(T) }`;
+    const h = Buffer.from('hello').toString('hex');
+    assert.equal(rt(src), hex('64' + h, '64' + h, '64' + h, '7f' + h + '00'.repeat(27), '6005', h));
+  });
+
+  it('__BYTES([C]) of a constant that is not a string is an error', () => {
+    assert.equal(
+      err('#define constant C = 0x01\n#define macro MAIN() = { __BYTES([C]) }'),
+      'main.huff:2:26: __BYTES expects a string literal or a string constant; constant "C" is not a string',
+    );
+  });
+
   it('__VERBATIM inserts raw bytes; odd digit counts get a leading 0', () => {
     assert.equal(rt('#define macro MAIN() = { __VERBATIM(0x1234) __VERBATIM(0x123) __VERBATIM(__FUNC_SIG("transfer(address,uint256)")) }'), '12340123a9059cbb');
   });

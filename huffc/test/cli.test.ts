@@ -18,6 +18,7 @@ before(() => {
     '#define constant OWNER = 0x00\n#define constant FLAG = 0x00\n#define macro MAIN() = { [FLAG] [OWNER] 0x00 }\n',
   );
   fs.writeFileSync(path.join(dir, 'src', 'Bad.huff'), '#define macro MAIN() = {\n  NOPE()\n}\n');
+  fs.writeFileSync(path.join(dir, 'src', 'Jump.huff'), '#define macro MAIN() = { forward jump 0x01 forward: stop }\n');
 });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -57,6 +58,16 @@ describe('CLI (bin/huffc-ts.mjs)', () => {
     assert.equal(m.stderr, 'src/Missing.huff:1:1: file not found: src/Missing.huff\n');
   });
 
+  it('--relax-jumps (off by default) shrinks label pushes to PUSH1, in -r and -b', () => {
+    // default: 61 0006 56, 6001, 5b @6, 00; relaxed: 60 05 56, 6001, 5b @5, 00
+    assert.equal(cli(['src/Jump.huff', '-r']).stdout, '61000656' + '6001' + '5b00');
+    const r = cli(['src/Jump.huff', '-r', '--relax-jumps']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '600556' + '6001' + '5b00');
+    // 7-byte runtime, no constructor: bootstrap 60 07 80 60 09 3d 39 3d f3
+    assert.equal(cli(['--relax-jumps', 'src/Jump.huff', '-b']).stdout, '60078060093d393df3' + '600556' + '6001' + '5b00');
+  });
+
   it('the tsx fallback path gives the same output', () => {
     const r = cli(['src/Main.huff', '-b'], { HUFFC_TS_NO_CACHE: '1' });
     assert.equal(r.code, 0, r.stderr);
@@ -82,6 +93,8 @@ describe('CLI argument parsing (in process)', () => {
     assert.deepEqual(a.constants, { A: '0x01', B: 'false' });
     assert.equal(a.main, 'ALT');
     assert.equal(a.ctor, 'CTOR');
+    assert.equal(a.relaxJumps, false);
+    assert.equal(parseArgs(['x.huff', '-r', '--relax-jumps']).relaxJumps, true);
   });
 
   it('unknown evm versions fall back to osaka like hnc', () => {

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { toFunctionSelector } from 'viem';
 import { err, hex, rt } from './helpers.js';
 
+const sel = (sig: string): string => toFunctionSelector(sig).slice(2);
+
 describe('tables', () => {
   it('placement in first-use order (__tablesize counts as a use), unused tables omitted', () => {
     // MAIN code (13 bytes):
@@ -45,6 +47,46 @@ describe('tables', () => {
       #define macro MAIN() = { __tablesize(T) }`;
     // size: 2 + 2 + 1 + 4 + 32 + 32 = 73 = 0x49
     assert.equal(rt(src), hex('6049', '00ff', '0001', '05', sig, '00'.repeat(31) + '12', '34' + '00'.repeat(31)));
+  });
+
+  it('code table entries may be constants defined by builtins, mixed with hex constants', () => {
+    // [SIG] = __FUNC_SIG(transfer) → its 4 trimmed bytes a9059cbb; [RP]/[LP] → the full 32-byte
+    // pads; [B] = __BYTES("hi") → 6869; [EV] = __EVENT_HASH → 32 bytes; [H] keeps 0x00ff as written
+    const topic = 'ddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
+    const src = `
+      #define function transfer(address to, uint256 amount) nonpayable returns (bool)
+      #define event Transfer(address indexed from, address indexed to, uint256 value)
+      #define constant SIG = __FUNC_SIG(transfer)
+      #define constant SIG2 = __FUNC_SIG("transfer(address,uint256)")
+      #define constant RP = __RIGHTPAD(0x1234)
+      #define constant LP = __LEFTPAD(0x1234)
+      #define constant B = __BYTES("hi")
+      #define constant EV = __EVENT_HASH(Transfer)
+      #define constant H = 0x00ff
+      #define table T { [SIG] [H] [RP] [LP] [SIG2] [B] [EV] 0x01 }
+      #define macro MAIN() = { __tablesize(T) __tablestart(T) }`;
+    // size 4 + 2 + 32 + 32 + 4 + 2 + 32 + 1 = 109 = 0x6d; code: 606d (2) + 61 0005 (3) → table at 5
+    assert.equal(
+      rt(src),
+      hex('606d', '610005', 'a9059cbb', '00ff', '1234' + '00'.repeat(30), '00'.repeat(30) + '1234', 'a9059cbb', '6869', topic, '01'),
+    );
+  });
+
+  it('a builtin constant with a selector that starts with a zero byte is trimmed in a code table', () => {
+    let sig = '';
+    for (let i = 0; ; i++) {
+      sig = `f${i}()`;
+      if (sel(sig).startsWith('00') && !sel(sig).startsWith('0000')) break;
+    }
+    const src = `#define constant S = __FUNC_SIG("${sig}")
+      #define table T { [S] }
+      #define macro MAIN() = { __tablesize(T) }`;
+    // 3 bytes (the leading 00 is dropped, like __FUNC_SIG written directly in the table)
+    assert.equal(rt(src), hex('6003', sel(sig).slice(2)));
+  });
+
+  it('__ERROR constants are refused in code tables, as in constants', () => {
+    assert.match(err('#define constant E = __ERROR(Foo)\n#define table T { [E] }\n#define macro MAIN() = { __tablesize(T) }'), /__ERROR is not supported/);
   });
 
   it('__tablesize of an empty table is 6000, not PUSH0', () => {
