@@ -7,6 +7,7 @@ import { caseArb } from './spec.ts';
 import { installMemoryGuard } from './guard.ts';
 import { assemble, disassemble, instructionCount, traits, type Fragment, type ProgramSpec } from './program.ts';
 import { generateValue } from './random.ts';
+import { hypervisorJumpTargets } from './handlers.ts';
 
 const run = async (p: ProgramSpec, gas = 1_000_000n) => {
   await installMemoryGuard();
@@ -89,4 +90,25 @@ test('generated programs: no record opcode runs, traits are conservative', async
     if (t.straightAndMemoryFree) for (const op of [0x51, 0x52, 0x53, 0x20, 0x5e, 0x37, 0x39, 0x56, 0x57, 0xf3, 0xfd]) assert.ok(!o.opcodes.has(op), `case ${i} ran 0x${op.toString(16)}`);
   }
   assert.ok(records <= 3, `${records} of 150 generated programs ran a record opcode`);
+});
+
+test('forged-entry jumps plant hypervisor handler addresses in push data and halt at the jump', async () => {
+  const handler = hypervisorJumpTargets()[5]!;
+  assert.ok(hypervisorJumpTargets().length > 100);
+  for (const layout of ['entries', 'every'] as const) {
+    for (const via of ['jump', 'jumpi', 'dyn-jump', 'dyn-jumpi'] as const) {
+      for (const [n, target] of [[1, 1], [4, 3], [32, 4], [32, 20], [7, 9]] as const) {
+        const f: Fragment = { t: 'forgedJump', n, handler, layout, phase: 1, target, via };
+        const p: ProgramSpec = { fragments: [f], epilogue: { t: 'stop' } };
+        const code = assemble(p);
+        const bytes = Buffer.from(code.slice(2), 'hex');
+        assert.equal(bytes[0], 0x5f + n, 'starts with the PUSHn');
+        // the handler's two bytes are in the data
+        assert.ok(code.slice(4).includes(handler.toString(16).padStart(4, '0')), `${layout}: handler planted`);
+        const o = await run(p);
+        assert.equal(o.status, 0, `${layout} ${via} n=${n} t=${target}`);
+        assert.match(o.error ?? '', /invalid JUMP/);
+      }
+    }
+  }
 });

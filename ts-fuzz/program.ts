@@ -15,6 +15,7 @@
  * executes one anyway is counted as skipped.
  */
 import fc from 'fast-check';
+import { hypervisorJumpTargets } from './handlers.ts';
 import { OPCODES } from '../lib/evm/opcodes.ts';
 import type { Hex } from '../lib/witness/types.ts';
 
@@ -78,7 +79,33 @@ export interface SpinFragment {
   /** JUMPDEST PUSH2 L JUMP: loops until out of gas (programs with it get little gas). */
   t: 'spin';
 }
-export type Fragment = OpFragment | RawFragment | PushFragment | LoopFragment | SkipFragment | BadJumpFragment | DeepFragment | SpinFragment;
+/**
+ * A PUSHn whose data (and the PUSH32 of code right after it) copies instruction entries that name a
+ * hypervisor handler, run, then a jump back into the data: the EVM halts (not a JUMPDEST). With
+ * `layout` 'entries' the handler sits in the low 16 bits of each 8-byte entry the analysis would
+ * fill from these bytes, the rest zero (a well-formed forgery); with 'every' every other byte pair
+ * holds it (phase 0 or 1), so it appears at every alignment.
+ */
+export interface ForgedJumpFragment {
+  t: 'forgedJump';
+  n: number;
+  handler: number;
+  layout: 'entries' | 'every';
+  phase: 0 | 1;
+  /** Data position jumped to: 1..n into the PUSHn, n+2.. into the PUSH32 after it. */
+  target: number;
+  via: 'jump' | 'jumpi' | 'dyn-jump' | 'dyn-jumpi';
+}
+export type Fragment =
+  | OpFragment
+  | RawFragment
+  | PushFragment
+  | LoopFragment
+  | SkipFragment
+  | BadJumpFragment
+  | DeepFragment
+  | SpinFragment
+  | ForgedJumpFragment;
 
 export type Epilogue =
   | { t: 'none' } // run off the end of the code
@@ -268,12 +295,26 @@ export const deepFragment: fc.Arbitrary<DeepFragment> = fc.record({
   steps: fc.array(deepStep, { minLength: 1, maxLength: 4 }),
 });
 
+export const forgedJumpFragment: fc.Arbitrary<ForgedJumpFragment> = fc
+  .record({
+    t: fc.constant('forgedJump' as const),
+    n: fc.integer({ min: 1, max: 32 }),
+    handler: fc.constantFrom(...hypervisorJumpTargets()),
+    layout: fc.constantFrom('entries' as const, 'every' as const),
+    phase: fc.constantFrom(0 as const, 1 as const),
+    target: fc.integer({ min: 1, max: 70 }),
+    via: fc.constantFrom('jump' as const, 'jumpi' as const, 'dyn-jump' as const, 'dyn-jumpi' as const),
+  })
+  // mostly the positions whose entries the analysis fills: the first 4 of each push
+  .map((f) => ({ ...f, target: f.target <= 40 ? 1 + (f.target % Math.min(f.n, 4)) : f.target <= 55 ? f.n + 2 + (f.target % 4) : 1 + (f.target % (f.n + 33)) }));
+
 export const fragmentArb: fc.Arbitrary<Fragment> = fc.oneof(
   { arbitrary: opFragment, weight: 200 },
   { arbitrary: pushFragment, weight: 12 },
   { arbitrary: loopFragment, weight: 15 },
   { arbitrary: skipFragment, weight: 8 },
   { arbitrary: badJumpFragment, weight: 3 },
+  { arbitrary: forgedJumpFragment, weight: 3 },
   { arbitrary: rawFragment, weight: 8 },
   { arbitrary: deepFragment, weight: 3 },
   { arbitrary: fc.constant<SpinFragment>({ t: 'spin' }), weight: 1 },
@@ -463,6 +504,9 @@ function emitFragment(a: Assembler, f: Fragment): void {
       }
       return;
     }
+    case 'forgedJump':
+      emitForgedJump(a, f);
+      return;
     case 'deep':
       for (const s of f.steps) emitDeepStep(a, s);
       return;
@@ -532,6 +576,40 @@ function emitEpilogue(a: Assembler, e: Epilogue): void {
       a.byte(0x5f + e.n, ...e.data.slice(0, e.n - 1));
       return;
   }
+}
+
+function emitForgedJump(a: Assembler, f: ForgedJumpFragment): void {
+  // PUSHn D at p, PUSH32 E at p + n + 1, POP POP, then the jump to p + target
+  const p = a.pc;
+  const bytes = new Array<number>(f.n + 34).fill(0);
+  bytes[0] = 0x5f + f.n;
+  bytes[f.n + 1] = 0x7f;
+  const hi = (f.handler >> 8) & 0xff;
+  const lo = f.handler & 0xff;
+  const data = (x: number): boolean => x >= 1 && x <= f.n + 33 && x !== f.n + 1;
+  if (f.layout === 'every') {
+    for (let x = 1; x <= f.n + 33; x++) if (data(x)) bytes[x] = x % 2 === f.phase ? hi : lo;
+  } else {
+    // entry of data position k of a PUSH at q: code bytes q+8k-7 .. q+8k, handler field q+8k-1, q+8k
+    for (const q of [0, f.n + 1]) {
+      for (let k = 1; k <= 4; k++) {
+        if (q === 0 && k > f.n) continue;
+        if (data(q + 8 * k - 1)) bytes[q + 8 * k - 1] = hi;
+        if (data(q + 8 * k)) bytes[q + 8 * k] = lo;
+      }
+    }
+  }
+  a.byte(...bytes);
+  a.height += 2;
+  a.op(0x50);
+  a.op(0x50);
+  if (f.via === 'jumpi' || f.via === 'dyn-jumpi') a.push(1n);
+  a.pushLater(() => BigInt(p + f.target));
+  if (f.via === 'dyn-jump' || f.via === 'dyn-jumpi') {
+    a.op(0x80); // DUP1 POP: not fused with the PUSH
+    a.op(0x50);
+  }
+  a.op(f.via === 'jump' || f.via === 'dyn-jump' ? 0x56 : 0x57);
 }
 
 /** Assembles a program. */
