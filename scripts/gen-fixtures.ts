@@ -81,6 +81,7 @@ export async function buildSamples(): Promise<Json> {
     gasUsed: [] as number[],
     returndata: [] as Hex[],
     returndataHash: [] as Hex[],
+    codeHash: [] as Hex[],
     stateRoot: [] as Hex[],
     witness: [] as Hex[],
   };
@@ -123,6 +124,7 @@ export async function buildSamples(): Promise<Json> {
     cols.gasUsed.push(num(w.gasUsed, 'gasUsed'));
     cols.returndata.push(native.returndata.toLowerCase() as Hex);
     cols.returndataHash.push(w.returndataHash);
+    cols.codeHash.push(w.codeHash);
     cols.stateRoot.push(w.stateRootEnter);
     cols.witness.push(encodeWitness(w));
   }
@@ -152,7 +154,7 @@ function setByte(data: Hex, at: number, value: number): Hex {
 }
 const size = (d: Hex): number => (d.length - 2) / 2;
 
-type Expect = { kind: 'valid' } | { kind: 'invalid'; error: ErrorName } | { kind: 'notArchived'; to: Hex };
+type Expect = { kind: 'valid' } | { kind: 'invalid'; error: ErrorName } | { kind: 'notArchived'; codeHash: Hex };
 
 export async function buildHostile(): Promise<Json> {
   // The guest of lib/hypervisor/hostile.test.ts: CALLDATALOAD(0) of one calldata byte, at the default `to`.
@@ -161,7 +163,7 @@ export async function buildHostile(): Promise<Json> {
   const base = encodeWitness(w);
   // the same with one record of 5 data bytes (valid encoding, leftover at exit)
   const withRecord = encodeWitness({ ...w, state_access_list: [{ opcode: 0x54, data: '0x0102030405' }] });
-  const notArchivedTo: Hex = '0x00000000000000000000000000000000deadbeef';
+  const notArchivedHash: Hex = keccak256('0x6001600201'); // code nobody archived
 
   const cases: Array<[string, Hex, Expect]> = [];
   const invalid = (name: string, data: Hex, error: ErrorName): void => {
@@ -169,11 +171,11 @@ export async function buildHostile(): Promise<Json> {
   };
   cases.push(['the honest witness is accepted (baseline)', base, { kind: 'valid' }]);
   invalid('empty calldata', '0x', 'WITNESS_TOO_SHORT');
-  invalid('truncated below the minimum', base.slice(0, 2 + 2 * 575) as Hex, 'WITNESS_TOO_SHORT');
+  invalid('truncated below the minimum', base.slice(0, 2 + 2 * (L.W_MIN_SIZE - 1)) as Hex, 'WITNESS_TOO_SHORT');
   invalid('truncated tail', base.slice(0, base.length - 64) as Hex, 'CALLDATA_OUT_OF_BOUNDS');
   invalid('tuple offset not 0x20', setWord(base, L.W_TUPLE_OFFSET, 0x40n), 'BAD_TUPLE_OFFSET');
   invalid('tuple offset near 2^256', setWord(base, L.W_TUPLE_OFFSET, MAX), 'BAD_TUPLE_OFFSET');
-  invalid('record list offset moved', setWord(base, L.W_ACCESS_LIST_PTR, 0x200n), 'BAD_ACCESS_LIST_OFFSET');
+  invalid('record list offset moved', setWord(base, L.W_ACCESS_LIST_PTR, BigInt(L.W_ACCESS_LIST_CANONICAL + 0x20)), 'BAD_ACCESS_LIST_OFFSET');
   invalid('record list offset near 2^256', setWord(base, L.W_ACCESS_LIST_PTR, MAX - 31n), 'BAD_ACCESS_LIST_OFFSET');
   invalid('record count near 2^256', setWord(base, L.W_RECORD_COUNT, MAX), 'ACCESS_LIST_OUT_OF_BOUNDS');
   invalid('record count past the end', setWord(base, L.W_RECORD_COUNT, 5n), 'ACCESS_LIST_OUT_OF_BOUNDS');
@@ -200,7 +202,11 @@ export async function buildHostile(): Promise<Json> {
   invalid('gasAvailable of 2^64', setWord(base, L.W_GAS_AVAILABLE, 1n << 64n), 'GAS_AVAILABLE_TOO_LARGE');
   // the same program with more gas: gasUsed is unchanged, so only the claim decides
   cases.push(['gasAvailable just below 2^64 is accepted as a value', encodeWitness({ ...w, gasAvailable: (1n << 64n) - 1n }), { kind: 'valid' }]);
-  cases.push(['a `to` without an archive is not a verdict', encodeWitness({ ...w, to: notArchivedTo }), { kind: 'notArchived', to: notArchivedTo }]);
+  cases.push(['a codeHash without an archive is not a verdict', encodeWitness({ ...w, codeHash: notArchivedHash }), { kind: 'notArchived', codeHash: notArchivedHash }]);
+  // the archive is chosen by codeHash alone: `to` may be any address, a precompile's too
+  for (const to of ['0x0000000000000000000000000000000000000001', '0x0000000000000000000000000000000000000011', '0x0000000000000000000000000000000000000100'] as Hex[]) {
+    cases.push([`\`to\` ${to} (a precompile address) verifies`, encodeWitness({ ...w, to }), { kind: 'valid' }]);
+  }
 
   const names = new Set<string>();
   for (const [name] of cases) {
@@ -209,17 +215,18 @@ export async function buildHostile(): Promise<Json> {
   }
   return {
     _note: NOTE,
-    // the guest every case refers to: Forge etches `code` at `to` and archives it first
+    // the guest every case refers to (by its codeHash): Forge archives `guestCode` first
     guestTo: w.to,
     guestCode: file.code,
+    guestCodeHash: w.codeHash,
     count: cases.length,
     name: cases.map(([n]) => n),
     data: cases.map(([, d]) => d.toLowerCase()),
-    /** "valid" | "invalid" (InvalidWitness(errorCode, 0, 0)) | "notArchived" (CodeNotArchived(notArchived)) */
+    /** "valid" | "invalid" (InvalidWitness(errorCode, 0, 0)) | "notArchived" (CodeNotArchived(notArchived), a code hash) */
     expect: cases.map(([, , e]) => e.kind),
     errorCode: cases.map(([, , e]) => (e.kind === 'invalid' ? ERROR_CODES[e.error] : 0)),
     errorName: cases.map(([, , e]) => (e.kind === 'invalid' ? e.error : '')),
-    notArchived: cases.map(([, , e]) => (e.kind === 'notArchived' ? e.to : '0x0000000000000000000000000000000000000000')),
+    notArchived: cases.map(([, , e]) => (e.kind === 'notArchived' ? e.codeHash : `0x${'00'.repeat(32)}`)),
   };
 }
 

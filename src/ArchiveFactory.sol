@@ -2,72 +2,123 @@
 pragma solidity ^0.8.24;
 
 /// @title ArchiveFactory
-/// @notice Creates *archives*: contracts whose code is `0x00 ++ code(to)`, at an address derived from `to`
-/// alone (CREATE2 from this factory, salt `bytes32(uint256(uint160(to)))`, constant init code). The hypervisor
-/// reads the guest code from `archiveOf(to)`, so a witness cannot choose which code runs. Calling an archive
-/// does nothing: its first byte is STOP. See docs/witness.md, "Archives".
+/// @notice Creates *archives*, addressed by code hash: the archive of `code` holds exactly `0x00 ++ code`, at an address
+/// derived from `keccak256(code)` alone (CREATE2 from this factory, salt = the code hash, constant init code), whoever
+/// asks. The hypervisor reads the guest code from the archive of the witness's `codeHash`, so a witness cannot
+/// choose other code than the one it names, and identical code (proxies, clones, tokens) is archived once. Calling
+/// an archive does nothing: its first byte is STOP. See docs/witness.md, "Archives".
 ///
-/// The init code is hand-written (listing below, source in test/utils/asm.mjs) rather than a Solidity
-/// `type(Archive).creationCode`, so ARCHIVE_INIT_CODE_HASH does not depend on the compiler version, optimizer
-/// settings or metadata hash: every deployment of this factory yields the same hash.
+/// An archive has one or two *parts*, each a contract `0x00 ++ bytes`: part 0, at salt `codeHash`, holds
+/// code[0, 24575); only a code of the maximum size, 24,576 bytes, has part 1, at salt `codeHash ^ 1`, holding its
+/// last byte (one contract cannot hold 0x00 ++ 24,576 bytes: EIP-170). A salt `codeHash ^ 1` is never another code's
+/// part 0 (that code's hash would be a chosen keccak256 output: a preimage).
 ///
-///     63 58ea52a5   PUSH4 pendingTarget.selector   ; mem[28..32] = selector
-///     5f 52         PUSH0 MSTORE
-///     6020 5f 6004 601c 33 5a fa                   ; STATICCALL(gas, caller = factory, 28, 4, 0, 32)
-///     3d 6020 14 16 15 602c 57                     ; revert unless success && returndatasize == 32
-///     5f 51         PUSH0 MLOAD                    ; [to]
-///     80 3b         DUP1 EXTCODESIZE               ; [size, to]
-///     80 5f 6001 84 3c                             ; EXTCODECOPY(to, 1, 0, size)
-///     5f 5f 53      PUSH0 PUSH0 MSTORE8            ; mem[0] = 0x00
-///     6001 01 5f f3                                ; RETURN(0, size + 1)
-///     5b 5f 5f fd   fail: REVERT(0, 0)
+/// The init code is hand-written (listing below, source in test/utils/asm.mjs) rather than a Solidity creation code,
+/// so ARCHIVE_INIT_CODE_HASH does not depend on the compiler: every deployment of this factory yields the same hash.
+/// It asks the factory for the part being created (held in transient storage during `archive`):
 ///
-/// Notes: an account with no code archives as the single byte 0x00. An archive is permanent: archiving the
-/// same `to` again returns the existing archive even if `to`'s code changed since. Code of the maximum size
-/// (24576 bytes) cannot be archived (the archive would exceed EIP-170 by one byte): `archive` reverts with
-/// `ArchiveFailed(to)`. A leading 0x00 also means code starting with 0xEF (e.g. an EIP-7702 delegation
-/// designator) archives fine (EIP-3541 only rejects new code starting with 0xEF).
+///     63 e5751c66 5f 52                    PUSH4 pendingPart.selector PUSH0 MSTORE
+///     5f 5f 6004 601c 33 5a fa             STATICCALL(gas, caller = this factory, 28, 4, 0, 0)
+///     15 6022 57                           revert unless it succeeded
+///     3d 5f 6001 3e                        RETURNDATACOPY(1, 0, size): mem[1..] = the part
+///     5f 5f 53                             mem[0] = 0x00
+///     3d 6001 01 5f f3                     RETURN(0, size + 1)
+///     5b 5f 5f fd                          fail: REVERT(0, 0)
+///
+/// The factory never runs the code it archives and calls nothing but CREATE2, so the part it hands out is always a
+/// slice of the code whose hash is the salt; after each CREATE2 it checks the new contract's code hash anyway.
 contract ArchiveFactory {
-    /// @notice The creation code of every archive.
+    /// @notice The creation code of every archive part.
     bytes public constant ARCHIVE_INIT_CODE =
-        hex"6358ea52a55f5260205f6004601c335afa3d6020141615602c575f51803b805f6001843c5f5f536001015ff35b5f5ffd";
+        hex"63e5751c665f525f5f6004601c335afa156022573d5f60013e5f5f533d6001015ff35b5f5ffd";
 
     /// @notice keccak256(ARCHIVE_INIT_CODE): a compile-time constant of the hypervisor.
     bytes32 public constant ARCHIVE_INIT_CODE_HASH = keccak256(ARCHIVE_INIT_CODE);
 
-    /// @notice The CREATE2 of an archive failed (code too large for EIP-170, or out of gas).
-    error ArchiveFailed(address to);
+    /// @notice keccak256 of the empty code: names empty code, which needs no archive.
+    bytes32 public constant EMPTY_CODE_HASH = keccak256("");
 
-    /// @notice Emitted once per archived account.
-    event Archived(address indexed to, address indexed archive, uint256 codeSize);
+    /// @notice Code bytes in a part after its leading 0x00 (24,576 - 1, EIP-170).
+    uint256 public constant PART_CODE_MAX = 24_575;
 
-    /// @notice Archives `to`'s current code (idempotent: returns the existing archive if there is one).
-    function archive(address to) external returns (address archiveAddress) {
-        archiveAddress = archiveOf(to);
-        if (archiveAddress.code.length != 0) return archiveAddress; // an archive is never empty (>= 1 byte)
-        bytes memory initCode = ARCHIVE_INIT_CODE;
-        address created;
-        assembly ("memory-safe") {
-            tstore(0, to) // read back by the archive's init code through pendingTarget()
-            created := create2(0, add(initCode, 0x20), mload(initCode), to)
-            tstore(0, 0)
-        }
-        if (created == address(0) || created != archiveAddress) revert ArchiveFailed(to);
-        emit Archived(to, created, to.code.length);
+    /// @notice The largest code that can be archived (EIP-170).
+    uint256 public constant MAX_CODE_SIZE = 24_576;
+
+    /// @notice The CREATE2 of an archive part failed or made something else (out of gas, most likely).
+    error ArchiveFailed(bytes32 codeHash, uint256 part);
+
+    /// @notice Code longer than any contract's code (EIP-170).
+    error CodeTooLarge(uint256 size);
+
+    /// @notice Emitted once per archived code.
+    event Archived(bytes32 indexed codeHash, address indexed archive, uint256 codeSize);
+
+    /// @notice Archives `code` (idempotent: returns the existing archive if there is one). The empty code needs no
+    /// archive: returns address(0).
+    function archive(bytes calldata code) external returns (address archiveAddress) {
+        return _archive(code);
     }
 
-    /// @notice The account being archived by the `archive` call in progress (zero outside one).
-    function pendingTarget() external view returns (address target) {
+    /// @notice Same-chain convenience: archives `account`'s current code (its code hash then names it).
+    function archiveAccount(address account) external returns (address archiveAddress) {
+        return _archive(account.code);
+    }
+
+    /// @notice The part being created by the `archive` call in progress, as raw bytes (nothing outside one).
+    function pendingPart() external view {
         assembly ("memory-safe") {
-            target := tload(0)
+            let len := tload(0)
+            for { let i := 0 } lt(i, len) { i := add(i, 0x20) } { mstore(i, tload(add(1, shr(5, i)))) }
+            return(0, len)
         }
     }
 
-    /// @notice Where `to`'s archive is (or will be): CREATE2(this, bytes32(uint256(uint160(to))), ARCHIVE_INIT_CODE).
-    function archiveOf(address to) public view returns (address) {
+    /// @notice Where the archive of the code with hash `codeHash` is (or will be): its part 0.
+    function archiveOf(bytes32 codeHash) public view returns (address) {
+        return partOf(codeHash, 0);
+    }
+
+    /// @notice Part `i` (0 or 1) of the archive of `codeHash`: CREATE2(this, codeHash ^ i, ARCHIVE_INIT_CODE).
+    function partOf(bytes32 codeHash, uint256 i) public view returns (address) {
         bytes32 h = keccak256(
-            abi.encodePacked(bytes1(0xff), address(this), bytes32(uint256(uint160(to))), ARCHIVE_INIT_CODE_HASH)
+            abi.encodePacked(bytes1(0xff), address(this), codeHash ^ bytes32(i), ARCHIVE_INIT_CODE_HASH)
         );
         return address(uint160(uint256(h)));
+    }
+
+    function _archive(bytes memory code) internal returns (address archiveAddress) {
+        bytes32 codeHash = keccak256(code);
+        if (codeHash == EMPTY_CODE_HASH) return address(0);
+        archiveAddress = archiveOf(codeHash);
+        if (archiveAddress.code.length != 0) return archiveAddress; // parts are created together, never empty
+        uint256 n = code.length;
+        if (n > MAX_CODE_SIZE) revert CodeTooLarge(n);
+        uint256 n0 = n < PART_CODE_MAX ? n : PART_CODE_MAX;
+        _createPart(code, 0, n0, codeHash, 0);
+        if (n > n0) _createPart(code, n0, n - n0, codeHash, 1);
+        emit Archived(codeHash, archiveAddress, n);
+    }
+
+    /// Creates part `i` holding code[from, from + len), through transient storage (slot 0: length, 1..: words).
+    function _createPart(bytes memory code, uint256 from, uint256 len, bytes32 codeHash, uint256 i) private {
+        bytes memory initCode = ARCHIVE_INIT_CODE;
+        bytes32 salt = codeHash ^ bytes32(i);
+        address created;
+        bytes32 partHash;
+        assembly ("memory-safe") {
+            let src := add(add(code, 0x20), from)
+            tstore(0, len)
+            for { let k := 0 } lt(k, len) { k := add(k, 0x20) } { tstore(add(1, shr(5, k)), mload(add(src, k))) }
+            created := create2(0, add(initCode, 0x20), mload(initCode), salt)
+            tstore(0, 0)
+            // keccak256(0x00 ++ part), with the byte before the part borrowed and restored
+            let before := mload(sub(src, 1))
+            mstore8(sub(src, 1), 0)
+            partHash := keccak256(sub(src, 1), add(len, 1))
+            mstore(sub(src, 1), before)
+        }
+        if (created == address(0) || created != partOf(codeHash, i) || created.codehash != partHash) {
+            revert ArchiveFailed(codeHash, i);
+        }
     }
 }

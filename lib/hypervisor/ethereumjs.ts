@@ -9,8 +9,9 @@ import { createEVM, type EVM } from '@ethereumjs/evm';
 import { SimpleStateManager } from '@ethereumjs/statemanager';
 import { Account, createAddressFromString, hexToBytes } from '@ethereumjs/util';
 import { fileURLToPath } from 'node:url';
-import { bytesToHex, concat, getContractAddress, keccak256, pad, type Address } from 'viem';
+import { bytesToHex, keccak256, type Address } from 'viem';
 import { compile } from '../../huffc/src/index.ts';
+import { archiveParts, archivePartAddress } from '../archive/index.ts';
 import { encodeWitness } from '../witness/abi.ts';
 import { decodeVerdict, type Verdict } from '../witness/errors.ts';
 import type { Hex, WitnessFile } from '../witness/types.ts';
@@ -52,9 +53,9 @@ export interface HypervisorRun {
   hypervisorGas: bigint;
 }
 
-/** Address of the archive of `to` as the hypervisor derives it. */
-export function archiveAddress(to: Hex, factory: Address = LOCAL_ARCHIVE_FACTORY, initCodeHash: Hex = LOCAL_ARCHIVE_INIT_CODE_HASH): Address {
-  return getContractAddress({ opcode: 'CREATE2', from: factory, salt: pad(to, { size: 32 }), bytecodeHash: initCodeHash });
+/** Address of the archive (part 0) of the code with hash `codeHash` as the in-process hypervisor derives it. */
+export function archiveAddress(codeHash: Hex, factory: Address = LOCAL_ARCHIVE_FACTORY, initCodeHash: Hex = LOCAL_ARCHIVE_INIT_CODE_HASH): Address {
+  return archivePartAddress(codeHash, 0, factory, initCodeHash);
 }
 
 export function compileHypervisor(build: HypervisorBuild = {}): Hex {
@@ -88,11 +89,13 @@ export class LocalHypervisor {
     return new LocalHypervisor(evm, state);
   }
 
-  /** Installs `0x00 ++ code` as the archive of `to`. */
-  async archive(to: Hex, code: Hex): Promise<void> {
-    const addr = createAddressFromString(archiveAddress(to));
-    await this.state.putAccount(addr, new Account());
-    await this.state.putCode(addr, hexToBytes(concat(['0x00', code])));
+  /** Installs the archive of `code` (its parts, as the factory would create them). */
+  async archive(code: Hex): Promise<void> {
+    for (const part of archiveParts(code, LOCAL_ARCHIVE_FACTORY, LOCAL_ARCHIVE_INIT_CODE_HASH)) {
+      const addr = createAddressFromString(part.address);
+      await this.state.putAccount(addr, new Account());
+      await this.state.putCode(addr, hexToBytes(part.runtime));
+    }
   }
 
   /**
@@ -115,9 +118,10 @@ export class LocalHypervisor {
     return { verdict: decodeVerdict(success, bytesToHex(exec.returnValue)), hypervisorGas: exec.executionGasUsed };
   }
 
-  /** Archives the guest and verifies the witness. */
+  /** Archives the file's code and verifies the witness (which names its code by codeHash: a witness whose
+   * codeHash is not the code's hash names another code, which must be archived separately). */
   async verify(file: WitnessFile, gasLimit?: bigint, via: CallKind = 'call'): Promise<HypervisorRun> {
-    await this.archive(file.witness.to, file.code);
+    await this.archive(file.code);
     return this.verifyCalldata(encodeWitness(file.witness), gasLimit, via);
   }
 }

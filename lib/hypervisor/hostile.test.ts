@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { concat, pad, toHex, type Hex } from 'viem';
+import { concat, keccak256, pad, toHex, type Hex } from 'viem';
 import { buildHonestWitness, defaultContext } from '../native/index.ts';
 import { encodeWitness } from '../witness/abi.ts';
 import { ERROR_CODES, type ErrorName } from '../witness/errors.ts';
@@ -21,7 +21,7 @@ const MAX = (1n << 256n) - 1n;
 before(async () => {
   hv = await LocalHypervisor.create();
   file = (await buildHonestWitness(defaultContext({ code: '0x600035', calldata: '0xab' }))).file;
-  await hv.archive(file.witness.to, file.code);
+  await hv.archive(file.code);
   base = encodeWitness(file.witness);
   withRecord = encodeWitness({ ...file.witness, state_access_list: [{ opcode: 0x54, data: '0x0102030405' }] });
 });
@@ -48,11 +48,11 @@ test('the honest witness is accepted (baseline)', async () => {
   assert.equal((await hv.verifyCalldata(base)).verdict.kind, 'valid');
 });
 test('empty calldata', () => expectCode('0x', 'WITNESS_TOO_SHORT'));
-test('truncated below the minimum', () => expectCode(base.slice(0, 2 + 2 * 575) as Hex, 'WITNESS_TOO_SHORT'));
+test('truncated below the minimum', () => expectCode(base.slice(0, 2 + 2 * (L.W_MIN_SIZE - 1)) as Hex, 'WITNESS_TOO_SHORT'));
 test('truncated tail', () => expectCode(base.slice(0, base.length - 64) as Hex, 'CALLDATA_OUT_OF_BOUNDS'));
 test('tuple offset not 0x20', () => expectCode(setWord(base, L.W_TUPLE_OFFSET, 0x40n), 'BAD_TUPLE_OFFSET'));
 test('tuple offset near 2^256', () => expectCode(setWord(base, L.W_TUPLE_OFFSET, MAX), 'BAD_TUPLE_OFFSET'));
-test('record list offset moved', () => expectCode(setWord(base, L.W_ACCESS_LIST_PTR, 0x200n), 'BAD_ACCESS_LIST_OFFSET'));
+test('record list offset moved', () => expectCode(setWord(base, L.W_ACCESS_LIST_PTR, BigInt(L.W_ACCESS_LIST_CANONICAL + 0x20)), 'BAD_ACCESS_LIST_OFFSET'));
 test('record list offset near 2^256', () => expectCode(setWord(base, L.W_ACCESS_LIST_PTR, MAX - 31n), 'BAD_ACCESS_LIST_OFFSET'));
 test('record count near 2^256', () => expectCode(setWord(base, L.W_RECORD_COUNT, MAX), 'ACCESS_LIST_OUT_OF_BOUNDS'));
 test('record count past the end', () => expectCode(setWord(base, L.W_RECORD_COUNT, 5n), 'ACCESS_LIST_OUT_OF_BOUNDS'));
@@ -82,10 +82,15 @@ test('gasAvailable just below 2^64 is accepted as a value', async () => {
   // the same program with more gas: gasUsed is unchanged, so only the claim decides
   assert.equal(verdict.kind, 'valid');
 });
-test('a `to` without an archive is not a verdict', async () => {
-  const w = { ...file.witness, to: '0x00000000000000000000000000000000deadbeef' as Hex };
-  const { verdict } = await hv.verifyCalldata(encodeWitness(w));
-  assert.equal(verdict.kind, 'notArchived');
+test('a codeHash without an archive is not a verdict: CodeNotArchived(codeHash)', async () => {
+  const codeHash = keccak256('0x6001600201');
+  const { verdict } = await hv.verifyCalldata(encodeWitness({ ...file.witness, codeHash }));
+  assert.deepEqual(verdict, { valid: false, kind: 'notArchived', notArchived: codeHash });
+});
+test('the archive is chosen by codeHash, not by `to`: any `to` (a precompile address too) verifies', async () => {
+  for (const to of ['0x0000000000000000000000000000000000000001', '0x0000000000000000000000000000000000000100', '0x00000000000000000000000000000000deadbeef'] as Hex[]) {
+    assert.equal((await hv.verifyCalldata(encodeWitness({ ...file.witness, to }))).verdict.kind, 'valid', to);
+  }
 });
 test('every encoding error code is exercised here', () => {
   const encodingCodes = Object.entries(ERROR_CODES).filter(([, c]) => c < 0x20).map(([n]) => n).sort();

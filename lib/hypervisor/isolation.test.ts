@@ -35,7 +35,7 @@ async function runObserved(code: `0x${string}`, calldata: `0x${string}`) {
   const hv = createAddressFromString('0x0000000000000000000000000000000000c0ffee');
   await state.putAccount(hv, new Account());
   await state.putCode(hv, hypervisorCode);
-  const archive = createAddressFromString(archiveAddress(file.witness.to));
+  const archive = createAddressFromString(archiveAddress(file.witness.codeHash));
   await state.putAccount(archive, new Account());
   await state.putCode(archive, hexToBytes(concat(['0x00', code])));
   let atStart: Uint8Array | undefined;

@@ -7,7 +7,7 @@ import { runNative, type NativeOutcome } from './run.ts';
 /**
  * Runs the message natively and builds its witness: the context's fields, status and gasUsed
  * from the run, returndataHash = keccak256(return/revert data) (of empty data for a halt or
- * STOP), no access records (this version supports none: callers should check
+ * STOP), codeHash = keccak256(code), no access records (this version supports none: callers should check
  * unsupportedOpcodes(native) first), and stateRootEnter = stateRootLeave = the state root of
  * runNative's synthetic pre-state (a Merkle-Patricia root of `to` holding the code, and the
  * caller's funding for a plain call with value), deterministic in the context. No record
@@ -36,6 +36,7 @@ export function honestWitness(ctx: MessageContext, native: NativeOutcome): Witne
     status: native.status,
     returndataHash: keccak256(native.returndata),
     calldata: ctx.calldata,
+    codeHash: keccak256(ctx.code),
   };
   return { code: ctx.code, witness };
 }

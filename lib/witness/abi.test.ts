@@ -27,6 +27,7 @@ function sample(over: Partial<MessageWitness> = {}): MessageWitness {
     status: 2,
     returndataHash: EMPTY_HASH,
     calldata: '0x',
+    codeHash: `0x${'c0'.repeat(32)}`,
     ...over,
   };
 }
@@ -34,10 +35,10 @@ function sample(over: Partial<MessageWitness> = {}): MessageWitness {
 const word = (hex: Hex, offset: number): Hex => slice(hex, offset, offset + 32, { strict: true });
 const w = (n: number | bigint | boolean): Hex => pad(toHex(n), { size: 32 });
 
-test('minimal witness is 576 bytes and every head field sits at its layout offset', () => {
+test('minimal witness is 608 bytes and every head field sits at its layout offset', () => {
   const wit = sample();
   const enc = encodeWitness(wit);
-  assert.equal(size(enc), 576);
+  assert.equal(size(enc), 608);
   assert.equal(size(enc), MIN_WITNESS_SIZE);
   assert.equal(word(enc, L.W_TUPLE_OFFSET), w(0x20));
   assert.equal(word(enc, L.W_STATE_ROOT_ENTER), wit.stateRootEnter);
@@ -54,6 +55,7 @@ test('minimal witness is 576 bytes and every head field sits at its layout offse
   assert.equal(word(enc, L.W_ACCESS_LIST_PTR), w(L.W_ACCESS_LIST_CANONICAL));
   assert.equal(word(enc, L.W_STATUS), w(2));
   assert.equal(word(enc, L.W_RETURNDATA_HASH), EMPTY_HASH);
+  assert.equal(word(enc, L.W_CODE_HASH), wit.codeHash);
   // no records: the list is just its count, calldata follows right after it
   assert.equal(L.W_TUPLE_BASE + L.W_ACCESS_LIST_CANONICAL, L.W_RECORD_COUNT);
   assert.equal(word(enc, L.W_RECORD_COUNT), w(0));
@@ -112,6 +114,7 @@ const arbWitness: fc.Arbitrary<MessageWitness> = fc.record({
   status: fc.constantFrom<Status>(0, 1, 2),
   returndataHash: hexBytes(32, 32),
   calldata: hexBytes(0, 200),
+  codeHash: hexBytes(32, 32),
 });
 
 test('encode/decode round trip (property)', () => {
@@ -138,14 +141,14 @@ test('decodeWitness rejects malformed and non-canonical input with clear errors'
     `0x${hex.slice(2, 2 + 2 * byteOffset)}${wordHex.slice(2)}${hex.slice(2 + 2 * byteOffset + wordHex.length - 2)}`;
   assert.throws(() => decodeWitness('0x1' as Hex), WitnessDecodeError);
   assert.throws(() => decodeWitness('xyz' as Hex), /0x-prefixed hex/);
-  assert.throws(() => decodeWitness(slice(enc, 0, 575)), /shorter than the 576-byte minimum/);
+  assert.throws(() => decodeWitness(slice(enc, 0, 607)), /shorter than the 608-byte minimum/);
   assert.throws(() => decodeWitness(`${enc}00` as Hex), /not canonical/);
   assert.throws(() => decodeWitness(`${enc}${'00'.repeat(32)}` as Hex), /not canonical: .* bytes where the canonical encoding has/);
   assert.throws(() => decodeWitness(patch(enc, L.W_STATUS, w(3))), /status is 3/);
   assert.throws(() => decodeWitness(patch(enc, L.W_IS_STATIC, w(2))), WitnessDecodeError);
   assert.throws(() => decodeWitness(patch(enc, L.W_ORIGIN, `0x01${'00'.repeat(31)}`)), WitnessDecodeError);
   // nonzero padding after calldata
-  assert.throws(() => decodeWitness(patch(enc, size(enc) - 1, '0x01')), /not canonical: differs .* byte 0x25f/);
+  assert.throws(() => decodeWitness(patch(enc, size(enc) - 1, '0x01')), /not canonical: differs .* byte 0x27f/);
   // hostile offsets
   assert.throws(() => decodeWitness(patch(enc, L.W_TUPLE_OFFSET, w(0xffffffff))), WitnessDecodeError);
   assert.throws(() => decodeWitness(patch(enc, L.W_CALLDATA_PTR, w(0x40))), WitnessDecodeError);

@@ -30,6 +30,7 @@ export const WITNESS_ABI_TYPE = [
       { name: 'status', type: 'uint256' },
       { name: 'returndataHash', type: 'bytes32' },
       { name: 'calldata', type: 'bytes' },
+      { name: 'codeHash', type: 'bytes32' },
     ],
   },
 ] as const;
@@ -70,6 +71,7 @@ export function encodeWitness(w: MessageWitness): Hex {
       status: BigInt(w.status),
       returndataHash: w.returndataHash,
       calldata: w.calldata,
+      codeHash: w.codeHash,
     },
   ]);
 }
@@ -121,6 +123,7 @@ export function decodeWitness(hex: Hex): MessageWitness {
     status: Number(decoded.status) as Status,
     returndataHash: decoded.returndataHash,
     calldata: decoded.calldata,
+    codeHash: decoded.codeHash,
   };
   const canonical = encodeWitness(w);
   if (canonical !== data) {

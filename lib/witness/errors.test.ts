@@ -35,12 +35,12 @@ test('errors.ts equals src/hypervisor/Errors.huff and the table of docs/errors.m
   assert.equal(new Set(codes).size, codes.length, 'codes are distinct');
   // the Huff error declarations match the selectors' signatures
   assert.match(huffText, /#define\s+error\s+InvalidWitness\(uint256,\s*uint256,\s*uint256\)/);
-  assert.match(huffText, /#define\s+error\s+CodeNotArchived\(address\)/);
+  assert.match(huffText, /#define\s+error\s+CodeNotArchived\(bytes32\)/);
 });
 
 test('selectors', () => {
   assert.equal(INVALID_WITNESS_SELECTOR, slice(keccak256(stringToHex('InvalidWitness(uint256,uint256,uint256)')), 0, 4));
-  assert.equal(CODE_NOT_ARCHIVED_SELECTOR, slice(keccak256(stringToHex('CodeNotArchived(address)')), 0, 4));
+  assert.equal(CODE_NOT_ARCHIVED_SELECTOR, slice(keccak256(stringToHex('CodeNotArchived(bytes32)')), 0, 4));
   assert.equal(VALID_RETURN_DATA, pad('0x01', { size: 32 }));
 });
 
@@ -67,11 +67,11 @@ test('decodeVerdict: InvalidWitness', () => {
 });
 
 test('decodeVerdict: CodeNotArchived', () => {
-  const to: Hex = `0x${'ab'.repeat(20)}`;
-  const v = decodeVerdict(false, concat([CODE_NOT_ARCHIVED_SELECTOR, pad(to, { size: 32 })]));
-  assert.deepEqual(v, { valid: false, kind: 'notArchived', notArchived: to });
+  const codeHash: Hex = `0x${'ab'.repeat(32)}`;
+  const v = decodeVerdict(false, concat([CODE_NOT_ARCHIVED_SELECTOR, codeHash]));
+  assert.deepEqual(v, { valid: false, kind: 'notArchived', notArchived: codeHash });
   assert.ok(!isVerdict(v));
-  assert.equal(decodeVerdict(false, concat([CODE_NOT_ARCHIVED_SELECTOR, `0x01${'00'.repeat(31)}`])).kind, 'unexpected');
+  assert.equal(decodeVerdict(false, concat([CODE_NOT_ARCHIVED_SELECTOR, `0x01${'00'.repeat(30)}`])).kind, 'unexpected');
 });
 
 test('decodeVerdict: empty revert is inconclusive', () => {

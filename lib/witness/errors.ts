@@ -40,13 +40,13 @@ export const ERROR_NAMES: ReadonlyMap<number, ErrorName> = new Map(
 );
 
 export const INVALID_WITNESS_SIGNATURE = 'InvalidWitness(uint256,uint256,uint256)';
-export const CODE_NOT_ARCHIVED_SIGNATURE = 'CodeNotArchived(address)';
+export const CODE_NOT_ARCHIVED_SIGNATURE = 'CodeNotArchived(bytes32)';
 
 const selectorOf = (signature: string): Hex => slice(keccak256(stringToHex(signature)), 0, 4);
 
 /** Selector of `error InvalidWitness(uint256 code, uint256 guestPc, uint256 recordIndex)`. */
 export const INVALID_WITNESS_SELECTOR: Hex = selectorOf(INVALID_WITNESS_SIGNATURE);
-/** Selector of `error CodeNotArchived(address to)`. */
+/** Selector of `error CodeNotArchived(bytes32 codeHash)`. */
 export const CODE_NOT_ARCHIVED_SELECTOR: Hex = selectorOf(CODE_NOT_ARCHIVED_SIGNATURE);
 
 /** What the hypervisor returns for a valid witness: abi.encode(uint256(1)). */
@@ -54,7 +54,7 @@ export const VALID_RETURN_DATA: Hex = encodeAbiParameters([{ type: 'uint256' }],
 
 /**
  * The hypervisor's answer, decoded. Only `kind: 'valid'` and `kind: 'invalid'` are verdicts.
- * - `notArchived`: `to` has no archive; archive it and retry.
+ * - `notArchived`: the code named by codeHash has no archive; archive it and retry.
  * - `inconclusive`: empty revert, the hypervisor ran out of its own gas; retry with more gas.
  *   Never treat it as a verdict.
  * - `unexpected`: anything else (success with other return data, unknown revert data): not a
@@ -71,6 +71,7 @@ export type Verdict =
       guestPc: number;
       recordIndex: number;
     }
+  /** notArchived: the codeHash whose archive is missing. */
   | { valid: false; kind: 'notArchived'; notArchived: Hex }
   | { valid: false; kind: 'inconclusive'; inconclusive: true }
   | { valid: false; kind: 'unexpected'; success: boolean; data: Hex; reason: string };
@@ -123,8 +124,7 @@ export function decodeVerdict(success: boolean, data: Hex): Verdict {
   }
   if (selector === CODE_NOT_ARCHIVED_SELECTOR) {
     if (size(args) !== 32) return unexpected('CodeNotArchived revert data is not exactly one word');
-    if (!/^0x0{24}/.test(args)) return unexpected('CodeNotArchived address has nonzero upper bytes');
-    return { valid: false, kind: 'notArchived', notArchived: `0x${args.slice(26)}` };
+    return { valid: false, kind: 'notArchived', notArchived: args };
   }
   return unexpected(`unknown revert selector ${selector}`);
 }
@@ -137,7 +137,7 @@ export function formatVerdict(v: Verdict): string {
     case 'invalid':
       return `invalid: ${v.name} (code ${v.code}) at guest pc ${v.guestPc}, record ${v.recordIndex}`;
     case 'notArchived':
-      return `not a verdict: code of ${v.notArchived} is not archived`;
+      return `not a verdict: the code with hash ${v.notArchived} is not archived (archive it first)`;
     case 'inconclusive':
       return 'not a verdict: inconclusive (hypervisor out of gas)';
     case 'unexpected':

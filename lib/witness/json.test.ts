@@ -22,6 +22,7 @@ const file: WitnessFile = {
     status: 1,
     returndataHash: keccak256(`0x${'00'.repeat(31)}03`),
     calldata: '0x',
+    codeHash: keccak256('0x600160020160005260206000f3'),
   },
 };
 

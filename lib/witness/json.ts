@@ -27,6 +27,7 @@ export interface WitnessJson {
   status: string;
   returndataHash: Hex;
   calldata: Hex;
+  codeHash: Hex;
 }
 
 /** Field order of the JSON object (= struct order, `code` first). */
@@ -47,6 +48,7 @@ export const WITNESS_JSON_FIELDS = [
   'status',
   'returndataHash',
   'calldata',
+  'codeHash',
 ] as const satisfies ReadonlyArray<keyof WitnessJson>;
 
 /** Thrown by witnessFromJson; `field` names the offending field (e.g. `state_access_list[2].data`). */
@@ -80,6 +82,7 @@ export function witnessToJson(file: WitnessFile): WitnessJson {
     status: w.status.toString(10),
     returndataHash: lower(w.returndataHash),
     calldata: lower(w.calldata),
+    codeHash: lower(w.codeHash),
   };
 }
 
@@ -174,6 +177,7 @@ export function witnessFromJson(input: string | unknown): WitnessFile {
     status: Number(uint(o, 'status', 'status', 2n, 'a status "0" (halt), "1" (success) or "2" (revert)')) as Status,
     returndataHash: hexBytes(o, 'returndataHash', 'returndataHash', 32),
     calldata: hexBytes(o, 'calldata', 'calldata'),
+    codeHash: hexBytes(o, 'codeHash', 'codeHash', 32),
   };
   return { code: hexBytes(o, 'code', 'code'), witness };
 }

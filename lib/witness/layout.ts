@@ -22,20 +22,22 @@ export const WITNESS_LAYOUT = {
   W_RETURNDATA_HASH: 0x01c0,
   /** Holds the tuple-relative offset of the guest calldata. */
   W_CALLDATA_PTR: 0x01e0,
+  /** keccak256 of the code that runs: selects its archive. */
+  W_CODE_HASH: 0x0200,
   /** Tuple-relative offsets are relative to this. */
   W_TUPLE_BASE: 0x20,
-  W_ACCESS_LIST_CANONICAL: 0x01e0,
+  W_ACCESS_LIST_CANONICAL: 0x0200,
   /** Absolute offset of the record count. */
-  W_RECORD_COUNT: 0x0200,
+  W_RECORD_COUNT: 0x0220,
   /** Record offsets are relative to this. */
-  W_RECORD_OFFSETS: 0x0220,
+  W_RECORD_OFFSETS: 0x0240,
   /** Canonical offset of `data` inside a record. */
   W_RECORD_DATA_PTR: 0x40,
-  /** Smallest canonical witness (no records, empty calldata): 576 bytes. */
-  W_MIN_SIZE: 0x0240,
+  /** Smallest canonical witness (no records, empty calldata): 608 bytes. */
+  W_MIN_SIZE: 0x0260,
 } as const;
 
 export type WitnessLayoutName = keyof typeof WITNESS_LAYOUT;
 
-/** Smallest canonical witness size in bytes (576). */
+/** Smallest canonical witness size in bytes (608). */
 export const MIN_WITNESS_SIZE: number = WITNESS_LAYOUT.W_MIN_SIZE;

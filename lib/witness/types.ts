@@ -38,9 +38,11 @@ export interface MessageWitness {
   /** keccak256 of the RETURN/REVERT data (of empty data for a halt or STOP). */
   returndataHash: Hex;
   calldata: Hex;
+  /** keccak256 of the code that runs (`to`'s code): selects the archive it is read from. */
+  codeHash: Hex;
 }
 
-/** What the CLI reads and writes: a witness plus the guest code to archive at `to`. */
+/** What the CLI reads and writes: a witness plus the guest code (whose keccak256 must be `witness.codeHash`). */
 export interface WitnessFile {
   code: Hex;
   witness: MessageWitness;

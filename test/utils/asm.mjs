@@ -32,14 +32,12 @@ function assemble(src) {
 }
 export const SOURCES = {
   archive: `
-    PUSH4 0x58ea52a5 PUSH0 MSTORE                       ; mem[28..32] = pendingTarget() selector
-    PUSH1 0x20 PUSH0 PUSH1 0x04 PUSH1 0x1c CALLER GAS STATICCALL   ; factory.pendingTarget() -> mem[0..32]
-    RETURNDATASIZE PUSH1 0x20 EQ AND ISZERO @fail JUMPI ; call failed or odd return size -> revert
-    PUSH0 MLOAD                                         ; [to]
-    DUP1 EXTCODESIZE                                    ; [size, to]
-    DUP1 PUSH0 PUSH1 0x01 DUP5 EXTCODECOPY              ; mem[1..1+size] = code(to)   [size, to]
+    PUSH4 0xe5751c66 PUSH0 MSTORE                       ; mem[28..32] = pendingPart() selector
+    PUSH0 PUSH0 PUSH1 0x04 PUSH1 0x1c CALLER GAS STATICCALL   ; factory.pendingPart(): the part's bytes, raw
+    ISZERO @fail JUMPI                                  ; call failed -> revert
+    RETURNDATASIZE PUSH0 PUSH1 0x01 RETURNDATACOPY      ; mem[1..1+size] = the part
     PUSH0 PUSH0 MSTORE8                                 ; mem[0] = 0x00 (STOP)
-    PUSH1 0x01 ADD PUSH0 RETURN                         ; runtime = 0x00 ++ code(to)
+    RETURNDATASIZE PUSH1 0x01 ADD PUSH0 RETURN          ; runtime = 0x00 ++ part
     fail: PUSH0 PUSH0 REVERT`,
   gasmeter: `
     PUSH0 PUSH0 PUSH0                                   ; [rO, rS, X]  (X: placeholder that will hold g0)

@@ -1,0 +1,47 @@
+/**
+ * Archives addressed by code hash (docs/witness.md, "Archives"; src/ArchiveFactory.sol): the archive
+ * of `code` has part 0 at CREATE2(factory, keccak256(code), initCodeHash) holding 0x00 ++ code[0, 24575),
+ * and, only for a code of 24,576 bytes, part 1 at salt keccak256(code) ^ 1 holding 0x00 ++ its last
+ * byte. The empty code needs no archive.
+ */
+import { concat, getContractAddress, keccak256, size, slice, type Address } from 'viem';
+import type { Hex } from '../witness/types.ts';
+
+/** Code bytes a part holds after its leading 0x00 (EIP-170 limit minus one). */
+export const ARCHIVE_PART_CODE_MAX = 24_575;
+/** The largest code that can be archived (EIP-170). */
+export const MAX_CODE_SIZE = 24_576;
+export const EMPTY_CODE_HASH: Hex = keccak256('0x');
+
+export interface ArchivePart {
+  /** 0 or 1. */
+  index: number;
+  salt: Hex;
+  address: Address;
+  /** The part's runtime code: 0x00 ++ its slice of the code. */
+  runtime: Hex;
+}
+
+/** The salt of part `index` of the archive of `codeHash`: codeHash ^ index. */
+export function archivePartSalt(codeHash: Hex, index: number): Hex {
+  return `0x${(BigInt(codeHash) ^ BigInt(index)).toString(16).padStart(64, '0')}`;
+}
+
+export function archivePartAddress(codeHash: Hex, index: number, factory: Address, initCodeHash: Hex): Address {
+  return getContractAddress({ opcode: 'CREATE2', from: factory, salt: archivePartSalt(codeHash, index), bytecodeHash: initCodeHash });
+}
+
+/** The parts of the archive of `code` (none for the empty code). Throws for code over 24,576 bytes. */
+export function archiveParts(code: Hex, factory: Address, initCodeHash: Hex): ArchivePart[] {
+  const n = size(code);
+  if (n > MAX_CODE_SIZE) throw new Error(`code of ${n} bytes cannot be archived: the largest contract code is ${MAX_CODE_SIZE} bytes (EIP-170)`);
+  if (n === 0) return [];
+  const codeHash = keccak256(code);
+  const slices: Hex[] = n <= ARCHIVE_PART_CODE_MAX ? [code] : [slice(code, 0, ARCHIVE_PART_CODE_MAX), slice(code, ARCHIVE_PART_CODE_MAX)];
+  return slices.map((s, index) => ({
+    index,
+    salt: archivePartSalt(codeHash, index),
+    address: archivePartAddress(codeHash, index, factory, initCodeHash),
+    runtime: concat(['0x00', s]),
+  }));
+}
