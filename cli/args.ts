@@ -17,16 +17,18 @@ Usage:
   iso-hv witness --code 0x… [message options]
       Prints the honest witness as JSON (docs/witness.md, "JSON form").
   iso-hv verify  <file.json | -> [--json] [build options]
-      Verifies a witness JSON file ("-" reads standard input) and prints the verdict.
+      Verifies a witness JSON file ("-" reads standard input) and prints the verdict. The file's
+      "code" is archived first (archives are addressed by code hash); a file whose "code" does not
+      hash to its "codeHash" is refused (exit 2).
 
 Message options:
-  --code 0x…         the code of \`to\` (required)
+  --code 0x…         the code of \`to\` (required; the witness names it by its keccak256, codeHash)
   --calldata 0x…     call data (default 0x)
   --value N          call value in wei (default 0)
   --gas N            gasAvailable: gas given to the message (default 10000000)
   --caller 0x…       caller address (default 0x1000…0001)
   --origin 0x…       tx.origin (default 0x1000…0001)
-  --to 0x…           address whose code runs (default 0x2000…0002)
+  --to 0x…           address whose code runs (default 0x2000…0002; any address, precompiles too)
   --gas-price N      gas price (default 0)
   --static           a static call
   N is decimal or 0x-hex.

@@ -32,6 +32,16 @@ describe('iso-hv end to end (FakeHypervisor)', () => {
     assert.deepEqual(o.verdict, { valid: false, kind: 'invalid', code: 35, name: 'GAS_USED_MISMATCH', guestPc: 0, recordIndex: 0 });
   });
 
+  it('verify refuses a file whose code does not hash to its codeHash, saying so (exit 2)', async () => {
+    const w = await iso(['witness', '--code', '0x6001']);
+    const json = JSON.parse(w.stdout);
+    json.code = '0x6002';
+    const r = await iso(['verify', '-', ...fake], JSON.stringify(json));
+    assert.equal(r.exitCode, 2);
+    assert.match(r.stderr, /"code" hashes to 0x[0-9a-f]{64}, but "codeHash" is 0x[0-9a-f]{64}/);
+    assert.equal(r.stdout, '');
+  });
+
   it('usage error exits 2', async () => {
     const r = await iso(['run', '--code', '0x1']);
     assert.equal(r.exitCode, 2);

@@ -3,6 +3,7 @@
  * Entry point: bin/iso-hv.mjs → main(process.argv.slice(2)).
  */
 import * as fs from 'node:fs';
+import { keccak256 } from 'viem';
 import { verifyBatch, type BatchResult } from '../lib/forge/index.ts';
 import { buildHonestWitness, defaultContext, recordOpcodeName, unsupportedOpcodes } from '../lib/native/index.ts';
 import { formatVerdict, stringifyWitness, witnessFromJson, type Verdict, type WitnessFile } from '../lib/witness/index.ts';
@@ -139,6 +140,14 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       file = witnessFromJson(text);
     } catch (e) {
       io.stderr(`iso-hv: ${cmd.file === '-' ? 'standard input' : cmd.file}: ${(e as Error).message}\n`);
+      return EXIT_USAGE;
+    }
+    const codeHash = keccak256(file.code);
+    if (codeHash !== file.witness.codeHash) {
+      io.stderr(
+        `iso-hv: ${cmd.file === '-' ? 'standard input' : cmd.file}: "code" hashes to ${codeHash}, but "codeHash" is ${file.witness.codeHash}: ` +
+          `the witness names other code than the file carries. Put the code that ran in "code" (verify archives it), or set "codeHash" to its keccak256.\n`,
+      );
       return EXIT_USAGE;
     }
     const r = await verifyOne(file, cmd.build);

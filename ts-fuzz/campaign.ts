@@ -77,7 +77,7 @@ export interface CampaignStats {
   /** Local opcodes executed by the honest native runs. */
   opcodes: Set<number>;
   statuses: [number, number, number];
-  expectations: Record<'valid' | 'invalid' | 'invalid-encoding' | 'any', number>;
+  expectations: Record<'valid' | 'invalid' | 'invalid-encoding' | 'any' | 'not-archived', number>;
   revmCompared: number;
   revmUnknown: number;
   /** ethereumjs runs made, and outcomes derived from them instead of run. */
@@ -107,7 +107,7 @@ export function missingOpcodes(s: CampaignStats): number[] {
 export function newStats(): CampaignStats {
   return {
     cases: 0, witnesses: 0, skipped: 0, findingCount: 0, findings: new Map(), opcodes: new Set(), statuses: [0, 0, 0],
-    expectations: { valid: 0, invalid: 0, 'invalid-encoding': 0, any: 0 }, revmCompared: 0, revmUnknown: 0, nativeRuns: 0, nativeDerived: 0, droppedMutants: 0,
+    expectations: { valid: 0, invalid: 0, 'invalid-encoding': 0, any: 0, 'not-archived': 0 }, revmCompared: 0, revmUnknown: 0, nativeRuns: 0, nativeDerived: 0, droppedMutants: 0,
     startedAt: Date.now(), elapsedMs: 0, shrinkMs: 0, prepareMs: 0, verifyMs: 0, batches: 0,
   };
 }

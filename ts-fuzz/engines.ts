@@ -89,7 +89,7 @@ export class EthereumjsEngine implements Engine {
   async verify(cases: readonly EngineCase[]): Promise<BatchResult[]> {
     const out: BatchResult[] = [];
     for (const c of cases) {
-      await this.hv.archive(c.witness.to, c.code);
+      await this.hv.archive(c.code);
       out.push(await this.hv.verifyCalldata(c.rawWitness ?? encodeWitness(c.witness), this.gas));
     }
     return out;

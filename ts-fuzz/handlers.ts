@@ -4,17 +4,49 @@
  * factory address) and the revm build (a 20-byte factory address, which widens one PUSH and moves
  * every later handler). Forged-entry fragments plant these in push data and in the code after it,
  * so that a jump into push data that copies an instruction entry is searched on purpose.
+ *
+ * Among them, the *entry handlers* are the ones the hypervisor uses as data, not as jump targets: a
+ * PUSH2 of a JUMPDEST not followed by JUMP/JUMPI (the analysis writes them into entries and compares
+ * against them: the block-start and static-jump handlers). A forgery that matters most likely names
+ * one of them, so the generator picks them half of the time.
  */
 import { jumpdestsOf } from '../lib/evm/jumpdests.ts';
 import { compileHypervisor } from '../lib/hypervisor/ethereumjs.ts';
+import type { Hex } from '../lib/witness/types.ts';
 
-let cached: readonly number[] | undefined;
+export interface HandlerSets {
+  all: readonly number[];
+  entry: readonly number[];
+}
 
-export function hypervisorJumpTargets(): readonly number[] {
+let cached: HandlerSets | undefined;
+
+function entryHandlers(runtime: Hex): number[] {
+  const b = Buffer.from(runtime.slice(2), 'hex');
+  const jd = new Set(jumpdestsOf(runtime));
+  const out: number[] = [];
+  for (let pc = 0; pc < b.length; pc++) {
+    const op = b[pc]!;
+    if (op === 0x61 && pc + 3 < b.length) {
+      const v = b.readUInt16BE(pc + 1);
+      const next = b[pc + 3];
+      if (jd.has(v) && next !== 0x56 && next !== 0x57) out.push(v);
+    }
+    if (op >= 0x60 && op <= 0x7f) pc += op - 0x5f;
+  }
+  return out;
+}
+
+export function hypervisorHandlers(): HandlerSets {
   if (cached === undefined) {
-    const local = jumpdestsOf(compileHypervisor());
-    const wide = jumpdestsOf(compileHypervisor({ constants: { ARCHIVE_FACTORY: `0x${'f1'.repeat(20)}` } }));
-    cached = [...new Set([...local, ...wide])].sort((a, b) => a - b);
+    const builds = [compileHypervisor(), compileHypervisor({ constants: { ARCHIVE_FACTORY: `0x${'f1'.repeat(20)}` } })];
+    const uniq = (xs: number[]): number[] => [...new Set(xs)].sort((a, b) => a - b);
+    cached = { all: uniq(builds.flatMap(jumpdestsOf)), entry: uniq(builds.flatMap(entryHandlers)) };
   }
   return cached;
+}
+
+/** Every JUMPDEST of the hypervisor builds the fuzzer uses. */
+export function hypervisorJumpTargets(): readonly number[] {
+  return hypervisorHandlers().all;
 }

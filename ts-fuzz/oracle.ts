@@ -36,6 +36,7 @@ export function describeExpectation(e: Expectation): string {
     case 'invalid': return `InvalidWitness code ${e.code}`;
     case 'invalid-encoding': return 'InvalidWitness with an encoding code (1-14)';
     case 'any': return `any verdict (${e.why})`;
+    case 'not-archived': return `CodeNotArchived(${e.codeHash}) (not a verdict)`;
   }
 }
 
@@ -53,6 +54,11 @@ export function judgeVerdict(item: CheckItem, v: Verdict): Judgement | undefined
     detail: `${item.role} witness: expected ${describeExpectation(e)}, got ${formatVerdict(v)}`,
     signature: sig(kind),
   });
+  if (e.verdict === 'not-archived') {
+    // a verdict here means the hypervisor ran code the witness does not name
+    if (v.kind === 'notArchived' && v.notArchived.toLowerCase() === e.codeHash.toLowerCase()) return undefined;
+    return mk(v.kind === 'valid' ? 'accepted-invalid' : v.kind === 'invalid' ? 'wrong-code' : 'no-verdict');
+  }
   if (v.kind !== 'valid' && v.kind !== 'invalid') return mk('no-verdict');
   switch (e.verdict) {
     case 'valid':
@@ -66,6 +72,7 @@ export function judgeVerdict(item: CheckItem, v: Verdict): Judgement | undefined
     case 'any':
       return undefined;
   }
+  return undefined;
 }
 
 /** Fields on which the two natives differ (empty when they agree or revm could not run the message). */

@@ -33,11 +33,13 @@ export type Expectation =
   /** A non-canonical encoding: any of the encoding codes 1..14. */
   | { verdict: 'invalid-encoding' }
   /** Not checkable by this version (a record opcode runs): any verdict, but a verdict. */
-  | { verdict: 'any'; why: string };
+  | { verdict: 'any'; why: string }
+  /** The witness names code that is not archived: CodeNotArchived(codeHash), which is not a verdict. */
+  | { verdict: 'not-archived'; codeHash: Hex };
 
 export interface CheckItem {
   role: 'honest' | 'mutant';
-  /** The witness (the batch's native run uses its context) and the code archived at its `to`. */
+  /** The witness (the batch's native run uses its context) and the code to archive (the code its codeHash names, when archived). */
   file: WitnessFile;
   /** The hypervisor's calldata when it is not encodeWitness(file.witness). */
   raw?: Hex;
@@ -65,8 +67,8 @@ const U256_MAX = (1n << 256n) - 1n;
 const GAS_LIMIT_64 = 1n << 64n;
 export const GENEROUS_GAS = 10_000_000n;
 export const SPIN_GAS = 30_000n;
-/** Largest guest code an archive can hold (0x00 ++ code within EIP-170's 24,576 bytes). */
-export const MAX_CODE_SIZE = 24_575;
+/** Largest guest code an archive can hold (EIP-170). */
+export const MAX_CODE_SIZE = 24_576;
 const EMPTY_HASH = keccak256('0x');
 const hexOf = (bytes: readonly number[]): Hex => `0x${Buffer.from(bytes).toString('hex')}`;
 const clamp = (v: bigint, lo: bigint, hi: bigint): bigint => (v < lo ? lo : v > hi ? hi : v);
@@ -86,7 +88,7 @@ export function contextFromSpec(c: CtxSpec, code: Hex, gasAvailable: bigint): Me
   };
 }
 
-/** The message context a witness claims, with the code archived for its `to`. */
+/** The message context a witness claims, with `code` the code its codeHash names. */
 export function contextOf(w: MessageWitness, code: Hex): MessageContext {
   return {
     code,
@@ -201,8 +203,13 @@ export function applyMutations(file: WitnessFile, mutations: readonly Mutation[]
         else if (p === b.length) b[p - 1] = m.byte;
         else b[p] = m.byte;
         code = hexOf(b);
+        w.codeHash = keccak256(code);
         break;
       }
+      case 'codeHash':
+        // the code archived stays the case's own; the witness names another
+        w.codeHash = m.which === 'empty' ? EMPTY_HASH : m.v;
+        break;
       case 'raw':
         raws.push(m);
         break;
@@ -287,9 +294,17 @@ export function decodeCanonical(hex: Hex): MessageWitness {
   return decodeWitness(hex);
 }
 
+/** The code a witness's codeHash names, given the code archived with it: that code, the empty code, or none. */
+export function namedCode(w: MessageWitness, archived: Hex): Hex | undefined {
+  const h = w.codeHash.toLowerCase();
+  return h === keccak256(archived) ? archived : h === EMPTY_HASH ? '0x' : undefined;
+}
+
 /** Derives the mutant item of a case. */
 export async function mutantItem(honest: WitnessFile, mutations: readonly Mutation[], t: ProgramTraits, natives: NativeCache): Promise<CheckItem | undefined> {
-  const { w, code, raw } = applyMutations(honest, mutations, t);
+  const applied = applyMutations(honest, mutations, t);
+  const { w, raw } = applied;
+  let code = applied.code;
   // The canonical TypeScript decoder (lib/witness) decides what is a well-formed encoding: what it
   // rejects, the hypervisor must reject with an encoding code (1-14).
   let claimed: MessageWitness;
@@ -305,6 +320,12 @@ export async function mutantItem(honest: WitnessFile, mutations: readonly Mutati
   // hypervisor would rightly run out of its own gas. Such mutants are dropped (counted).
   const limit = gasCap(t) > honest.witness.gasAvailable ? gasCap(t) : honest.witness.gasAvailable;
   if (claimed.gasAvailable < GAS_LIMIT_64 && claimed.gasAvailable > limit) return undefined;
+  const named = namedCode(claimed, code);
+  if (named === undefined) {
+    const expect: Expectation = claimed.gasAvailable >= GAS_LIMIT_64 ? expectedVerdict(claimed, undefined) : { verdict: 'not-archived', codeHash: claimed.codeHash };
+    return { role: 'mutant', file: { code, witness: claimed }, ...(raw !== undefined ? { raw } : {}), expect };
+  }
+  code = named;
   const native = claimed.gasAvailable < GAS_LIMIT_64 ? await natives.run(contextOf(claimed, code)) : undefined;
   return {
     role: 'mutant',
@@ -333,8 +354,8 @@ export async function prepareCase(spec: CaseSpec, opts: PrepareOptions = {}): Pr
     needed = probe.status === 0 ? undefined : probe.gasUsed;
   }
   const context = contextFromSpec(spec.ctx, code, chooseGas(spec.gas, t, needed));
-  if ((code.length - 2) / 2 >= MAX_CODE_SIZE) {
-    return { spec, code, context, traits: t, native: await natives.run(context), items: [], natives, skipped: `code of ${(code.length - 2) / 2} bytes: an archive (0x00 ++ code) would exceed EIP-170's 24,576 bytes` };
+  if ((code.length - 2) / 2 > MAX_CODE_SIZE) {
+    return { spec, code, context, traits: t, native: await natives.run(context), items: [], natives, skipped: `code of ${(code.length - 2) / 2} bytes: longer than EIP-170 allows (24,576 bytes), so it cannot be archived` };
   }
   let file: WitnessFile;
   let native: NativeOutcome;

@@ -7,7 +7,7 @@ import { caseArb } from './spec.ts';
 import { installMemoryGuard } from './guard.ts';
 import { assemble, disassemble, instructionCount, traits, type Fragment, type ProgramSpec } from './program.ts';
 import { generateValue } from './random.ts';
-import { hypervisorJumpTargets } from './handlers.ts';
+import { hypervisorHandlers, hypervisorJumpTargets } from './handlers.ts';
 
 const run = async (p: ProgramSpec, gas = 1_000_000n) => {
   await installMemoryGuard();
@@ -111,4 +111,10 @@ test('forged-entry jumps plant hypervisor handler addresses in push data and hal
       }
     }
   }
+});
+
+test('the entry handlers (block starts, static jumps) are among the handler addresses the fuzzer plants', () => {
+  const { all, entry } = hypervisorHandlers();
+  assert.ok(entry.length >= 6 && entry.length < 40, `${entry.length} entry handlers`);
+  for (const h of entry) assert.ok(all.includes(h));
 });

@@ -15,7 +15,7 @@
  * executes one anyway is counted as skipped.
  */
 import fc from 'fast-check';
-import { hypervisorJumpTargets } from './handlers.ts';
+import { hypervisorHandlers } from './handlers.ts';
 import { OPCODES } from '../lib/evm/opcodes.ts';
 import type { Hex } from '../lib/witness/types.ts';
 
@@ -299,7 +299,7 @@ export const forgedJumpFragment: fc.Arbitrary<ForgedJumpFragment> = fc
   .record({
     t: fc.constant('forgedJump' as const),
     n: fc.integer({ min: 1, max: 32 }),
-    handler: fc.constantFrom(...hypervisorJumpTargets()),
+    handler: fc.oneof(fc.constantFrom(...hypervisorHandlers().entry), fc.constantFrom(...hypervisorHandlers().all)),
     layout: fc.constantFrom('entries' as const, 'every' as const),
     phase: fc.constantFrom(0 as const, 1 as const),
     target: fc.integer({ min: 1, max: 70 }),

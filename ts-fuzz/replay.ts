@@ -10,7 +10,7 @@ import { entryWitness, type CorpusEntry } from './corpus.ts';
 import type { Engine } from './engines.ts';
 import { installMemoryGuard } from './guard.ts';
 import { nativeDifferences, describeExpectation, judgeVerdict } from './oracle.ts';
-import { contextOf, decodeCanonical, expectedVerdict, type CheckItem, type Expectation } from './prepare.ts';
+import { contextOf, decodeCanonical, expectedVerdict, namedCode, type CheckItem, type Expectation } from './prepare.ts';
 
 export interface ReplayPlan {
   entry: CorpusEntry;
@@ -29,8 +29,10 @@ export async function planReplay(entry: CorpusEntry): Promise<ReplayPlan> {
   } catch {
     encodingOk = false;
   }
-  const native = claimed.gasAvailable < 1n << 64n ? await runNative(contextOf(claimed, file.code)) : undefined;
+  const named = namedCode(claimed, file.code);
+  const native = claimed.gasAvailable < 1n << 64n && named !== undefined ? await runNative(contextOf(claimed, named)) : undefined;
   if (!encodingOk) expect = { verdict: 'invalid-encoding' };
+  else if (named === undefined && claimed.gasAvailable < 1n << 64n) expect = { verdict: 'not-archived', codeHash: claimed.codeHash };
   else expect = expectedVerdict(claimed, native);
   const item: CheckItem = { role: entry.role, file, raw: entry.rawWitness, expect, ...(native ? { native } : {}) };
   return { entry, item, batchCase: { ...file, rawWitness: entry.rawWitness } };

@@ -53,7 +53,11 @@ export type Mutation =
   | { t: 'record'; how: 'insert'; at: number; opcode: number; data: number[] }
   | { t: 'record'; how: 'remove'; at: number }
   | { t: 'record'; how: 'swap'; i: number; j: number }
+  /** The witness names other code: this one with a byte changed, archived too (codeHash = its hash). */
   | { t: 'code'; pos: number; byte: number }
+  /** codeHash of code nobody archived (not a verdict: CodeNotArchived), or of the empty code (no archive needed). */
+  | { t: 'codeHash'; which: 'unarchived'; v: Hex }
+  | { t: 'codeHash'; which: 'empty' }
   | { t: 'raw'; how: 'flip'; pos: number; byte: number }
   | { t: 'raw'; how: 'truncate' | 'append'; n: number }
   | { t: 'raw'; how: 'word'; word: number; v: bigint };
@@ -180,6 +184,13 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
     weight: 2,
   },
   { arbitrary: fc.record({ t: fc.constant('code' as const), pos: fc.nat(2000), byte: fc.integer({ min: 0, max: 255 }) }), weight: 2 },
+  {
+    arbitrary: fc.oneof(
+      fc.record({ t: fc.constant('codeHash' as const), which: fc.constant('unarchived' as const), v: hash32Arb }),
+      fc.constant<Mutation>({ t: 'codeHash', which: 'empty' }),
+    ),
+    weight: 1,
+  },
   {
     arbitrary: fc.oneof(
       { arbitrary: fc.record({ t: fc.constant('raw' as const), how: fc.constant('flip' as const), pos: fc.nat(2000), byte: fc.integer({ min: 1, max: 255 }) }), weight: 3 },
