@@ -1,7 +1,9 @@
 /**
  * Gas table: guest programs run natively (@ethereumjs/evm) and through the hypervisor; prints the
- * table and writes it into docs/gas.md between the BENCH markers.
- *   npm run bench [-- --engine ethereumjs|revm] [--no-write]
+ * table and writes it into docs/gas.md between the BENCH markers. Then the real-calls benchmark
+ * (scripts/bench/real-calls.ts): single calls into a compiled OpenZeppelin contract, verified in
+ * process and (unless --no-revm) in revm, printed and written to scripts/bench/real-calls.md.
+ *   npm run bench [-- --engine ethereumjs|revm] [--no-write] [--no-revm]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,6 +14,7 @@ import { assemble } from '../lib/evm/asm.ts';
 import { compileHypervisor, LocalHypervisor } from '../lib/hypervisor/ethereumjs.ts';
 import { buildHonestWitness, defaultContext } from '../lib/native/index.ts';
 import type { Hex, WitnessFile } from '../lib/witness/types.ts';
+import { runRealCallsBench } from './bench/real-calls.ts';
 
 interface Program { name: string; what: string; code: Hex; calldata?: Hex }
 
@@ -110,7 +113,9 @@ export const BENCH_PROGRAMS: Program[] = [
 export interface BenchRow { name: string; what: string; opcodes: number; nativeGas: bigint; hypervisorGas: bigint }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { engine: { type: 'string', default: 'ethereumjs' }, 'no-write': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { engine: { type: 'string', default: 'ethereumjs' }, 'no-write': { type: 'boolean', default: false }, 'no-revm': { type: 'boolean', default: false } },
+  });
   const files: WitnessFile[] = [];
   const rows: BenchRow[] = [];
   for (const p of BENCH_PROGRAMS) {
@@ -182,6 +187,8 @@ async function main(): Promise<void> {
     writeFileSync(path, doc.slice(0, a + start.length) + '\n' + table + '\n' + doc.slice(b));
     console.error('updated docs/gas.md');
   }
+  console.log('');
+  await runRealCallsBench({ write: !values['no-write'], revm: !values['no-revm'] });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -262,7 +262,10 @@ export async function measureRealCalls(opts: MeasureOptions = {}): Promise<RealC
         'ethereumjs (in process) and revm (forge, lib/forge verifyBatch): the same verification gas for every witness' +
         (nativeCompared === files.length ? ', and the same native gas' : `, and the same native gas for the ${nativeCompared} of ${files.length} runs revm could run natively`);
     } catch (e) {
-      report.revmSkipped = `revm (lib/forge verifyBatch) failed, in-process figures only: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
+      const message = e instanceof Error ? e.message : String(e);
+      const rest = message.split('\n').slice(1);
+      const cause = rest.find((l) => /Error \(\d+\)/.test(l)) ?? rest.find((l) => /error/i.test(l));
+      report.revmSkipped = `revm (lib/forge verifyBatch) failed, in-process figures only: ${message.split('\n')[0]}${cause ? ` (${cause.trim()})` : ''}`;
       log(`real calls: ${report.revmSkipped}`);
     }
   }
