@@ -40,13 +40,6 @@ export function renderOpTable(): string {
     lines.push('}');
     lines.push('');
   }
-  lines.push('/// OP_LENGTH: 256 1-byte instruction lengths (1 + immediate bytes), indexed by opcode.');
-  lines.push('#define table OP_LENGTH {');
-  for (let i = 0; i < 256; i += 16) {
-    lines.push('    ' + OPCODES.slice(i, i + 16).map((o) => '0x' + (1 + o.immediate).toString(16).padStart(2, '0')).join(' '));
-  }
-  lines.push('}');
-  lines.push('');
   lines.push('#define table OP_META {');
   for (let i = 0; i < 256; i += 8) {
     const words = [];

@@ -8,10 +8,12 @@ pragma solidity ^0.8.24;
 /// choose other code than the one it names, and identical code (proxies, clones, tokens) is archived once. Calling
 /// an archive does nothing: its first byte is STOP. See docs/witness.md, "Archives".
 ///
-/// An archive has one or two *parts*, each a contract `0x00 ++ bytes`: part 0, at salt `codeHash`, holds
+/// An archive has two or three *parts*, each a contract `0x00 ++ bytes`: part 0, at salt `codeHash`, holds
 /// code[0, 24575); only a code of the maximum size, 24,576 bytes, has part 1, at salt `codeHash ^ 1`, holding its
-/// last byte (one contract cannot hold 0x00 ++ 24,576 bytes: EIP-170). A salt `codeHash ^ 1` is never another code's
-/// part 0 (that code's hash would be a chosen keccak256 output: a preimage).
+/// last byte (one contract cannot hold 0x00 ++ 24,576 bytes: EIP-170); part 2, at salt `codeHash ^ 2`, holds the
+/// code's JUMPDEST bitmap (bit 7 - pc % 8 of byte pc / 8 is set iff pc is a JUMPDEST outside push data), computed
+/// here, once, so that no verification pays for it: it is trustworthy because this factory computed it. A salt
+/// `codeHash ^ i` is never another code's part 0 (that code's hash would be a chosen keccak256 output: a preimage).
 ///
 /// The init code is hand-written (listing below, source in test/utils/asm.mjs) rather than a Solidity creation code,
 /// so ARCHIVE_INIT_CODE_HASH does not depend on the compiler: every deployment of this factory yields the same hash.
@@ -40,6 +42,9 @@ contract ArchiveFactory {
 
     /// @notice Code bytes in a part after its leading 0x00 (24,576 - 1, EIP-170).
     uint256 public constant PART_CODE_MAX = 24_575;
+
+    /// @notice The part index of the JUMPDEST bitmap.
+    uint256 public constant JUMPDEST_MAP_PART = 2;
 
     /// @notice The largest code that can be archived (EIP-170).
     uint256 public constant MAX_CODE_SIZE = 24_576;
@@ -78,7 +83,7 @@ contract ArchiveFactory {
         return partOf(codeHash, 0);
     }
 
-    /// @notice Part `i` (0 or 1) of the archive of `codeHash`: CREATE2(this, codeHash ^ i, ARCHIVE_INIT_CODE).
+    /// @notice Part `i` (0, 1 or 2) of the archive of `codeHash`: CREATE2(this, codeHash ^ i, ARCHIVE_INIT_CODE).
     function partOf(bytes32 codeHash, uint256 i) public view returns (address) {
         bytes32 h = keccak256(
             abi.encodePacked(bytes1(0xff), address(this), codeHash ^ bytes32(i), ARCHIVE_INIT_CODE_HASH)
@@ -96,10 +101,35 @@ contract ArchiveFactory {
         uint256 n0 = n < PART_CODE_MAX ? n : PART_CODE_MAX;
         _createPart(code, 0, n0, codeHash, 0);
         if (n > n0) _createPart(code, n0, n - n0, codeHash, 1);
+        bytes memory bitmap = jumpdestBitmap(code);
+        _createPart(bitmap, 0, bitmap.length, codeHash, JUMPDEST_MAP_PART);
         emit Archived(codeHash, archiveAddress, n);
     }
 
-    /// Creates part `i` holding code[from, from + len), through transient storage (slot 0: length, 1..: words).
+    /// @notice The JUMPDEST bitmap of `code`: ceil(n / 8) bytes, bit 7 - pc % 8 of byte pc / 8 set iff the byte at pc
+    /// is 0x5b in the code's one instruction decoding from pc 0 (not inside PUSH data).
+    function jumpdestBitmap(bytes memory code) public pure returns (bytes memory bitmap) {
+        uint256 n = code.length;
+        bitmap = new bytes((n + 7) / 8);
+        assembly ("memory-safe") {
+            let src := add(code, 0x20)
+            let dst := add(bitmap, 0x20)
+            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                let op := byte(0, mload(add(src, i)))
+                switch op
+                case 0x5b {
+                    let p := add(dst, shr(3, i))
+                    mstore8(p, or(byte(0, mload(p)), shr(and(i, 7), 0x80)))
+                }
+                default {
+                    // PUSH1..PUSH32: skip the data (the loop adds the opcode's own byte)
+                    if and(gt(op, 0x5f), lt(op, 0x80)) { i := add(i, sub(op, 0x5f)) }
+                }
+            }
+        }
+    }
+
+    /// Creates part `i` holding data[from, from + len), through transient storage (slot 0: length, 1..: words).
     function _createPart(bytes memory code, uint256 from, uint256 len, bytes32 codeHash, uint256 i) private {
         bytes memory initCode = ARCHIVE_INIT_CODE;
         bytes32 salt = codeHash ^ bytes32(i);

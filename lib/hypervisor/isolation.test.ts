@@ -14,12 +14,13 @@ import { Common, Hardfork, Mainnet } from '@ethereumjs/common';
 import { createEVM, type InterpreterStep } from '@ethereumjs/evm';
 import { SimpleStateManager } from '@ethereumjs/statemanager';
 import { Account, createAddressFromString, hexToBytes } from '@ethereumjs/util';
-import { bytesToHex, concat } from 'viem';
+import { bytesToHex } from 'viem';
 import { assemble } from '../evm/asm.ts';
 import { buildHonestWitness, defaultContext } from '../native/index.ts';
 import { encodeWitness } from '../witness/abi.ts';
 import { decodeVerdict } from '../witness/errors.ts';
-import { archiveAddress, compileHypervisor } from './ethereumjs.ts';
+import { archiveParts } from '../archive/index.ts';
+import { compileHypervisor, LOCAL_ARCHIVE_FACTORY, LOCAL_ARCHIVE_INIT_CODE_HASH } from './ethereumjs.ts';
 import { MEMORY_LAYOUT } from './layout.ts';
 
 const { MEM_HANDLERS, MEM_ENTRIES, MEM_GUEST_BASE: MEM_GUEST_BASE_SLOT, MEM_CODE_BASE } = MEMORY_LAYOUT;
@@ -35,9 +36,11 @@ async function runObserved(code: `0x${string}`, calldata: `0x${string}`) {
   const hv = createAddressFromString('0x0000000000000000000000000000000000c0ffee');
   await state.putAccount(hv, new Account());
   await state.putCode(hv, hypervisorCode);
-  const archive = createAddressFromString(archiveAddress(file.witness.codeHash));
-  await state.putAccount(archive, new Account());
-  await state.putCode(archive, hexToBytes(concat(['0x00', code])));
+  for (const part of archiveParts(code, LOCAL_ARCHIVE_FACTORY, LOCAL_ARCHIVE_INIT_CODE_HASH)) {
+    const a = createAddressFromString(part.address);
+    await state.putAccount(a, new Account());
+    await state.putCode(a, hexToBytes(part.runtime));
+  }
   let atStart: Uint8Array | undefined;
   let last: Uint8Array | undefined;
   evm.events.on('step', (s: InterpreterStep) => {
