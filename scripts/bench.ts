@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   lines.push('');
   lines.push(`Setup cost (witness validation, archive lookup, code copy and analysis) for a 1-byte program (STOP): ${base} gas. "excluding setup" subtracts it.`);
   lines.push('');
-  lines.push('Setup cost by guest code size (the code is copied from its archive and pre-scanned for JUMPDESTs on every verification; the program runs only its first STOP, so no block beyond the first is analysed):');
+  lines.push('Setup cost by guest code size (the code and its JUMPDEST bitmap, computed by the factory when it archived the code, are copied from the archive on every verification; the program runs only its first STOP, so no block beyond the first is analysed):');
   lines.push('');
   lines.push('| code bytes | hypervisor gas | gas per extra code byte |');
   lines.push('|---:|---:|---:|');
