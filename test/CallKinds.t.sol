@@ -14,7 +14,7 @@ contract CallKindsTest is HypervisorSetup {
         uint256 deep;
         for (uint256 i = 0; i < s.name.length; i++) {
             if (!selected(s.name[i])) continue;
-            archiveGuest(s.to[i], s.code[i]);
+            archiveGuest(s.code[i]);
             string memory lbl = string.concat('sample "', s.name[i], '"');
             checkSameVerdictEveryCallKind(lbl, s.witness[i]);
             checkSameVerdictEveryCallKind(
@@ -31,7 +31,7 @@ contract CallKindsTest is HypervisorSetup {
 
     function test_hostile_sameVerdictEveryCallKind() public {
         HostileFixture memory h = loadHostile();
-        archiveGuest(h.guestTo, h.guestCode);
+        archiveGuest(h.guestCode);
         for (uint256 i = 0; i < h.name.length; i++) {
             if (!selected(h.name[i])) continue;
             checkSameVerdictEveryCallKind(string.concat('hostile "', h.name[i], '"'), h.data[i]);
@@ -46,7 +46,7 @@ contract CallKindsTest is HypervisorSetup {
         for (uint256 i = 0; i < s.name.length; i++) {
             if (vmStr.indexOf(s.name[i], "kept across the first spill") == type(uint256).max) continue;
             found = true;
-            archiveGuest(s.to[i], s.code[i]);
+            archiveGuest(s.code[i]);
             Verdict memory v = verdictVia(CallKind.StaticCall, s.witness[i]);
             assertTrue(v.kind == Kind.Valid, describe(v));
         }

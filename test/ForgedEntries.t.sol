@@ -28,11 +28,9 @@ contract ForgedEntriesTest is HypervisorSetup {
 
     uint256[] internal targets; // JUMPDESTs of the hypervisor's runtime
     uint256 internal cases;
-    address internal archive;
 
     function setUp() public override {
         super.setUp();
-        archive = archiveGuest(GUEST, hex"00");
         bytes memory rt = hypervisor.code;
         for (uint256 pc = 0; pc < rt.length; pc++) {
             uint8 op = uint8(rt[pc]);
@@ -87,8 +85,9 @@ contract ForgedEntriesTest is HypervisorSetup {
             fmp := mload(0x40)
         }
         bytes memory code = program(n, h, fill, t, kind);
-        vm.etch(GUEST, code);
-        vm.etch(archive, bytes.concat(hex"00", code));
+        vm.etch(GUEST, code); // for the native run
+        bytes32 codeHash = keccak256(code);
+        factory.archive(code);
         // revm runs it natively (through the meter, which undoes everything): a halt uses all gas, returns nothing.
         // Every program of one (n, t, kind) has the same instructions (only push data differs), so revm runs
         // those of every NATIVE_EVERY-th address and the rest are the same halt.
@@ -108,6 +107,7 @@ contract ForgedEntriesTest is HypervisorSetup {
             w.gasUsed = GAS;
             w.state_access_list = new AccessWitness[](0);
             w.returndataHash = keccak256("");
+            w.codeHash = codeHash;
             (bool hvOk, bytes memory ret) = hypervisor.call{gas: hvGas}(abi.encode(w));
             v = decodeVerdict(hvOk, ret, 0);
         }

@@ -13,8 +13,8 @@ import {
 
 /// @title HypervisorHostileTest
 /// @notice Hostile calldata: the hypervisor never crashes. Every malformed witness gets InvalidWitness with its own code
-/// (raised before execution: guestPc 0), a `to` without an archive gets CodeNotArchived(to), and nothing but the
-/// hypervisor running out of its own gas ends in an empty revert.
+/// (raised before execution: guestPc 0), a codeHash without an archive gets CodeNotArchived(codeHash), and nothing
+/// but the hypervisor running out of its own gas ends in an empty revert.
 ///   - the cases of lib/hypervisor/hostile.test.ts, from test/fixtures/hypervisor/hostile.json (scripts/gen-fixtures.ts);
 ///   - sweeps over every truncation, every word set to extreme values and every byte flipped, of canonical witnesses
 ///     with and without a record: each must end in a verdict;
@@ -26,7 +26,7 @@ contract HypervisorHostileTest is HypervisorSetup {
     function setUp() public override {
         super.setUp();
         h = loadHostile();
-        archiveGuest(h.guestTo, h.guestCode);
+        archiveGuest(h.guestCode);
     }
 
     /// The honest witness of the hostile cases' guest (the first case).
@@ -67,7 +67,7 @@ contract HypervisorHostileTest is HypervisorSetup {
             } else if (kind == keccak256("notArchived")) {
                 Verdict memory v = verdictOf(h.data[i]);
                 check(
-                    v.kind == Kind.NotArchived && v.notArchived == h.notArchived[i],
+                    v.kind == Kind.NotArchived && v.notArchived == h.notArchived[i] && h.notArchived[i] != 0,
                     lbl,
                     string.concat("expected CodeNotArchived(", vm.toString(h.notArchived[i]), "), got ", describe(v))
                 );
@@ -94,29 +94,44 @@ contract HypervisorHostileTest is HypervisorSetup {
 
     // ------------------------------------------------------------------------------------------ archives
 
-    function test_notArchivedTo_isNotAVerdict() public {
-        address to = address(0xdeadbeef);
-        expectNotArchived("to without code or archive", setWord(base(), L.W_TO, uint160(to)), to);
+    /// A codeHash nobody archived is CodeNotArchived(codeHash), whatever `to` is.
+    function test_notArchivedCodeHash_isNotAVerdict() public {
+        bytes32 nobody = keccak256("code nobody archived");
+        expectNotArchived("codeHash without an archive", setWord(base(), L.W_CODE_HASH, uint256(nobody)), nobody);
+        expectNotArchived(
+            "codeHash without an archive, `to` without code",
+            setWord(setWord(base(), L.W_CODE_HASH, uint256(nobody)), L.W_TO, 0xdeadbeef),
+            nobody
+        );
     }
 
-    /// The code at `to` is not what runs: without an archive, even an account with code is CodeNotArchived.
+    /// The code at `to` is not what runs: an account holding the code, but no archive of it, is CodeNotArchived; once
+    /// the code is archived (by anyone, with no reference to `to`) the witness is valid.
     function test_codeWithoutArchive_isNotAVerdict() public {
         address to = address(0xc0dec0de);
-        vm.etch(to, h.guestCode);
-        expectNotArchived("to with code but no archive", setWord(base(), L.W_TO, uint160(to)), to);
-        archiveGuest(to, h.guestCode);
-        expectValid("the same once archived", setWord(base(), L.W_TO, uint160(to)));
+        bytes memory code = bytes.concat(h.guestCode, hex"00"); // the guest with an explicit STOP: same outcome
+        bytes32 codeHash = keccak256(code);
+        vm.etch(to, code);
+        bytes memory w = setWord(setWord(base(), L.W_TO, uint160(to)), L.W_CODE_HASH, uint256(codeHash));
+        expectNotArchived("to with code but no archive", w, codeHash);
+        vm.prank(address(0xa11ce));
+        archiveGuest(code);
+        expectValid("the same once archived", w);
+        expectValid("the same code for a `to` without code", setWord(w, L.W_TO, 0xdeadbeef));
     }
 
-    /// The archive decides, not the code `to` holds now: code changed after archiving still runs as archived.
-    function test_codeChangedAfterArchiving_runsTheArchive() public {
+    /// The archive decides, not the code `to` holds: the guest's `to` holding other code (or none) changes nothing.
+    function test_codeAtTo_isNotRead() public {
         vm.etch(h.guestTo, hex"60016002fd"); // would revert if it ran
-        expectValid("guest code changed after archiving", base());
+        expectValid("other code at `to`", base());
+        vm.etch(h.guestTo, "");
+        expectValid("no code at `to`", base());
     }
 
     // ------------------------------------------------------------------------------------------ sweeps
 
-    /// Every proper prefix of a canonical witness is an encoding error (guestPc 0), WITNESS_TOO_SHORT below 576 bytes.
+    /// Every proper prefix of a canonical witness is an encoding error (guestPc 0), WITNESS_TOO_SHORT below W_MIN_SIZE
+    /// (608) bytes.
     function test_sweep_everyTruncationIsAnEncodingError() public {
         _truncations("base", base());
         _truncations("with a record", withRecord());
@@ -144,7 +159,7 @@ contract HypervisorHostileTest is HypervisorSetup {
     }
 
     /// Every word set to 0, 1, 2^255, 2^256-1 and its value +1 / -1: a verdict every time (CodeNotArchived only when
-    /// the word is `to`).
+    /// the word is codeHash).
     function test_sweep_everyWordToExtremesGetsAVerdict() public {
         _words("base", base());
         _words("with a record", withRecord());
@@ -163,7 +178,7 @@ contract HypervisorHostileTest is HypervisorSetup {
                 _expectAVerdict(
                     string.concat(what, ", word ", toHex(at), " := ", toHex(values[k])),
                     setWord(w, at, values[k]),
-                    at == L.W_TO
+                    at == L.W_CODE_HASH
                 );
             }
         }
@@ -184,7 +199,7 @@ contract HypervisorHostileTest is HypervisorSetup {
                 _expectAVerdict(
                     string.concat(what, ", byte ", toHex(at), " ^= ", k == 0 ? "0xff" : "0x01"),
                     m,
-                    at >= L.W_TO && at < L.W_TO + 32
+                    at >= L.W_CODE_HASH && at < L.W_CODE_HASH + 32
                 );
             }
         }
@@ -214,7 +229,7 @@ contract HypervisorHostileTest is HypervisorSetup {
                     && n != keccak256("out of gas in an infinite loop") && n != keccak256("KECCAK256")
                     && n != keccak256("stack of 1025 items")
             ) continue;
-            archiveGuest(s.to[i], s.code[i]);
+            archiveGuest(s.code[i]);
             _gasSweep(string.concat('sample "', s.name[i], '"'), s.witness[i], 0);
             _gasSweep(
                 string.concat('sample "', s.name[i], '" with gasUsed + 1'),

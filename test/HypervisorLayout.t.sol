@@ -53,9 +53,19 @@ contract HypervisorLayoutTest is HypervisorSetup {
         require(found == 1, string.concat(where, ": ", name, found == 0 ? " is not defined" : " is defined twice"));
     }
 
-    /// Rows `| c0 | c1 | ... |` of a markdown file: the cells of every row whose cell `keyColumn` (backticks
+    /// Rows `| c0 | c1 | ... |` of a markdown file: the cells of the one row whose cell `keyColumn` (backticks
     /// removed) equals `key`.
     function markdownRow(string memory path, uint256 keyColumn, string memory key)
+        internal
+        view
+        returns (string[] memory cells)
+    {
+        return markdownRow(path, keyColumn, key, "");
+    }
+
+    /// The same among the rows whose first cell starts with `firstCellPrefix` (e.g. "0x": the offset table, when
+    /// another table of the file has a row with the same key).
+    function markdownRow(string memory path, uint256 keyColumn, string memory key, string memory firstCellPrefix)
         internal
         view
         returns (string[] memory cells)
@@ -71,6 +81,7 @@ contract HypervisorLayoutTest is HypervisorSetup {
                 parts[k] = vmStr.trim(vmStr.replace(parts[k], "`", ""));
             }
             if (keccak256(bytes(parts[keyColumn + 1])) != keccak256(bytes(key))) continue;
+            if (!startsWith(parts[1], firstCellPrefix)) continue;
             cells = new string[](parts.length - 2);
             for (uint256 k = 0; k < cells.length; k++) {
                 cells[k] = parts[k + 1];
@@ -110,7 +121,7 @@ contract HypervisorLayoutTest is HypervisorSetup {
 
     /// The "Calldata offsets" table of docs/witness.md, row by field.
     function test_layoutMatchesDocs() public {
-        string[2][16] memory rows = [
+        string[2][17] memory rows = [
             ["tuple offset", "W_TUPLE_OFFSET"],
             ["stateRootEnter", "W_STATE_ROOT_ENTER"],
             ["stateRootLeave", "W_STATE_ROOT_LEAVE"],
@@ -126,11 +137,12 @@ contract HypervisorLayoutTest is HypervisorSetup {
             ["offset of state_access_list (tuple-relative)", "W_ACCESS_LIST_PTR"],
             ["status", "W_STATUS"],
             ["returndataHash", "W_RETURNDATA_HASH"],
-            ["offset of calldata (tuple-relative)", "W_CALLDATA_PTR"]
+            ["offset of calldata (tuple-relative)", "W_CALLDATA_PTR"],
+            ["codeHash", "W_CODE_HASH"]
         ];
         (string[] memory names, uint256[] memory values) = WitnessLayout.all();
         for (uint256 i = 0; i < rows.length; i++) {
-            string[] memory cells = markdownRow("docs/witness.md", 1, rows[i][0]);
+            string[] memory cells = markdownRow("docs/witness.md", 1, rows[i][0], "0x");
             checkEqHex(
                 vm.parseUint(cells[0]),
                 lookup(names, values, rows[i][1], "WitnessLayout"),
@@ -144,8 +156,8 @@ contract HypervisorLayoutTest is HypervisorSetup {
             "docs/witness.md",
             "record count"
         );
-        // "| `0x220 + 32*i` | offset of record `i` (relative to `0x220`) | ..."
-        string[] memory rec = markdownRow("docs/witness.md", 1, "offset of record i (relative to 0x220)");
+        // "| `0x240 + 32*i` | offset of record `i` (relative to `0x240`) | ..."
+        string[] memory rec = markdownRow("docs/witness.md", 1, "offset of record i (relative to 0x240)");
         checkEqHex(
             vm.parseUint(vmStr.split(rec[0], " + ")[0]), WitnessLayout.W_RECORD_OFFSETS, "docs/witness.md", "record i"
         );
@@ -194,7 +206,16 @@ contract HypervisorLayoutTest is HypervisorSetup {
 
     function test_errorSelectors() public {
         assertEq(InvalidWitness.selector, bytes4(keccak256("InvalidWitness(uint256,uint256,uint256)")));
-        assertEq(CodeNotArchived.selector, bytes4(keccak256("CodeNotArchived(address)")));
+        assertEq(CodeNotArchived.selector, bytes4(keccak256("CodeNotArchived(bytes32)")));
+        string memory errors = vm.readFile("src/hypervisor/Errors.huff");
+        assertTrue(
+            vmStr.indexOf(errors, "#define error CodeNotArchived(bytes32)") != type(uint256).max,
+            "Errors.huff declares CodeNotArchived(bytes32)"
+        );
+        assertTrue(
+            vmStr.indexOf(errors, "#define error InvalidWitness(uint256, uint256, uint256)") != type(uint256).max,
+            "Errors.huff declares InvalidWitness(uint256, uint256, uint256)"
+        );
     }
 
     // ------------------------------------------------------------------------------------------ strings

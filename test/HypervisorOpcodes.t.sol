@@ -31,7 +31,7 @@ contract HypervisorOpcodesTest is HypervisorSetup {
         assertGt(s.name.length, 200, "samples.json holds every sample");
         for (uint256 i = 0; i < s.name.length; i++) {
             if (!selected(s.name[i])) continue;
-            archiveGuest(s.to[i], s.code[i]);
+            archiveGuest(s.code[i]);
             checkValid(label(s, i), s.witness[i]);
         }
         assertNoFailures();
@@ -45,7 +45,7 @@ contract HypervisorOpcodesTest is HypervisorSetup {
             if (!selected(s.name[i])) continue;
             string memory lbl = label(s, i);
             bytes memory w = s.witness[i];
-            archiveGuest(s.to[i], s.code[i]);
+            archiveGuest(s.code[i]);
             uint256 status = s.status[i];
             uint256 gasUsed = s.gasUsed[i];
 
@@ -180,6 +180,7 @@ contract HypervisorOpcodesTest is HypervisorSetup {
             checkEq(wordAt(w, L.W_ACCESS_LIST_PTR), L.W_ACCESS_LIST_CANONICAL, lbl, "word W_ACCESS_LIST_PTR");
             checkEq(wordAt(w, L.W_STATUS), m.status, lbl, "word W_STATUS");
             checkEq(wordAt(w, L.W_RETURNDATA_HASH), uint256(m.returndataHash), lbl, "word W_RETURNDATA_HASH");
+            checkEq(wordAt(w, L.W_CODE_HASH), uint256(keccak256(s.code[i])), lbl, "word W_CODE_HASH (keccak256(code))");
             // no records: the calldata follows the record count
             checkEq(wordAt(w, L.W_CALLDATA_PTR), L.W_RECORD_OFFSETS - L.W_TUPLE_BASE, lbl, "word W_CALLDATA_PTR");
             checkEq(wordAt(w, L.W_RECORD_COUNT), 0, lbl, "word W_RECORD_COUNT");
@@ -202,10 +203,11 @@ contract HypervisorOpcodesTest is HypervisorSetup {
             string memory lbl = string.concat("record opcode ", names[i]);
             address to = address(uint160(0x4000000000000000000000000000000000000000) + uint160(ops[i]));
             bytes memory code = abi.encodePacked(hex"5f5f5f5f5f5f5f", uint8(ops[i]));
-            archiveGuest(to, code);
+            archiveGuest(code);
             MessageWitness memory m = sampleWitness(s, 0); // any context; claims do not matter here
             m.to = to;
             m.context = to;
+            m.codeHash = keccak256(code);
             Verdict memory v = checkInvalid(lbl, abi.encode(m), E.UNSUPPORTED_OPCODE);
             if (v.kind == Kind.Invalid && v.code == E.UNSUPPORTED_OPCODE) {
                 checkEq(v.guestPc, 7, lbl, "guestPc");
@@ -219,10 +221,11 @@ contract HypervisorOpcodesTest is HypervisorSetup {
     function test_sloadIsUnsupportedAtItsPc() public {
         SampleFixture memory s = loadSamples();
         address to = address(0x5100);
-        archiveGuest(to, hex"600154");
+        archiveGuest(hex"600154");
         MessageWitness memory m = sampleWitness(s, 0);
         m.to = to;
         m.context = to;
+        m.codeHash = keccak256(hex"600154");
         (uint256 pc, uint256 records) = expectInvalid("PUSH1 1 SLOAD", abi.encode(m), E.UNSUPPORTED_OPCODE);
         assertEq(pc, 2, "guestPc");
         assertEq(records, 0, "recordIndex");

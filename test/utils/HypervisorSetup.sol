@@ -27,17 +27,18 @@ library WitnessLayout {
     uint256 internal constant W_STATUS = 0x1a0;
     uint256 internal constant W_RETURNDATA_HASH = 0x1c0;
     uint256 internal constant W_CALLDATA_PTR = 0x1e0;
+    uint256 internal constant W_CODE_HASH = 0x200;
     uint256 internal constant W_TUPLE_BASE = 0x20;
-    uint256 internal constant W_ACCESS_LIST_CANONICAL = 0x1e0;
-    uint256 internal constant W_RECORD_COUNT = 0x200;
-    uint256 internal constant W_RECORD_OFFSETS = 0x220;
+    uint256 internal constant W_ACCESS_LIST_CANONICAL = 0x200;
+    uint256 internal constant W_RECORD_COUNT = 0x220;
+    uint256 internal constant W_RECORD_OFFSETS = 0x240;
     uint256 internal constant W_RECORD_DATA_PTR = 0x40;
-    uint256 internal constant W_MIN_SIZE = 0x240;
+    uint256 internal constant W_MIN_SIZE = 0x260;
 
     /// Every constant by its WitnessLayout.huff name (for the cross-checks).
     function all() internal pure returns (string[] memory names, uint256[] memory values) {
-        names = new string[](22);
-        values = new uint256[](22);
+        names = new string[](23);
+        values = new uint256[](23);
         (names[0], values[0]) = ("W_TUPLE_OFFSET", W_TUPLE_OFFSET);
         (names[1], values[1]) = ("W_STATE_ROOT_ENTER", W_STATE_ROOT_ENTER);
         (names[2], values[2]) = ("W_STATE_ROOT_LEAVE", W_STATE_ROOT_LEAVE);
@@ -54,12 +55,13 @@ library WitnessLayout {
         (names[13], values[13]) = ("W_STATUS", W_STATUS);
         (names[14], values[14]) = ("W_RETURNDATA_HASH", W_RETURNDATA_HASH);
         (names[15], values[15]) = ("W_CALLDATA_PTR", W_CALLDATA_PTR);
-        (names[16], values[16]) = ("W_TUPLE_BASE", W_TUPLE_BASE);
-        (names[17], values[17]) = ("W_ACCESS_LIST_CANONICAL", W_ACCESS_LIST_CANONICAL);
-        (names[18], values[18]) = ("W_RECORD_COUNT", W_RECORD_COUNT);
-        (names[19], values[19]) = ("W_RECORD_OFFSETS", W_RECORD_OFFSETS);
-        (names[20], values[20]) = ("W_RECORD_DATA_PTR", W_RECORD_DATA_PTR);
-        (names[21], values[21]) = ("W_MIN_SIZE", W_MIN_SIZE);
+        (names[16], values[16]) = ("W_CODE_HASH", W_CODE_HASH);
+        (names[17], values[17]) = ("W_TUPLE_BASE", W_TUPLE_BASE);
+        (names[18], values[18]) = ("W_ACCESS_LIST_CANONICAL", W_ACCESS_LIST_CANONICAL);
+        (names[19], values[19]) = ("W_RECORD_COUNT", W_RECORD_COUNT);
+        (names[20], values[20]) = ("W_RECORD_OFFSETS", W_RECORD_OFFSETS);
+        (names[21], values[21]) = ("W_RECORD_DATA_PTR", W_RECORD_DATA_PTR);
+        (names[22], values[22]) = ("W_MIN_SIZE", W_MIN_SIZE);
     }
 }
 
@@ -146,6 +148,7 @@ struct MessageWitness {
     uint256 status;
     bytes32 returndataHash;
     bytes calldata_;
+    bytes32 codeHash; // keccak256 of the code that runs: selects its archive (ArchiveFactory.archiveOf)
 }
 
 /// @notice test/fixtures/hypervisor/samples.json (scripts/gen-fixtures.ts), as parallel arrays: sample i is
@@ -166,21 +169,23 @@ struct SampleFixture {
     uint256[] gasUsed;
     bytes[] returndata;
     bytes[] returndataHash; // 32 bytes each
+    bytes32[] codeHash; // keccak256(code[i])
     bytes[] stateRoot; // 32 bytes each; stateRootEnter = stateRootLeave
     bytes[] witness; // encodeWitness(honest witness): the hypervisor's calldata
 }
 
 /// @notice test/fixtures/hypervisor/hostile.json: malformed witnesses (the mutations of
-/// lib/hypervisor/hostile.test.ts) of one guest, with the expected outcome.
+/// lib/hypervisor/hostile.test.ts) of one guest (named by its code hash), with the expected outcome.
 struct HostileFixture {
     address guestTo;
     bytes guestCode;
+    bytes32 guestCodeHash;
     string[] name;
     bytes[] data;
     string[] expect; // "valid" | "invalid" | "notArchived"
     uint256[] errorCode; // for "invalid"
     string[] errorName;
-    address[] notArchived; // for "notArchived"
+    bytes32[] notArchived; // for "notArchived": the code hash the hypervisor reports
 }
 
 /// @notice Cheatcodes of forge 1.x that @prb/test's Vm interface does not declare.
@@ -198,7 +203,7 @@ interface VmStrings {
 /// @notice Base of the hypervisor's Forge tests: deploys ArchiveFactory and src/Hypervisor.huff (through HuffDeployer,
 /// with the factory address and ARCHIVE_INIT_CODE_HASH as compile-time constants, exactly as
 /// script/VerifyBatch.s.sol does), a GasMeter, and offers:
-///   archiveGuest(to, code)         etch `code` at `to` and archive it with the real factory
+///   archiveGuest(code)             archive `code` with the real factory (by code: any `to` may name it)
 ///   verify(witness)                the hypervisor's raw answer and the exact gas of its frame
 ///   verdictOf(witness)             the answer decoded (Verdict) — describe(v) prints it
 ///   expectValid / expectInvalid / expectNotArchived      hard assertions (revert with a message naming the case)
@@ -213,12 +218,12 @@ interface VmStrings {
 /// hostile cases whose name contains this text: loops over hundreds of cases make -vvvv traces unreadable).
 abstract contract HypervisorSetup is PRBTest {
     error InvalidWitness(uint256 code, uint256 guestPc, uint256 recordIndex);
-    error CodeNotArchived(address to);
+    error CodeNotArchived(bytes32 codeHash);
 
     enum Kind {
         Valid, // returned abi.encode(uint256(1))
         Invalid, // reverted InvalidWitness(code, guestPc, recordIndex)
-        NotArchived, // reverted CodeNotArchived(to): not a verdict
+        NotArchived, // reverted CodeNotArchived(codeHash): not a verdict
         Inconclusive, // empty revert: the hypervisor ran out of its own gas; not a verdict
         Unexpected // anything else: a bug
     }
@@ -228,7 +233,7 @@ abstract contract HypervisorSetup is PRBTest {
         uint256 code;
         uint256 guestPc;
         uint256 recordIndex;
-        address notArchived;
+        bytes32 notArchived; // the code hash of CodeNotArchived
         bool success;
         bytes data; // raw return or revert data
         uint256 gasUsed; // exact gas of the hypervisor's frame
@@ -261,20 +266,56 @@ abstract contract HypervisorSetup is PRBTest {
 
     // ------------------------------------------------------------------------------------------ archives
 
-    /// @notice Etches `code` at `to` and archives it with the factory. If an earlier step of the same test archived
-    /// other code at `to` (archives are permanent), the archive is overwritten with exactly what the factory would
-    /// create for `code` (0x00 ++ code), as script/VerifyBatch.s.sol does.
-    function archiveGuest(address to, bytes memory code) internal returns (address archive) {
-        vm.etch(to, code);
-        archive = factory.archiveOf(to);
-        if (archive.code.length == 0) {
-            require(factory.archive(to) == archive, "archiveGuest: the factory created the archive elsewhere");
-        } else if (keccak256(archive.code) != keccak256(abi.encodePacked(hex"00", code))) {
-            vm.etch(archive, abi.encodePacked(hex"00", code));
+    /// @notice Archives `code` with the factory (idempotent: code archived before is not archived again) and checks
+    /// that every part holds exactly what it must (docs/witness.md, "Archives"): part 0 = 0x00 ++ code[0, 24575),
+    /// part 1 = 0x00 ++ code[24575] only for 24,576 bytes, part 2 = 0x00 ++ the JUMPDEST bitmap (computed here,
+    /// independently of the factory). Returns the archive (part 0), address(0) for the empty code.
+    /// Nothing is etched at any `to`: the hypervisor reads the code the witness's codeHash names, wherever it runs;
+    /// a test that also runs the guest natively etches it at `to` itself.
+    function archiveGuest(bytes memory code) internal returns (address archive) {
+        archive = factory.archive(code);
+        bytes32 h = keccak256(code);
+        if (code.length == 0) {
+            require(archive == address(0), "archiveGuest: the empty code got an archive");
+            return archive;
         }
-        require(
-            keccak256(archive.code) == keccak256(abi.encodePacked(hex"00", code)), "archiveGuest: wrong archive content"
-        );
+        require(archive == factory.archiveOf(h), "archiveGuest: the factory created the archive elsewhere");
+        for (uint256 i = 0; i < 3; i++) {
+            require(
+                keccak256(factory.partOf(h, i).code) == keccak256(archivePart(code, i)),
+                string.concat("archiveGuest: wrong content of part ", vm.toString(i))
+            );
+        }
+    }
+
+    /// @notice The runtime code of part `i` of the archive of `code` ("" for a part it does not have).
+    function archivePart(bytes memory code, uint256 i) internal pure returns (bytes memory) {
+        uint256 n = code.length;
+        if (n == 0) return "";
+        if (i == 0) return bytes.concat(hex"00", slice(code, 0, n < 24_575 ? n : 24_575));
+        if (i == 1) return n > 24_575 ? bytes.concat(hex"00", slice(code, 24_575, n)) : bytes("");
+        if (i == 2) return bytes.concat(hex"00", jumpdestBitmap(code));
+        return "";
+    }
+
+    /// @notice The JUMPDEST bitmap of `code` (bit 7 - pc % 8 of byte pc / 8 set iff pc is a JUMPDEST outside push
+    /// data), the plain way.
+    function jumpdestBitmap(bytes memory code) internal pure returns (bytes memory map) {
+        map = new bytes((code.length + 7) / 8);
+        for (uint256 pc = 0; pc < code.length; pc++) {
+            uint8 op = uint8(code[pc]);
+            // forge-lint: disable-next-line(unsafe-typecast)
+            if (op == 0x5b) map[pc / 8] |= bytes1(uint8(0x80 >> (pc % 8))); // one bit of a byte
+            else if (op >= 0x60 && op <= 0x7f) pc += op - 0x5f;
+        }
+    }
+
+    /// @notice b[from, to) as a new array.
+    function slice(bytes memory b, uint256 from, uint256 to) internal pure returns (bytes memory r) {
+        r = new bytes(to - from);
+        for (uint256 i = 0; i < r.length; i++) {
+            r[i] = b[from + i];
+        }
     }
 
     // ------------------------------------------------------------------------------------------ verifying
@@ -355,10 +396,9 @@ abstract contract HypervisorSetup is PRBTest {
                 mstore(add(v, 0x40), mload(add(ret, 0x44))) // guestPc
                 mstore(add(v, 0x60), mload(add(ret, 0x64))) // recordIndex
             }
-        } else if (ret.length == 36 && selector == CodeNotArchived.selector && arg0 >> 160 == 0) {
+        } else if (ret.length == 36 && selector == CodeNotArchived.selector) {
             v.kind = Kind.NotArchived;
-            // forge-lint: disable-next-line(unsafe-typecast)
-            v.notArchived = address(uint160(arg0)); // the upper 96 bits were just checked to be zero
+            v.notArchived = bytes32(arg0);
         } else {
             v.kind = Kind.Unexpected;
         }
@@ -487,12 +527,12 @@ abstract contract HypervisorSetup is PRBTest {
         return (v.guestPc, v.recordIndex);
     }
 
-    function expectNotArchived(string memory label, bytes memory witness, address to) internal {
+    function expectNotArchived(string memory label, bytes memory witness, bytes32 codeHash) internal {
         Verdict memory v = verdictOf(witness);
         check(
-            v.kind == Kind.NotArchived && v.notArchived == to,
+            v.kind == Kind.NotArchived && v.notArchived == codeHash,
             label,
-            string.concat("expected CodeNotArchived(", vm.toString(to), "), got ", describe(v))
+            string.concat("expected CodeNotArchived(", vm.toString(codeHash), "), got ", describe(v))
         );
         assertNoFailures();
     }
@@ -585,6 +625,7 @@ abstract contract HypervisorSetup is PRBTest {
         s.gasUsed = vm.parseJsonUintArray(j, ".gasUsed");
         s.returndata = vm.parseJsonBytesArray(j, ".returndata");
         s.returndataHash = vm.parseJsonBytesArray(j, ".returndataHash");
+        s.codeHash = vm.parseJsonBytes32Array(j, ".codeHash");
         s.stateRoot = vm.parseJsonBytesArray(j, ".stateRoot");
         s.witness = vm.parseJsonBytesArray(j, ".witness");
         uint256 n = vm.parseJsonUint(j, ".count");
@@ -593,7 +634,8 @@ abstract contract HypervisorSetup is PRBTest {
                 && s.caller.length == n && s.origin.length == n && s.callvalue.length == n && s.gasPrice.length == n
                 && s.isStatic.length == n && s.gasAvailable.length == n && s.calldata_.length == n
                 && s.status.length == n && s.gasUsed.length == n && s.returndata.length == n
-                && s.returndataHash.length == n && s.stateRoot.length == n && s.witness.length == n,
+                && s.returndataHash.length == n && s.codeHash.length == n && s.stateRoot.length == n
+                && s.witness.length == n,
             "samples.json: arrays of different lengths (regenerate: npx tsx scripts/gen-fixtures.ts)"
         );
     }
@@ -602,18 +644,20 @@ abstract contract HypervisorSetup is PRBTest {
         string memory j = vm.readFile(HOSTILE_PATH);
         h.guestTo = vm.parseJsonAddress(j, ".guestTo");
         h.guestCode = vm.parseJsonBytes(j, ".guestCode");
+        h.guestCodeHash = vm.parseJsonBytes32(j, ".guestCodeHash");
         h.name = vm.parseJsonStringArray(j, ".name");
         h.data = vm.parseJsonBytesArray(j, ".data");
         h.expect = vm.parseJsonStringArray(j, ".expect");
         h.errorCode = vm.parseJsonUintArray(j, ".errorCode");
         h.errorName = vm.parseJsonStringArray(j, ".errorName");
-        h.notArchived = vm.parseJsonAddressArray(j, ".notArchived");
+        h.notArchived = vm.parseJsonBytes32Array(j, ".notArchived");
         uint256 n = vm.parseJsonUint(j, ".count");
         require(
             h.name.length == n && h.data.length == n && h.expect.length == n && h.errorCode.length == n
                 && h.errorName.length == n && h.notArchived.length == n,
             "hostile.json: arrays of different lengths (regenerate: npx tsx scripts/gen-fixtures.ts)"
         );
+        require(h.guestCodeHash == keccak256(h.guestCode), "hostile.json: guestCodeHash is not keccak256(guestCode)");
     }
 
     /// @notice HV_SAMPLE filter: true if unset or `name` contains it.
@@ -639,6 +683,7 @@ abstract contract HypervisorSetup is PRBTest {
         w.status = s.status[i];
         w.returndataHash = bytes32(s.returndataHash[i]);
         w.calldata_ = s.calldata_[i];
+        w.codeHash = s.codeHash[i];
     }
 
     // ------------------------------------------------------------------------------------------ witness edits

@@ -11,3 +11,54 @@ interface VmExtra {
     /// Marks the account (and its storage slots) cold again (EIP-2929), e.g. to measure a verification as its own tx.
     function cool(address target) external;
 }
+
+/// @notice forge's state-diff recording (field for field as forge-std's VmSafe; forge 1.x may append fields after
+/// `depth`, which abi.decode ignores). Call at the cheatcode address: `VmStateDiff(address(vm))`.
+interface VmStateDiff {
+    enum AccountAccessKind {
+        Call,
+        DelegateCall,
+        CallCode,
+        StaticCall,
+        Create,
+        SelfDestruct,
+        Resume,
+        Balance,
+        Extcodesize,
+        Extcodehash,
+        Extcodecopy
+    }
+
+    struct ChainInfo {
+        uint256 forkId;
+        uint256 chainId;
+    }
+
+    struct StorageAccess {
+        address account;
+        bytes32 slot;
+        bool isWrite;
+        bytes32 previousValue;
+        bytes32 newValue;
+        bool reverted;
+    }
+
+    struct AccountAccess {
+        ChainInfo chainInfo;
+        AccountAccessKind kind;
+        address account;
+        address accessor;
+        bool initialized;
+        uint256 oldBalance;
+        uint256 newBalance;
+        bytes deployedCode;
+        uint256 value;
+        bytes data;
+        bool reverted;
+        StorageAccess[] storageAccesses;
+        uint64 depth;
+    }
+
+    function startStateDiffRecording() external;
+    function stopAndReturnStateDiff() external returns (AccountAccess[] memory accountAccesses);
+}
