@@ -19,6 +19,12 @@ import {GasMeter} from "../test/utils/GasMeter.sol";
 ///   ok/data: the hypervisor call's success flag and return or revert data; gas: the exact gas the hypervisor
 ///   frame used (GasMeter); native (only with revmNative): the guest run natively, status 0|1|2, or
 ///   {"status":"unknown","reason":"…"} when revm cannot run it as this message (see `nativeIneligible`).
+///   A case whose code cannot be archived (over 24,576 bytes) gets "ok":false and an "error" (not a verdict).
+///
+/// Archives (docs/witness.md, "Archives"): the case's `code` is archived by code through the real ArchiveFactory
+/// (`factory.archive(code)`, its own transaction), so the witness's codeHash finds it when it names that code;
+/// `to` plays no part in it and may be any address, a precompile's too. A witness naming another code hash gets
+/// CodeNotArchived(codeHash): only the case's own code is archived while it runs.
 ///
 /// Environment: HV_SOURCE   hypervisor source for HuffDeployer (default "Hypervisor" = src/Hypervisor.huff)
 ///              HV_CONSTANTS extra `K=V` constants, space or comma separated (e.g. fault-injection builds)
@@ -26,10 +32,10 @@ import {GasMeter} from "../test/utils/GasMeter.sol";
 ///              HV_GAS      gas given to the hypervisor frame per case (default 1,000,000,000)
 ///
 /// Cases are independent: both runs go through GasMeter's "no commit" mode (the meter reverts with its
-/// result, undoing whatever the guest or the hypervisor changed), `to` and its archive are rewritten for
-/// every case (the fuzzer reuses addresses with different code), and the caller's meter code and balance
-/// are removed after the native run. (vm.snapshotState per case was measured: its cost grows with the run,
-/// 20,000 cases took 3x as long as 10,000.)
+/// result, undoing whatever the guest or the hypervisor changed), the archive parts a case created are removed
+/// after it (code and nonce: the factory can create them again), `to` gets the case's code only for the native
+/// run, and the caller's meter code and balance are removed after the native run. (vm.snapshotState per case
+/// was measured: its cost grows with the run, 20,000 cases took 3x as long as 10,000.)
 /// Run it with `--isolate` (lib/forge does): every top-level call is then its own transaction, so the
 /// hypervisor finds the archive cold, as a verification in its own transaction does, and the native run
 /// starts with a transaction's warm set (origin, caller, to, precompiles). Without --isolate everything this
@@ -38,7 +44,7 @@ contract VerifyBatch {
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
 
     struct Case {
-        bytes code; // the guest code, etched at `to` and archived
+        bytes code; // the guest code: archived by code (and etched at `to` for the native run)
         address to;
         bytes witness; // the hypervisor's calldata (abi.encode(MessageWitness), possibly malformed)
         // the message context for the native run (the witness may be garbage, so it is not decoded here)
@@ -56,6 +62,7 @@ contract VerifyBatch {
     address public hypervisor;
     address public meter;
     uint256 public hvGas;
+    bytes32 internal archiveInitCodeHash;
 
     function run() external {
         run(vm.envString("BATCH_IN"), vm.envString("BATCH_OUT"));
@@ -75,39 +82,69 @@ contract VerifyBatch {
         meter = GasMeter.deploy();
         hvGas = vm.envOr("HV_GAS", uint256(1_000_000_000));
         hypervisor = HypervisorBuild.deploy(factory);
+        archiveInitCodeHash = factory.ARCHIVE_INIT_CODE_HASH();
+    }
+
+    /// factory.partOf(codeHash, k), computed here (no call per case).
+    function partOf(bytes32 codeHash, uint256 k) internal view returns (address) {
+        return address(
+            uint160(
+                uint256(
+                    keccak256(
+                        abi.encodePacked(bytes1(0xff), address(factory), codeHash ^ bytes32(k), archiveInitCodeHash)
+                    )
+                )
+            )
+        );
     }
 
     function runCase(uint256 i, Case memory c, bool revmNative) public returns (string memory line) {
         string memory hv;
-        if (isInfra(c.to)) {
-            // cannot etch over the machinery; reported as a non-verdict
-            hv = '"ok":false,"data":"0x","gas":"0","error":"to collides with the batch runner\'s own contracts"';
-        } else if (isPrecompile(c.to)) {
-            // forge cannot etch code at a precompile; reported as a non-verdict for this case only
-            hv = '"ok":false,"data":"0x","gas":"0","error":"to is a precompile: its code cannot be set here"';
+        (bool archived, address[3] memory created) = archive(c.code);
+        if (!archived) {
+            // not a verdict: no archive can hold this code, so no witness can name it
+            hv = string.concat(
+                '"ok":false,"data":"0x","gas":"0","error":"code of ',
+                vm.toString(c.code.length),
+                ' bytes cannot be archived (EIP-170: at most 24576)"'
+            );
         } else {
-            vm.etch(c.to, c.code);
-            archive(c.to, c.code);
             (bool ok, uint256 gasUsed, bytes memory data) =
                 GasMeter.measureNoCommit(meter, hypervisor, hvGas, 0, false, c.witness);
             hv = string.concat(
                 '"ok":', ok ? "true" : "false", ',"data":"', vm.toString(data), '","gas":"', vm.toString(gasUsed), '"'
             );
         }
+        unarchive(created);
         line = string.concat('{"i":', vm.toString(i), ",", hv);
         if (revmNative) line = string.concat(line, ',"native":', runNative(c));
         line = string.concat(line, "}");
     }
 
-    /// The archive of `to` holding `code`: created by the factory the first time; when an earlier case
-    /// archived other code at the same `to` (archives are permanent), it is overwritten with exactly what the
-    /// factory would create for `code`.
-    function archive(address to, bytes memory code) internal {
-        address a = factory.archiveOf(to);
-        if (a.code.length == 0) {
-            factory.archive(to);
-        } else if (keccak256(a.code) != keccak256(abi.encodePacked(hex"00", code))) {
-            vm.etch(a, abi.encodePacked(hex"00", code));
+    /// Archives `code` through the factory (its own transaction under --isolate: the hypervisor then finds the
+    /// archive cold). Returns false if the factory refuses it (code over 24,576 bytes), and the parts this call
+    /// created (address(0) for none: the empty code needs no archive, and an archive that already exists is
+    /// not created again).
+    function archive(bytes memory code) internal returns (bool ok, address[3] memory created) {
+        bytes32 h = keccak256(code);
+        address[3] memory parts = [partOf(h, 0), partOf(h, 1), partOf(h, 2)];
+        bool[3] memory existed = [parts[0].code.length != 0, parts[1].code.length != 0, parts[2].code.length != 0];
+        try factory.archive(code) returns (address) {
+            ok = true;
+        } catch {
+            return (false, created);
+        }
+        for (uint256 k = 0; k < 3; k++) {
+            if (!existed[k] && parts[k].code.length != 0) created[k] = parts[k];
+        }
+    }
+
+    /// Removes archive parts (code and nonce), so that later cases find only their own code archived.
+    function unarchive(address[3] memory parts) internal {
+        for (uint256 k = 0; k < 3; k++) {
+            if (parts[k] == address(0)) continue;
+            vm.etch(parts[k], "");
+            vm.resetNonce(parts[k]);
         }
     }
 
@@ -117,6 +154,7 @@ contract VerifyBatch {
     function runNative(Case memory c) internal returns (string memory) {
         string memory why = nativeIneligible(c);
         if (bytes(why).length != 0) return string.concat('{"status":"unknown","reason":"', why, '"}');
+        vm.etch(c.to, c.code);
         vm.etch(c.caller, GasMeter.RUNTIME);
         vm.deal(c.caller, c.value);
         if (c.value != 0 && c.code.length == 0 && vm.getNonce(c.to) == 0 && c.to.balance == 0) {
@@ -146,7 +184,13 @@ contract VerifyBatch {
                 }
             }
             result = string.concat(
-                '{"status":', vm.toString(status), ',"gasUsed":"', vm.toString(used), '","returndata":"', vm.toString(ret), '"}'
+                '{"status":',
+                vm.toString(status),
+                ',"gasUsed":"',
+                vm.toString(used),
+                '","returndata":"',
+                vm.toString(ret),
+                '"}'
             );
         }
         vm.etch(c.caller, "");
@@ -186,14 +230,15 @@ contract VerifyBatch {
 
     function isInfra(address a) internal view returns (bool) {
         return a == address(vm) || a == 0x7FA9385bE102ac3EAc297483Dd6233D62b3e1496 // this script
-            || a == address(factory) || a == hypervisor || a == meter
-            || a == 0x000000000000000000636F6e736F6c652e6c6f67 // console
+            || a == address(factory) || a == hypervisor || a == meter || a == 0x000000000000000000636F6e736F6c652e6c6f67 // console
             || a == 0x4e59b44847b379578588920cA78FbF26c0B4956C // CREATE2 deployer
             || a == 0x1804c8AB1F12E6bbf3894d4083f33e07309d1f38; // default script sender
     }
 
     function hasByte(bytes memory b, bytes1 x) internal pure returns (bool) {
-        for (uint256 i = 0; i < b.length; i++) if (b[i] == x) return true;
+        for (uint256 i = 0; i < b.length; i++) {
+            if (b[i] == x) return true;
+        }
         return false;
     }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { keccak256 } from 'viem';
 import { buildHonestWitness, defaultContext, type MessageContext } from '../native/index.ts';
 import type { Hex, WitnessFile } from '../witness/index.ts';
 import { ForgeBatchError, verifyBatch } from './index.ts';
@@ -44,7 +45,9 @@ describe('verifyBatch (FakeHypervisor)', () => {
     assert.equal(seen.at(-1), files.length);
     for (const [i, r] of res.entries()) {
       assert.equal(r.verdict.kind, 'valid');
-      assert.ok(r.hypervisorGas > 2600n, 'the archive is cold (each verification is its own transaction)');
+      if (files[i]!.code !== '0x') {
+        assert.ok(r.hypervisorGas > 2600n, 'the archive is cold (each verification is its own transaction)');
+      }
       const n = r.revmNative!;
       assert.equal(n.status, expected[i]!.status, `case ${i} status`);
       assert.equal(n.gasUsed, expected[i]!.gasUsed, `case ${i} gas`);
@@ -92,7 +95,7 @@ describe('verifyBatch (FakeHypervisor)', () => {
 });
 
 describe('verifyBatch (src/Hypervisor.huff)', () => {
-  it('honest witnesses are valid; the same `to` with different code in one batch gets the right archive', async () => {
+  it('honest witnesses are valid; the same `to` with different code in one batch: each witness names its own code', async () => {
     const files: WitnessFile[] = [];
     for (const code of CODES) files.push(await honest({ code, gasAvailable: 100_000n, calldata: '0x0102' }));
     const res = await verifyBatch(files, { revmNative: true });
@@ -106,13 +109,41 @@ describe('verifyBatch (src/Hypervisor.huff)', () => {
     const good = await honest({ code: '0x600160020160005260206000f3', gasAvailable: 100_000n });
     const badGas: WitnessFile = { ...good, witness: { ...good.witness, gasUsed: good.witness.gasUsed + 1n } };
     const badStatus: WitnessFile = { ...good, witness: { ...good.witness, status: 2 } };
-    // same `to`, other code: the archive must hold this case's code, not the previous one's
-    const otherCode: WitnessFile = { ...good, code: '0x6001600201' };
-    const res = await verifyBatch([good, badGas, badStatus, otherCode]);
+    // the same `to` with other code: its own honest witness names that code and is valid
+    const otherHonest = await honest({ code: '0x6001600201', gasAvailable: 100_000n });
+    assert.equal(otherHonest.witness.to, good.witness.to);
+    // the claims of `good` about other code: wrong gas and return data
+    const otherClaims: WitnessFile = { ...good, witness: { ...good.witness, codeHash: otherHonest.witness.codeHash }, code: otherHonest.code };
+    const res = await verifyBatch([good, badGas, badStatus, otherHonest, otherClaims]);
     assert.equal(res[0]!.verdict.kind, 'valid');
     assert.equal(res[1]!.verdict.kind === 'invalid' && res[1]!.verdict.name, 'GAS_USED_MISMATCH');
     assert.equal(res[2]!.verdict.kind === 'invalid' && res[2]!.verdict.name, 'STATUS_MISMATCH');
-    assert.equal(res[3]!.verdict.kind, 'invalid');
+    assert.equal(res[3]!.verdict.kind, 'valid');
+    assert.equal(res[4]!.verdict.kind, 'invalid');
+  });
+
+  it('archives by code: only the case\'s own code is archived while it runs (cases are independent)', async () => {
+    const good = await honest({ code: '0x600160020160005260206000f3', gasAvailable: 100_000n });
+    // names `good`'s code but brings other code: `good`'s code is not archived for this case, even after case 0
+    const namesOther: WitnessFile = { ...good, code: '0x6001600201' };
+    const res = await verifyBatch([good, namesOther, good]);
+    assert.equal(res[0]!.verdict.kind, 'valid');
+    assert.equal(res[1]!.verdict.kind, 'notArchived');
+    assert.equal(res[1]!.verdict.kind === 'notArchived' && res[1]!.verdict.notArchived, keccak256('0x600160020160005260206000f3'));
+    assert.equal(res[2]!.verdict.kind, 'valid', 'archived again: the factory creates it anew');
+    assert.ok(res[2]!.hypervisorGas === res[0]!.hypervisorGas, 'and the archive is cold again');
+  });
+
+  it('code of 24,576 bytes (code in archive parts 0 and 1) verifies; longer code cannot be archived: not a verdict', async () => {
+    // PUSH2 0x5fff JUMP over STOP/JUMPDEST padding to the JUMPDEST at 0x5fff: the last byte, in part 1
+    const body = '005b'.repeat((24_576 - 4) / 2);
+    const max = await honest({ code: `0x615fff56${body}` as Hex, gasAvailable: 100_000n });
+    assert.equal(max.witness.status, 1);
+    const tooLarge: WitnessFile = { ...max, code: `0x615fff56${body}00` as Hex };
+    const res = await verifyBatch([max, tooLarge]);
+    assert.equal(res[0]!.verdict.kind, 'valid', JSON.stringify(res[0]!.verdict));
+    assert.equal(res[1]!.verdict.kind, 'unexpected');
+    assert.match(res[1]!.verdict.kind === 'unexpected' ? res[1]!.verdict.reason : '', /cannot be archived/);
   });
 
   it('one case revm cannot run does not abort the batch (precompile `to`, gas price 2^64)', async () => {
@@ -120,7 +151,10 @@ describe('verifyBatch (src/Hypervisor.huff)', () => {
     const precompileTo = await honest({ code: '0x00', to: '0x0000000000000000000000000000000000000004', context: '0x0000000000000000000000000000000000000004' });
     const bigPrice = await honest({ code: '0x00', gasPrice: 1n << 64n });
     const res = await verifyBatch([precompileTo, bigPrice, good], { revmNative: true });
-    assert.equal(res[0]!.verdict.kind, 'unexpected');
+    // the code comes from its archive, wherever `to` is: a precompile's `to` verifies, only the native run is skipped
+    assert.equal(res[0]!.verdict.kind, 'valid');
+    assert.equal(res[0]!.revmNative!.status, 'unknown');
+    assert.match(res[0]!.revmNative!.reason ?? '', /precompile/);
     assert.equal(res[1]!.verdict.kind, 'valid');
     assert.match(res[1]!.revmNative!.reason ?? '', /gas price of 2\^64/);
     assert.equal(res[2]!.verdict.kind, 'valid');
