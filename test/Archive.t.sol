@@ -120,13 +120,14 @@ contract Spy {
 /// @title ArchiveTest
 /// @notice The ArchiveFactory of archives addressed by code hash (docs/witness.md, "Archives"), and the hypervisor
 /// reading them: content and address (computed here from the hand-written init code, not from the factory), any
-/// caller, idempotence, code sizes at the EIP-170 limit (two parts), `to` wherever (precompile addresses too),
-/// the empty code, CodeNotArchived(codeHash); and the factory cannot be made to create an archive whose content is
-/// not the code its address names: re-entrancy (archived code is never run; archiving from a constructor; inside a
-/// call that reverts), wrong callbacks (the init code run by other deployers lands elsewhere, pendingPart outside an
-/// archive is empty), out of gas at every stage. Every contract the factory creates in these tests is checked from a
-/// state-diff recording: it is a part of some archived code and holds exactly 0x00 ++ its slice, the factory calls
-/// nothing but CREATE2, and the code being created calls nothing but the factory's pendingPart().
+/// caller, idempotence, code sizes at the EIP-170 limit (the code in parts 0 and 1), the JUMPDEST bitmap of part 2,
+/// `to` wherever (precompile addresses too), the empty code, CodeNotArchived(codeHash); and the factory cannot be
+/// made to create an archive whose content is not what its address names: re-entrancy (archived code is never run;
+/// archiving from a constructor; inside a call that reverts), wrong callbacks (the init code run by other deployers
+/// lands elsewhere, pendingPart outside an archive is empty), out of gas at every stage. Every contract the factory
+/// creates in these tests is checked from a state-diff recording: it is a part of some archived code and holds
+/// exactly 0x00 ++ its slice or bitmap, the factory calls nothing but CREATE2, and the code being created calls
+/// nothing but the factory's pendingPart().
 /// test_reportArchiveGas writes the gas of archiving to cache/archive-gas.json.
 contract ArchiveTest is HypervisorSetup {
     /// test/utils/asm.mjs `archive` (`node test/utils/asm.mjs archive`), copied: the addresses below are computed
