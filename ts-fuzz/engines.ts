@@ -91,6 +91,8 @@ export class EthereumjsEngine implements Engine {
     for (const c of cases) {
       await this.hv.archive(c.witness.to, c.code);
       out.push(await this.hv.verifyCalldata(c.rawWitness ?? encodeWitness(c.witness), this.gas));
+      // let the event loop run (a campaign worker must hear its coordinator during long batches)
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return out;
   }
