@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { loadEntry, saveEntry, sourceFingerprint, type CorpusEntry } from './corpus.ts';
 import type { EngineName } from './engines.ts';
-import { WorkerProcess } from './pool.ts';
+import { sweepForgeDirs, WorkerProcess } from './pool.ts';
 import type { BatchReport, BatchTask, FindingMessage, FromWorker, ShrunkMessage, WorkerSettings } from './protocol.ts';
 import { CampaignState, STATE_FORMAT, type CampaignSettings } from './state.ts';
 import { addBatch, emptyDelta, newStats, type CampaignStats, type FindingRecord } from './stats.ts';
@@ -203,6 +203,7 @@ class Coordinator {
       for (const w of this.slots) w?.kill();
     };
     process.on('exit', killAll);
+    sweepForgeDirs();
     const timer = setInterval(() => this.tick(), 1000);
     try {
       for (let slot = 0; slot < this.nWorkers; slot++) {
@@ -216,6 +217,7 @@ class Coordinator {
       killAll();
       process.off('exit', killAll);
     }
+    sweepForgeDirs();
     this.stats.elapsedMs = this.elapsedBefore + (Date.now() - this.stats.startedAt);
     if (this.fatal) {
       this.state.writeSummary(this.summary('failed'));

@@ -110,12 +110,36 @@ export class WorkerProcess {
     } catch {
       /* the group is gone */
     }
-    const dir = path.join(REPO_ROOT, 'cache', 'forge-batch');
-    const prefix = `run-${this.child.pid}-`;
-    try {
-      for (const d of fs.readdirSync(dir)) if (d.startsWith(prefix)) fs.rmSync(path.join(dir, d), { recursive: true, force: true });
-    } catch {
-      /* no batch directory */
-    }
+    if (this.child.pid !== undefined) removeForgeDirs((pid) => pid === this.child.pid);
   }
+}
+
+const FORGE_DIRS = path.join(REPO_ROOT, 'cache', 'forge-batch');
+
+function removeForgeDirs(whose: (pid: number) => boolean): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(FORGE_DIRS);
+  } catch {
+    return; // no batch directory yet
+  }
+  for (const d of names) {
+    const m = /^run-(\d+)-[0-9a-f]+$/.exec(d);
+    if (m && whose(Number(m[1]))) fs.rmSync(path.join(FORGE_DIRS, d), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Removes the forge batch directories (lib/forge, cache/forge-batch/run-<pid>-…) of processes
+ * that no longer exist: left by workers killed together with an earlier campaign.
+ */
+export function sweepForgeDirs(): void {
+  removeForgeDirs((pid) => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  });
 }
