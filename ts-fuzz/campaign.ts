@@ -133,8 +133,6 @@ class Coordinator {
   private readonly final = new Set<string>();
   /** Signatures being shrunk, by the worker doing it. */
   private readonly shrinking = new Map<string, WorkerProcess>();
-  /** Unshrunk corpus files, replaced by the shrunk one. */
-  private readonly rawFiles = new Map<string, string>();
   private readonly totalBatches: number;
   private readonly deadline: number;
   private readonly depth: number;
@@ -154,16 +152,16 @@ class Coordinator {
     private readonly opts: RunOptions,
   ) {
     const s = (this.settings = state.settings);
+    this.totalBatches = s.runs === null ? Infinity : Math.ceil(s.runs / s.batch);
+    this.deadline = s.timeMs === null ? Infinity : Date.now() + s.timeMs - elapsedBefore;
+    this.log = opts.log ?? (() => {});
+    const left = this.totalBatches - state.completed;
+    this.nWorkers = Math.max(1, Math.min(opts.workers ?? defaultWorkers(), left));
+    this.depth = s.pipeline ? 2 : 1;
     this.workerSettings = {
       seed: s.seed, engine: s.engine, constants: s.constants, shrink: s.shrink, shrinkTimeMs: s.shrinkTimeMs, saveAll: s.saveAll,
       alwaysRerun: s.alwaysRerun, pipeline: s.pipeline, ...(s.stopAfterFindings !== null ? { stopAfterFindings: s.stopAfterFindings } : {}),
     };
-    this.totalBatches = s.runs === null ? Infinity : Math.ceil(s.runs / s.batch);
-    this.deadline = s.timeMs === null ? Infinity : Date.now() + s.timeMs - elapsedBefore;
-    this.depth = s.pipeline ? 2 : 1;
-    this.log = opts.log ?? (() => {});
-    const left = this.totalBatches - state.completed;
-    this.nWorkers = Math.max(1, Math.min(opts.workers ?? defaultWorkers(), left));
     stats.elapsedMs = elapsedBefore;
     if (s.stopAfterFindings !== null && stats.findings.size >= s.stopAfterFindings) this.stopping = 'stopped';
   }
@@ -193,8 +191,7 @@ class Coordinator {
     if (shrunk) {
       rec.shrunk = true;
       if (shrinkMs !== undefined) rec.shrinkMs = shrinkMs;
-      this.rawFiles.delete(signature);
-    } else if (file !== null) this.rawFiles.set(signature, file);
+    }
     if (shrunk || !this.settings.shrink) this.final.add(signature);
   }
 
@@ -232,7 +229,7 @@ class Coordinator {
   private summary(status: CampaignStatus): CampaignSummary {
     const s = this.settings;
     return campaignSummary(this.stats, {
-      status, seed: s.seed, engine: s.engine, batch: s.batch, constants: s.constants, runs: s.runs, timeMs: s.timeMs, workers: this.nWorkers,
+      status, seed: s.seed, engine: s.engine, batch: s.batch, constants: s.constants, runs: s.runs, timeMs: s.timeMs, workers: this.nWorkers, pipeline: this.workerSettings.pipeline,
       stateDir: this.state.dir, workerRss: this.workerRss,
     });
   }
@@ -321,7 +318,7 @@ class Coordinator {
         if (ws.pids.length > 1) this.log(`worker ${w.slot} restarted (pid ${m.pid})`);
         else if (!this.allReady && this.slots.every((x) => !x || x.ready)) {
           this.allReady = true;
-          this.log(`fuzz: ${this.nWorkers} worker${this.nWorkers > 1 ? 's' : ''} ready (pid ${this.stats.workers.map((x) => x.pids.join('/')).join(', ')})`);
+          this.log(`fuzz: ${this.nWorkers} worker${this.nWorkers > 1 ? 's' : ''} ready (pid ${this.stats.workers.map((x) => x.pids.join('/')).join(', ')})${this.workerSettings.pipeline ? ', pipelined' : ''}`);
         }
         w.send({ type: 'known', signatures: this.known() });
         this.dispatch();
@@ -368,10 +365,7 @@ class Coordinator {
       const file = this.save(m.entry);
       rec.entry = m.entry;
       rec.instructions = m.entry.program.instructions;
-      if (file) {
-        rec.file = file;
-        this.rawFiles.set(m.signature, file);
-      }
+      if (file) rec.file = file;
       this.state.recordFinding({ signature: m.signature, kind: m.kind, detail: m.detail, index: m.index, file: file ?? null, shrunk: false, instructions: m.entry.program.instructions });
       this.opts.onFinding?.(rec, this.stats);
     }
@@ -399,8 +393,7 @@ class Coordinator {
     if (better) {
       const old = rec.file;
       const file = this.save(m.entry);
-      if (old && file && old !== file && !this.settings.saveAll) fs.rmSync(old, { force: true });
-      this.rawFiles.delete(m.signature);
+      if (old && file && old !== file && !this.settings.saveAll) fs.rmSync(old, { force: true }); // the unshrunk (or a larger) reproducer
       rec.entry = m.entry;
       rec.instructions = m.entry.program.instructions;
       rec.detail = m.entry.detail;

@@ -34,6 +34,7 @@ export interface CampaignSettings {
   shrinkTimeMs: number;
   saveAll: boolean;
   alwaysRerun: boolean;
+  /** Pipelined workers (batch.ts runBatches). */
   pipeline: boolean;
   stopAfterFindings: number | null;
   createdAt: string;

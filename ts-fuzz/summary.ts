@@ -51,6 +51,8 @@ export interface CampaignSummary {
   runs: number | null;
   timeMs: number | null;
   workers: number;
+  /** Each worker prepares its next batch while its engine verifies the current one. */
+  pipeline: boolean;
   stateDir: string | null;
   updatedAt: string;
   cases: number;
@@ -93,6 +95,7 @@ export interface SummaryInfo {
   runs: number | null;
   timeMs: number | null;
   workers: number;
+  pipeline: boolean;
   stateDir: string | null;
   /** Last reported RSS per worker slot. */
   workerRss: ReadonlyMap<number, number>;
@@ -106,7 +109,7 @@ export function campaignSummary(s: CampaignStats, o: SummaryInfo): CampaignSumma
   return {
     format: SUMMARY_FORMAT,
     status: o.status,
-    seed: o.seed, engine: o.engine, batch: o.batch, constants: o.constants, runs: o.runs, timeMs: o.timeMs, workers: o.workers, stateDir: o.stateDir,
+    seed: o.seed, engine: o.engine, batch: o.batch, constants: o.constants, runs: o.runs, timeMs: o.timeMs, workers: o.workers, pipeline: o.pipeline, stateDir: o.stateDir,
     updatedAt: new Date().toISOString(),
     cases: s.cases, witnesses: s.witnesses, skipped: s.skipped, elapsedMs: s.elapsedMs, shrinkMs: s.shrinkMs, prepareMs: s.prepareMs, verifyMs: s.verifyMs,
     casesPerSecond: s.cases / secs, witnessesPerSecond: s.witnesses / secs,
