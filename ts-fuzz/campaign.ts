@@ -31,6 +31,11 @@ export { coveragePercent, LOCAL_OPCODES, missingOpcodes, newStats, type Campaign
 export const MAX_ATTEMPTS = 3;
 /** A worker slot whose process dies this many times in a row before it is ready ends the campaign. */
 const MAX_START_FAILURES = 3;
+/** Default batch time-out: this long at least, and at least BATCH_TIMEOUT_FACTOR times the average batch. */
+export const MIN_BATCH_TIMEOUT_MS = 5 * 60_000;
+const BATCH_TIMEOUT_FACTOR = 20;
+/** Time a batch may take on top of its time-out for each new finding its worker shrinks. */
+const SHRINK_SLACK_MS = 60_000;
 const SUMMARY_EVERY_MS = 5000;
 
 export interface CampaignOptions {
@@ -62,6 +67,12 @@ export interface CampaignOptions {
   pipeline?: boolean;
   /** State directory (created; must not hold a campaign yet), or null for none (no resume). */
   stateDir: string | null;
+  /**
+   * A batch whose worker has not finished it after this long (plus the shrink budget of each new
+   * finding in it) is killed and run again, like a batch whose worker died. Default: the larger of
+   * 5 minutes and 20 times the average batch.
+   */
+  batchTimeoutMs?: number;
 }
 
 /** What may change when a campaign is resumed; everything else comes from its campaign.json. */
@@ -96,7 +107,7 @@ export async function runCampaign(opts: CampaignOptions & RunOptions): Promise<C
     format: STATE_FORMAT, seed: opts.seed, engine: opts.engine, batch: opts.batch, constants: opts.constants ?? {},
     runs: opts.runs ?? null, timeMs: opts.timeMs ?? null, startIndex: opts.startIndex ?? 0, corpusDir: opts.corpusDir,
     shrink: opts.shrink ?? true, shrinkTimeMs: opts.shrinkTimeMs ?? 90_000, saveAll: opts.saveAll ?? false, alwaysRerun: opts.alwaysRerun ?? false,
-    pipeline: opts.pipeline ?? true, stopAfterFindings: opts.stopAfterFindings ?? null, createdAt: new Date().toISOString(), hypervisorSource: sourceFingerprint(),
+    pipeline: opts.pipeline ?? true, stopAfterFindings: opts.stopAfterFindings ?? null, batchTimeoutMs: opts.batchTimeoutMs ?? null, createdAt: new Date().toISOString(), hypervisorSource: sourceFingerprint(),
   };
   const state = opts.stateDir === null ? CampaignState.inMemory(settings) : CampaignState.create(opts.stateDir, settings);
   return new Coordinator(state, newStats(), 0, opts).run();
@@ -143,6 +154,8 @@ class Coordinator {
   private fatal: Error | undefined;
   private lastSummary = 0;
   private allReady = false;
+  /** Moving average of the batches' wall time in their workers. */
+  private avgBatchMs = 0;
   private wake: () => void = () => {};
 
   constructor(
@@ -238,10 +251,28 @@ class Coordinator {
     this.stats.elapsedMs = this.elapsedBefore + (Date.now() - this.stats.startedAt);
     if (!this.stopping && this.opts.shouldStop?.()) this.stop('interrupted');
     if (!this.stopping && Date.now() >= this.deadline) this.stop('finished');
+    this.watchdog();
     this.opts.onProgress?.(this.stats);
     if (Date.now() - this.lastSummary >= SUMMARY_EVERY_MS) {
       this.lastSummary = Date.now();
       this.state.writeSummary(this.summary('running'));
+    }
+  }
+
+  private batchTimeout(): number {
+    return this.settings.batchTimeoutMs ?? Math.max(MIN_BATCH_TIMEOUT_MS, BATCH_TIMEOUT_FACTOR * this.avgBatchMs);
+  }
+
+  /** Kills workers stuck on a batch (a case that takes hours, a hung forge): the batch runs again. */
+  private watchdog(): void {
+    const limit = this.batchTimeout();
+    for (const w of this.slots) {
+      if (!w || !w.ready || w.discarded || w.timedOut || w.assigned.length === 0) continue;
+      const ms = Date.now() - w.busySince;
+      if (ms <= limit + w.allowanceMs) continue;
+      const min = (x: number): string => (x < 60_000 ? `${(x / 1000).toFixed(1)} s` : `${(x / 60_000).toFixed(1)} min`);
+      w.timedOut = `timed out: batch ${w.assigned[0]!.batch} ran for ${min(ms)}, limit ${min(limit + w.allowanceMs)}${this.settings.batchTimeoutMs === null ? ` (the larger of ${min(MIN_BATCH_TIMEOUT_MS)} and ${BATCH_TIMEOUT_FACTOR}× the average batch; see --batch-timeout)` : ' (--batch-timeout)'}`;
+      w.kill();
     }
   }
 
@@ -369,6 +400,7 @@ class Coordinator {
       this.state.recordFinding({ signature: m.signature, kind: m.kind, detail: m.detail, index: m.index, file: file ?? null, shrunk: false, instructions: m.entry.program.instructions });
       this.opts.onFinding?.(rec, this.stats);
     }
+    if (m.shrinking) w.allowanceMs += this.settings.shrinkTimeMs + SHRINK_SLACK_MS;
     if (m.shrinking && !rec.shrunk) this.shrinking.set(m.signature, w);
     else if (!m.shrinking) this.final.add(m.signature);
     this.broadcastKnown();
@@ -410,6 +442,9 @@ class Coordinator {
   private onDone(w: WorkerProcess, r: BatchReport): void {
     const i = w.assigned.findIndex((t) => t.batch === r.task.batch);
     if (i >= 0) w.assigned.splice(i, 1);
+    w.busySince = Date.now();
+    w.allowanceMs = 0;
+    this.avgBatchMs = this.avgBatchMs === 0 ? r.ms : 0.9 * this.avgBatchMs + 0.1 * r.ms;
     if (this.state.isDone(r.task.batch)) return;
     addBatch(this.stats, r.delta, r.findings);
     const ws = this.stats.workers[w.slot - 1]!;
@@ -437,10 +472,10 @@ class Coordinator {
     if (this.slots[slot] === w) this.slots[slot] = undefined;
     const clean = code === 0 && w.assigned.length === 0;
     if (!w.discarded && !clean && !this.fatal) {
-      const how = signal ? `killed by ${signal}` : `exit code ${code}`;
-      const tail = w.stderrTail.split('\n').slice(-8).join('\n');
+      const how = w.timedOut ?? (signal ? `killed by ${signal}` : `exit code ${code}`);
+      const tail = w.timedOut ? '' : w.stderrTail.split('\n').slice(-8).join('\n');
       this.log(
-        `worker ${w.slot} (pid ${w.pid}) died (${how})${w.assigned.length ? ` in batch${w.assigned.length > 1 ? 'es' : ''} ${w.assigned.map((t) => t.batch).join(', ')}` : ''}` +
+        `worker ${w.slot} (pid ${w.pid}) ${w.timedOut ? 'stopped' : 'died'} (${how})${w.assigned.length ? ` in batch${w.assigned.length > 1 ? 'es' : ''} ${w.assigned.map((t) => t.batch).join(', ')}` : ''}` +
           `${tail ? `; its last output:\n${tail}` : ''}`,
       );
       for (const [sig, owner] of this.shrinking) if (owner === w) this.shrinking.delete(sig); // shrunk again when the batch runs again
@@ -472,7 +507,7 @@ class Coordinator {
     const last = t.start + t.count - 1;
     const finding = {
       signature: 'harness-error/worker-died', kind: 'harness-error' as const,
-      detail: `a worker died on each of ${MAX_ATTEMPTS} attempts at batch ${t.batch} (cases ${t.start}..${last}), last ${how}; run them alone with --start-index ${t.start} --runs ${t.count} --workers 1`,
+      detail: `a worker died or timed out on each of ${MAX_ATTEMPTS} attempts at batch ${t.batch} (cases ${t.start}..${last}), last: ${how}; run them alone with --start-index ${t.start} --runs ${t.count} --workers 1 to see why`,
       count: 1, firstIndex: t.start,
     };
     this.log(`fuzz: giving up batch ${t.batch}: ${finding.detail}`);

@@ -4,7 +4,7 @@
  *   npm run fuzz -- [--runs N | --time 8h] [--seed S] [--workers N] [--batch K] [--engine revm|ethereumjs]
  *                   [--constants K=V,...] [--corpus DIR] [--state DIR] [--no-shrink] [--shrink-time 90s]
  *                   [--save-all] [--always-rerun] [--no-pipeline] [--stop-after N] [--start-index I]
- *                   [--json FILE] [--quiet]
+ *                   [--batch-timeout 10m] [--json FILE] [--quiet]
  *   npm run fuzz -- --resume DIR [--workers N] [--json FILE] [--quiet]
  *   npm run fuzz -- --replay <corpus file|dir>... [--engine ...] [--constants ...]
  *
@@ -26,7 +26,7 @@ import { coveragePercent, LOCAL_OPCODES, missingOpcodes, type CampaignStats } fr
 const USAGE = `usage: npm run fuzz -- [--runs N | --time 8h] [--seed S] [--workers N] [--batch K] [--engine revm|ethereumjs]
                       [--constants K=V,...] [--corpus DIR] [--state DIR] [--no-shrink] [--shrink-time 90s]
                       [--save-all] [--always-rerun] [--no-pipeline] [--stop-after N] [--start-index I]
-                      [--json FILE] [--quiet]
+                      [--batch-timeout 10m] [--json FILE] [--quiet]
        npm run fuzz -- --resume DIR [--workers N] [--json FILE] [--quiet]
        npm run fuzz -- --replay <file|dir>... [--engine revm|ethereumjs] [--constants K=V,...]`;
 
@@ -89,7 +89,7 @@ export function summary(r: CampaignResult): string {
   lines.push(`cases        ${fmt(s.cases)} in ${secs.toFixed(1)} s: ${(s.cases / secs).toFixed(1)} cases/s, ${(s.witnesses / secs).toFixed(1)} witnesses/s` + (s.shrinkMs > 0 ? ` (${(s.cases / busy).toFixed(1)} cases/s outside ${(s.shrinkMs / 1000).toFixed(1)} s of shrinking)` : ''));
   lines.push(`time         preparing (native runs) ${(s.prepareMs / 1000).toFixed(1)} s, verifying ${(s.verifyMs / 1000).toFixed(1)} s, shrinking ${(s.shrinkMs / 1000).toFixed(1)} s (summed over workers), ${s.batches} batches`);
   const runSecs = Math.max(Date.now() - s.startedAt, 1) / 1000;
-  lines.push(`workers      ${s.workers.map((w) => `#${w.slot} ${fmt(w.cases)} cases (${(w.cases / runSecs).toFixed(1)}/s)${w.restarts ? `, restarted ${w.restarts}×` : ''}`).join('; ')}` + (s.replayedBatches || s.failedBatches ? `; ${s.replayedBatches} batches run again, ${s.failedBatches} given up` : ''));
+  lines.push(`workers      ${s.workers.map((w) => `#${w.slot} ${fmt(w.cases)} cases (${(w.cases / runSecs).toFixed(1)}/s)${w.restarts ? `, died or stopped ${w.restarts}×` : ''}`).join('; ')}` + (s.replayedBatches || s.failedBatches ? `; ${s.replayedBatches} batches run again, ${s.failedBatches} given up` : ''));
   lines.push(`witnesses    ${fmt(s.witnesses)}: expected valid ${fmt(s.expectations.valid)}, invalid ${fmt(s.expectations.invalid)}, bad encoding ${fmt(s.expectations['invalid-encoding'])}, unchecked ${fmt(s.expectations.any)}`);
   lines.push(`outcomes     honest runs: ${fmt(s.statuses[1])} success, ${fmt(s.statuses[2])} revert, ${fmt(s.statuses[0])} exceptional halt; ${fmt(s.skipped)} skipped (record opcode); ${fmt(s.droppedMutants)} mutants dropped (gas beyond native budget)`);
   lines.push(`natives      ethereumjs: ${fmt(s.nativeRuns)} runs, ${fmt(s.nativeDerived)} outcomes derived without a run (ts-fuzz/derive.ts)`);
@@ -130,7 +130,7 @@ async function replayMain(paths: string[], engineName: EngineName, constants: Re
   return bad > 0 ? 1 : 0;
 }
 
-const CAMPAIGN_OPTIONS = ['runs', 'time', 'seed', 'batch', 'engine', 'constants', 'corpus', 'state', 'no-shrink', 'shrink-time', 'save-all', 'always-rerun', 'no-pipeline', 'stop-after', 'start-index'] as const;
+const CAMPAIGN_OPTIONS = ['runs', 'time', 'seed', 'batch', 'engine', 'constants', 'corpus', 'state', 'no-shrink', 'shrink-time', 'save-all', 'always-rerun', 'no-pipeline', 'stop-after', 'start-index', 'batch-timeout'] as const;
 
 async function main(): Promise<number> {
   let values;
@@ -156,6 +156,7 @@ async function main(): Promise<number> {
         'no-pipeline': { type: 'boolean' },
         'stop-after': { type: 'string' },
         'start-index': { type: 'string' },
+        'batch-timeout': { type: 'string' },
         replay: { type: 'boolean', default: false },
         quiet: { type: 'boolean', short: 'q', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -230,9 +231,11 @@ async function main(): Promise<number> {
   } else {
     let timeMs: number | undefined;
     let shrinkTimeMs = 90_000;
+    let batchTimeoutMs: number | undefined;
     try {
       if (values.time) timeMs = parseDuration(values.time);
       if (values['shrink-time']) shrinkTimeMs = parseDuration(values['shrink-time']);
+      if (values['batch-timeout']) batchTimeoutMs = parseDuration(values['batch-timeout']);
     } catch (e) {
       return usage((e as Error).message);
     }
@@ -255,6 +258,7 @@ async function main(): Promise<number> {
         shrink: !values['no-shrink'], shrinkTimeMs, saveAll: values['save-all'] ?? false, alwaysRerun: values['always-rerun'] ?? false, pipeline: !values['no-pipeline'],
         ...(values['stop-after'] ? { stopAfterFindings: int('stop-after', values['stop-after'], 1)! } : {}),
         ...(values['start-index'] ? { startIndex: int('start-index', values['start-index'])! } : {}),
+        ...(batchTimeoutMs !== undefined ? { batchTimeoutMs } : {}),
         ...run,
       });
     } catch (e) {

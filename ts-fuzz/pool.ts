@@ -31,6 +31,12 @@ export class WorkerProcess {
   exited = false;
   /** Set when the coordinator killed it on purpose (its batches are not replayed). */
   discarded = false;
+  /** Since when the worker has been working on its oldest assigned batch (Date.now()). */
+  busySince = 0;
+  /** Extra time its current batch may take (shrinks of new findings). */
+  allowanceMs = 0;
+  /** Why the coordinator killed it for taking too long (its batches are replayed). */
+  timedOut: string | undefined;
   private tail = '';
   private readonly child: ChildProcess;
 
@@ -86,6 +92,7 @@ export class WorkerProcess {
   }
 
   assign(task: BatchTask): void {
+    if (this.assigned.length === 0) this.busySince = Date.now();
     this.assigned.push(task);
     this.send({ type: 'task', task });
   }

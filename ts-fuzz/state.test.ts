@@ -12,7 +12,7 @@ import { addBatch, emptyDelta, newStats, type StatsDelta } from './stats.ts';
 
 const settings: CampaignSettings = {
   format: STATE_FORMAT, seed: 1, engine: 'revm', batch: 10, constants: {}, runs: 100, timeMs: null, startIndex: 0, corpusDir: null,
-  shrink: true, shrinkTimeMs: 1000, saveAll: false, alwaysRerun: false, pipeline: true, stopAfterFindings: null, createdAt: '', hypervisorSource: 'x',
+  shrink: true, shrinkTimeMs: 1000, saveAll: false, alwaysRerun: false, pipeline: true, stopAfterFindings: null, batchTimeoutMs: null, createdAt: '', hypervisorSource: 'x',
 };
 
 function delta(cases: number, ops: Array<[number, number]>): StatsDelta {

@@ -37,6 +37,8 @@ export interface CampaignSettings {
   /** Pipelined workers (batch.ts runBatches). */
   pipeline: boolean;
   stopAfterFindings: number | null;
+  /** A batch running longer is killed and run again (null: campaign.ts batchTimeout). */
+  batchTimeoutMs: number | null;
   createdAt: string;
   /** sha256 of the hypervisor's Huff sources when the campaign started (corpus.ts sourceFingerprint). */
   hypervisorSource: string;

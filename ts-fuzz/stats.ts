@@ -67,7 +67,7 @@ export interface WorkerStats {
   cases: number;
   witnesses: number;
   batches: number;
-  /** Times the slot's process died and was replaced. */
+  /** Times the slot's process died or was stopped for taking too long (replaced while batches are left). */
   restarts: number;
 }
 

@@ -5,7 +5,9 @@
  *     campaign ends normally with the same cases, totals and findings as an undisturbed campaign
  *     on one worker (which also shows that a campaign does not depend on its number of workers);
  *   - a campaign killed outright leaves no process behind and, resumed from its state directory,
- *     ends with the same totals and findings.
+ *     ends with the same totals and findings;
+ *   - a batch that runs too long (--batch-timeout) is killed like a dead worker, tried again, and
+ *     given up as a harness-error finding after three attempts; the campaign ends normally.
  * Throughput is not asserted here (docs/fuzzing.md has the measurements).
  */
 import assert from 'node:assert/strict';
@@ -105,6 +107,24 @@ test('a campaign killed outright leaves no process behind and resumes to the sam
     assertSameCampaign(stats, want);
     const lines = fs.readFileSync(batches, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { batch: number }).batch);
     assert.deepEqual([...lines].sort(), [0, 1, 2, 3, 4], 'each batch recorded exactly once');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a batch that runs too long is killed, tried again, then given up as a harness error', { timeout: 120_000 }, async () => {
+  const dir = tmp();
+  try {
+    // no batch of 200 cases completes within 1 ms: each attempt is stopped at the first check (1 s)
+    const { run, stats } = await runCampaignCli(['--engine', 'ethereumjs', '--seed', '1', '--runs', '200', '--batch', '200', '--batch-timeout', '1ms', '--corpus', dir]);
+    assert.equal(run.exitCode, 1, run.stderr.slice(-2000));
+    assert.equal(stats.status, 'finished');
+    assert.equal(stats.failedBatches, 1);
+    assert.equal(stats.replayedBatches, 2);
+    assert.equal(stats.cases, 0);
+    assert.deepEqual(stats.findings.map((f) => f.kind), ['harness-error']);
+    assert.match(stats.findings[0]!.detail, /timed out on each of 3 attempts at batch 0 \(cases 0\.\.199\).*--start-index 0 --runs 200 --workers 1/);
+    assert.equal(stats.perWorker[0]!.restarts, 3);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
