@@ -3,7 +3,7 @@
  *
  *   npm run fuzz -- [--runs N | --time 8h] [--seed S] [--workers N] [--batch K] [--engine revm|ethereumjs]
  *                   [--constants K=V,...] [--corpus DIR] [--state DIR] [--no-shrink] [--shrink-time 90s]
- *                   [--save-all] [--always-rerun] [--no-pipeline] [--stop-after N] [--start-index I]
+ *                   [--save-all] [--always-rerun] [--[no-]pipeline] [--stop-after N] [--start-index I]
  *                   [--batch-timeout 10m] [--json FILE] [--quiet]
  *   npm run fuzz -- --resume DIR [--workers N] [--json FILE] [--quiet]
  *   npm run fuzz -- --replay <corpus file|dir>... [--engine ...] [--constants ...]
@@ -25,7 +25,7 @@ import { coveragePercent, LOCAL_OPCODES, missingOpcodes, type CampaignStats } fr
 
 const USAGE = `usage: npm run fuzz -- [--runs N | --time 8h] [--seed S] [--workers N] [--batch K] [--engine revm|ethereumjs]
                       [--constants K=V,...] [--corpus DIR] [--state DIR] [--no-shrink] [--shrink-time 90s]
-                      [--save-all] [--always-rerun] [--no-pipeline] [--stop-after N] [--start-index I]
+                      [--save-all] [--always-rerun] [--[no-]pipeline] [--stop-after N] [--start-index I]
                       [--batch-timeout 10m] [--json FILE] [--quiet]
        npm run fuzz -- --resume DIR [--workers N] [--json FILE] [--quiet]
        npm run fuzz -- --replay <file|dir>... [--engine revm|ethereumjs] [--constants K=V,...]`;
@@ -130,7 +130,7 @@ async function replayMain(paths: string[], engineName: EngineName, constants: Re
   return bad > 0 ? 1 : 0;
 }
 
-const CAMPAIGN_OPTIONS = ['runs', 'time', 'seed', 'batch', 'engine', 'constants', 'corpus', 'state', 'no-shrink', 'shrink-time', 'save-all', 'always-rerun', 'no-pipeline', 'stop-after', 'start-index', 'batch-timeout'] as const;
+const CAMPAIGN_OPTIONS = ['runs', 'time', 'seed', 'batch', 'engine', 'constants', 'corpus', 'state', 'no-shrink', 'shrink-time', 'save-all', 'always-rerun', 'pipeline', 'no-pipeline', 'stop-after', 'start-index', 'batch-timeout'] as const;
 
 async function main(): Promise<number> {
   let values;
@@ -153,6 +153,7 @@ async function main(): Promise<number> {
         'save-all': { type: 'boolean' },
         'always-rerun': { type: 'boolean' },
         json: { type: 'string' },
+        pipeline: { type: 'boolean' },
         'no-pipeline': { type: 'boolean' },
         'stop-after': { type: 'string' },
         'start-index': { type: 'string' },
@@ -239,6 +240,7 @@ async function main(): Promise<number> {
     } catch (e) {
       return usage((e as Error).message);
     }
+    if (values.pipeline && values['no-pipeline']) return usage('give --pipeline or --no-pipeline, not both');
     let runs = int('runs', values.runs, 1);
     if (runs === undefined && timeMs === undefined) runs = 1000;
     if (values.seed !== undefined && !/^(0x[0-9a-f]+|\d+)$/i.test(values.seed)) return usage('--seed must be an integer (decimal or 0x-hex)');
@@ -255,7 +257,8 @@ async function main(): Promise<number> {
     try {
       result = await runCampaign({
         seed, ...(runs !== undefined ? { runs } : {}), ...(timeMs !== undefined ? { timeMs } : {}), batch, engine, constants, corpusDir, stateDir,
-        shrink: !values['no-shrink'], shrinkTimeMs, saveAll: values['save-all'] ?? false, alwaysRerun: values['always-rerun'] ?? false, pipeline: !values['no-pipeline'],
+        shrink: !values['no-shrink'], shrinkTimeMs, saveAll: values['save-all'] ?? false, alwaysRerun: values['always-rerun'] ?? false,
+        ...(values.pipeline || values['no-pipeline'] ? { pipeline: values.pipeline === true } : {}),
         ...(values['stop-after'] ? { stopAfterFindings: int('stop-after', values['stop-after'], 1)! } : {}),
         ...(values['start-index'] ? { startIndex: int('start-index', values['start-index'])! } : {}),
         ...(batchTimeoutMs !== undefined ? { batchTimeoutMs } : {}),

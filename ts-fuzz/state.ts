@@ -34,8 +34,8 @@ export interface CampaignSettings {
   shrinkTimeMs: number;
   saveAll: boolean;
   alwaysRerun: boolean;
-  /** Pipelined workers (batch.ts runBatches). */
-  pipeline: boolean;
+  /** Pipelined workers (batch.ts runBatches); null: decided by the number of workers (campaign.ts pipelineByDefault). */
+  pipeline: boolean | null;
   stopAfterFindings: number | null;
   /** A batch running longer is killed and run again (null: campaign.ts batchTimeout). */
   batchTimeoutMs: number | null;
