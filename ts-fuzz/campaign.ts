@@ -107,8 +107,8 @@ export function defaultWorkers(): number {
  * Whether workers pipeline by default: a pipelined worker keeps about 1.5 cores busy (its node
  * process preparing, its forge process verifying) and spends ~10 % more CPU per case than one
  * that does one thing at a time, so pipelining pays only while the workers leave cores idle
- * (measured on 2 cores, docs/fuzzing.md: 1 worker 176 cases/s pipelined, 150 not; 2 workers
- * 216 pipelined, 258 not).
+ * (measured on 2 cores, docs/fuzzing.md: 1 worker 177 cases/s pipelined, 150 not; 2 workers
+ * 216 pipelined, 241 not).
  */
 export function pipelineByDefault(workers: number, cores = os.availableParallelism()): boolean {
   return 3 * workers <= 2 * cores;
