@@ -1,28 +1,33 @@
 /**
  * The differential fuzzer's CLI (docs/fuzzing.md):
  *
- *   npm run fuzz -- [--runs N | --time 8h] [--seed S] [--batch K] [--engine revm|ethereumjs]
- *                   [--constants K=V,...] [--corpus DIR] [--no-shrink] [--shrink-time 90s]
- *                   [--save-all] [--always-rerun] [--no-pipeline] [--stop-after N] [--start-index I]
- *                   [--json FILE] [--quiet]
+ *   npm run fuzz -- [--runs N | --time 8h] [--seed S] [--workers N] [--batch K] [--engine revm|ethereumjs]
+ *                   [--constants K=V,...] [--corpus DIR] [--state DIR] [--no-shrink] [--shrink-time 90s]
+ *                   [--save-all] [--always-rerun] [--[no-]pipeline] [--stop-after N] [--start-index I]
+ *                   [--batch-timeout 10m] [--json FILE] [--quiet]
+ *   npm run fuzz -- --resume DIR [--workers N] [--json FILE] [--quiet]
  *   npm run fuzz -- --replay <corpus file|dir>... [--engine ...] [--constants ...]
  *
- * Progress on stderr (one line per second), a summary at the end. Exit code 0 when nothing
- * diverged, 1 when anything did (or a replay failed), 2 on a usage error.
+ * Progress on stderr (one line per second), a summary at the end (stdout, and summary.json in the
+ * campaign's state directory). Exit code 0 when nothing diverged, 1 when anything did (or a replay
+ * failed), 2 on a usage error or when the campaign could not run.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { OPCODES } from '../lib/evm/opcodes.ts';
-import { coveragePercent, LOCAL_OPCODES, missingOpcodes, runCampaign, type CampaignStats } from './campaign.ts';
+import { defaultWorkers, resumeCampaign, runCampaign, type CampaignResult, type RunOptions } from './campaign.ts';
 import { CORPUS_DIR, INJECTED_DIR, listCorpus, loadEntry } from './corpus.ts';
 import { createEngine, type EngineName } from './engines.ts';
 import { planReplay, replay } from './replay.ts';
+import { defaultStateDir } from './state.ts';
+import { coveragePercent, LOCAL_OPCODES, missingOpcodes, type CampaignStats } from './stats.ts';
 
-const USAGE = `usage: npm run fuzz -- [--runs N | --time 8h] [--seed S] [--batch K] [--engine revm|ethereumjs]
-                      [--constants K=V,...] [--corpus DIR] [--no-shrink] [--shrink-time 90s]
-                      [--save-all] [--always-rerun] [--no-pipeline] [--stop-after N] [--start-index I]
-                      [--json FILE] [--quiet]
+const USAGE = `usage: npm run fuzz -- [--runs N | --time 8h] [--seed S] [--workers N] [--batch K] [--engine revm|ethereumjs]
+                      [--constants K=V,...] [--corpus DIR] [--state DIR] [--no-shrink] [--shrink-time 90s]
+                      [--save-all] [--always-rerun] [--[no-]pipeline] [--stop-after N] [--start-index I]
+                      [--batch-timeout 10m] [--json FILE] [--quiet]
+       npm run fuzz -- --resume DIR [--workers N] [--json FILE] [--quiet]
        npm run fuzz -- --replay <file|dir>... [--engine revm|ethereumjs] [--constants K=V,...]`;
 
 function usage(msg?: string): never {
@@ -64,21 +69,27 @@ const hms = (ms: number): string => {
 export function progressLine(s: CampaignStats): string {
   const secs = Math.max(s.elapsedMs, 1) / 1000;
   const hit = LOCAL_OPCODES.filter((o) => s.opcodes.has(o)).length;
+  const restarts = s.workers.reduce((n, w) => n + w.restarts, 0);
   return (
     `[${hms(s.elapsedMs)}] ${fmt(s.cases)} cases (${(s.cases / secs).toFixed(0)}/s), ${fmt(s.witnesses)} witnesses (${(s.witnesses / secs).toFixed(0)}/s)` +
     ` | findings ${s.findingCount} (${s.findings.size} distinct) | coverage ${coveragePercent(s).toFixed(1)}% (${hit}/${LOCAL_OPCODES.length})` +
-    ` | skipped ${s.skipped}${s.revmCompared + s.revmUnknown > 0 ? ` | revm-vs-ethereumjs ${fmt(s.revmCompared)} compared` : ''}`
+    ` | skipped ${s.skipped}${s.revmCompared + s.revmUnknown > 0 ? ` | revm-vs-ethereumjs ${fmt(s.revmCompared)} compared` : ''}` +
+    ` | ${s.workers.length} worker${s.workers.length === 1 ? '' : 's'}${restarts > 0 ? `, ${restarts} restarted` : ''}`
   );
 }
 
-export function summary(s: CampaignStats, o: { seed: number; engine: string; batch: number; constants: Record<string, string> }): string {
+export function summary(r: CampaignResult): string {
+  const s = r.stats;
+  const o = r.settings;
   const secs = Math.max(s.elapsedMs, 1) / 1000;
-  const busy = Math.max(s.elapsedMs - s.shrinkMs, 1) / 1000;
+  const busy = Math.max(s.elapsedMs - s.shrinkMs / Math.max(s.workers.length, 1), 1) / 1000;
   const lines: string[] = [];
   lines.push('');
-  lines.push(`== fuzz summary (seed ${o.seed}, engine ${o.engine}, batch ${o.batch}${Object.keys(o.constants).length ? `, constants ${Object.entries(o.constants).map(([k, v]) => `${k}=${v}`).join(',')}` : ''})`);
+  lines.push(`== fuzz summary (seed ${o.seed}, engine ${o.engine}, batch ${o.batch}, ${s.workers.length} worker${s.workers.length === 1 ? '' : 's'}${Object.keys(o.constants).length ? `, constants ${Object.entries(o.constants).map(([k, v]) => `${k}=${v}`).join(',')}` : ''}): ${r.status}`);
   lines.push(`cases        ${fmt(s.cases)} in ${secs.toFixed(1)} s: ${(s.cases / secs).toFixed(1)} cases/s, ${(s.witnesses / secs).toFixed(1)} witnesses/s` + (s.shrinkMs > 0 ? ` (${(s.cases / busy).toFixed(1)} cases/s outside ${(s.shrinkMs / 1000).toFixed(1)} s of shrinking)` : ''));
-  lines.push(`time         preparing (native runs) ${(s.prepareMs / 1000).toFixed(1)} s, verifying ${(s.verifyMs / 1000).toFixed(1)} s, shrinking ${(s.shrinkMs / 1000).toFixed(1)} s, ${s.batches} batches`);
+  lines.push(`time         preparing (native runs) ${(s.prepareMs / 1000).toFixed(1)} s, verifying ${(s.verifyMs / 1000).toFixed(1)} s, shrinking ${(s.shrinkMs / 1000).toFixed(1)} s (summed over workers), ${s.batches} batches`);
+  const runSecs = Math.max(Date.now() - s.startedAt, 1) / 1000;
+  lines.push(`workers      ${s.workers.map((w) => `#${w.slot} ${fmt(w.cases)} cases (${(w.cases / runSecs).toFixed(1)}/s)${w.restarts ? `, died or stopped ${w.restarts}×` : ''}`).join('; ')}` + (s.replayedBatches || s.failedBatches ? `; ${s.replayedBatches} batches run again, ${s.failedBatches} given up` : ''));
   lines.push(`witnesses    ${fmt(s.witnesses)}: expected valid ${fmt(s.expectations.valid)}, invalid ${fmt(s.expectations.invalid)}, bad encoding ${fmt(s.expectations['invalid-encoding'])}, unchecked ${fmt(s.expectations.any)}, not archived ${fmt(s.expectations['not-archived'])}`);
   lines.push(`outcomes     honest runs: ${fmt(s.statuses[1])} success, ${fmt(s.statuses[2])} revert, ${fmt(s.statuses[0])} exceptional halt; ${fmt(s.skipped)} skipped (record opcode); ${fmt(s.droppedMutants)} mutants dropped (gas beyond native budget)`);
   lines.push(`natives      ethereumjs: ${fmt(s.nativeRuns)} runs, ${fmt(s.nativeDerived)} outcomes derived without a run (ts-fuzz/derive.ts)`);
@@ -88,27 +99,13 @@ export function summary(s: CampaignStats, o: { seed: number; engine: string; bat
   lines.push(`findings     ${s.findingCount} failing witnesses, ${s.findings.size} distinct`);
   for (const f of s.findings.values()) {
     lines.push(`  - ${f.kind} ×${f.count} (first at case ${f.firstIndex}): ${f.detail}`);
-    if (f.entry) lines.push(`    ${f.entry.found.shrinkSteps > 0 ? "shrunk " : ""}program (${f.entry.program.instructions} instructions): ${f.entry.program.disassembly.slice(0, 300)}`);
+    if (f.entry) lines.push(`    ${f.shrunk && f.entry.found.shrinkSteps > 0 ? 'shrunk ' : f.shrunk ? '' : 'unshrunk '}program (${f.entry.program.instructions} instructions): ${f.entry.program.disassembly.slice(0, 300)}`);
     if (f.file) lines.push(`    saved: ${path.relative(process.cwd(), f.file)}`);
   }
+  if (r.stateDir) {
+    lines.push(`state        ${path.relative(process.cwd(), r.stateDir)} (summary.json${r.status === 'finished' ? '' : `; continue with: npm run fuzz -- --resume ${path.relative(process.cwd(), r.stateDir)}`})`);
+  }
   return lines.join('\n');
-}
-
-/** The campaign's results as JSON (--json FILE), for scripts and tests. */
-export function statsJson(s: CampaignStats, o: { seed: number; engine: string; batch: number; constants: Record<string, string> }) {
-  return {
-    ...o,
-    cases: s.cases, witnesses: s.witnesses, skipped: s.skipped, elapsedMs: s.elapsedMs, shrinkMs: s.shrinkMs, prepareMs: s.prepareMs, verifyMs: s.verifyMs,
-    casesPerSecond: s.cases / Math.max(s.elapsedMs / 1000, 0.001), witnessesPerSecond: s.witnesses / Math.max(s.elapsedMs / 1000, 0.001),
-    expectations: s.expectations, statuses: s.statuses, nativeRuns: s.nativeRuns, nativeDerived: s.nativeDerived, droppedMutants: s.droppedMutants,
-    revmCompared: s.revmCompared, revmUnknown: s.revmUnknown,
-    coveragePercent: coveragePercent(s), missingOpcodes: missingOpcodes(s).map((op) => OPCODES[op]!.name),
-    findingCount: s.findingCount,
-    findings: [...s.findings.values()].map((f) => ({
-      kind: f.kind, signature: f.signature, detail: f.detail, count: f.count, firstIndex: f.firstIndex, file: f.file ?? null,
-      instructions: f.entry?.program.instructions ?? null, disassembly: f.entry?.program.disassembly ?? null, shrinkMs: f.shrinkMs ?? null,
-    })),
-  };
 }
 
 async function replayMain(paths: string[], engineName: EngineName, constants: Record<string, string>): Promise<number> {
@@ -133,6 +130,8 @@ async function replayMain(paths: string[], engineName: EngineName, constants: Re
   return bad > 0 ? 1 : 0;
 }
 
+const CAMPAIGN_OPTIONS = ['runs', 'time', 'seed', 'batch', 'engine', 'constants', 'corpus', 'state', 'no-shrink', 'shrink-time', 'save-all', 'always-rerun', 'pipeline', 'no-pipeline', 'stop-after', 'start-index', 'batch-timeout'] as const;
+
 async function main(): Promise<number> {
   let values;
   let positionals: string[];
@@ -143,17 +142,22 @@ async function main(): Promise<number> {
         time: { type: 'string' },
         seed: { type: 'string' },
         batch: { type: 'string' },
-        engine: { type: 'string', default: 'revm' },
+        workers: { type: 'string' },
+        engine: { type: 'string' },
         constants: { type: 'string' },
         corpus: { type: 'string' },
-        'no-shrink': { type: 'boolean', default: false },
+        state: { type: 'string' },
+        resume: { type: 'string' },
+        'no-shrink': { type: 'boolean' },
         'shrink-time': { type: 'string' },
-        'save-all': { type: 'boolean', default: false },
-        'always-rerun': { type: 'boolean', default: false },
+        'save-all': { type: 'boolean' },
+        'always-rerun': { type: 'boolean' },
         json: { type: 'string' },
-        'no-pipeline': { type: 'boolean', default: false },
+        pipeline: { type: 'boolean' },
+        'no-pipeline': { type: 'boolean' },
         'stop-after': { type: 'string' },
         'start-index': { type: 'string' },
+        'batch-timeout': { type: 'string' },
         replay: { type: 'boolean', default: false },
         quiet: { type: 'boolean', short: 'q', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -168,7 +172,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const engine = values.engine as EngineName;
+  const engine = (values.engine ?? 'revm') as EngineName;
   if (engine !== 'revm' && engine !== 'ethereumjs') return usage(`unknown engine ${JSON.stringify(values.engine)}`);
   let constants: Record<string, string> = {};
   try {
@@ -187,20 +191,7 @@ async function main(): Promise<number> {
     if (!/^\d+$/.test(v) || Number(v) < min) usage(`--${name} must be an integer >= ${min}`);
     return Number(v);
   };
-  let timeMs: number | undefined;
-  try {
-    if (values.time) timeMs = parseDuration(values.time);
-  } catch (e) {
-    return usage((e as Error).message);
-  }
-  let runs = int('runs', values.runs, 1);
-  if (runs === undefined && timeMs === undefined) runs = 1000;
-  if (values.seed !== undefined && !/^(0x[0-9a-f]+|\d+)$/i.test(values.seed)) return usage('--seed must be an integer (decimal or 0x-hex)');
-  const seed = values.seed !== undefined ? Number(BigInt.asUintN(32, BigInt(values.seed))) : (Date.now() ^ (process.pid << 16)) >>> 0;
-  const batch = int('batch', values.batch, 1) ?? (engine === 'revm' ? 500 : 100);
-  const corpusDir = values.corpus ?? (Object.keys(constants).length > 0 ? INJECTED_DIR : CORPUS_DIR);
-  let shrinkTimeMs = 90_000;
-  if (values['shrink-time']) shrinkTimeMs = parseDuration(values['shrink-time']);
+  const workers = int('workers', values.workers, 1) ?? defaultWorkers();
   const quiet = values.quiet;
   const tty = process.stderr.isTTY;
   let lastLen = 0;
@@ -217,28 +208,72 @@ async function main(): Promise<number> {
     lastLen = 0;
     process.stderr.write(`${line}\n`);
   };
-  log(`fuzz: seed ${seed}, engine ${engine}, batch ${batch}, ${runs !== undefined ? `${runs} cases` : ''}${runs !== undefined && timeMs !== undefined ? ', ' : ''}${timeMs !== undefined ? `time ${values.time}` : ''}${Object.keys(constants).length ? `, constants ${values.constants}` : ''}; findings to ${path.relative(process.cwd(), corpusDir) || '.'}`);
-
   let interrupted = false;
   process.once('SIGINT', () => {
     interrupted = true;
-    log('fuzz: interrupted, finishing the current batch (Ctrl-C again to abort)');
+    log('fuzz: interrupted, finishing the batches in flight (Ctrl-C again to abort; the campaign can be resumed)');
     process.once('SIGINT', () => process.exit(130));
   });
-  const stats = await runCampaign({
-    seed, ...(runs !== undefined ? { runs } : {}), ...(timeMs !== undefined ? { timeMs } : {}), batch, engine, constants, corpusDir,
-    shrink: !values['no-shrink'], shrinkTimeMs, saveAll: values['save-all'], alwaysRerun: values['always-rerun'], pipeline: !values['no-pipeline'],
-    ...(values['stop-after'] ? { stopAfterFindings: int('stop-after', values['stop-after'], 1)! } : {}),
-    ...(values['start-index'] ? { startIndex: int('start-index', values['start-index'])! } : {}),
-    shouldStop: () => interrupted,
-    onProgress: progress,
-    log,
-  });
-  progress(stats);
+  const run: RunOptions = { workers, shouldStop: () => interrupted, onProgress: progress, log };
+
+  let result: CampaignResult;
+  if (values.resume !== undefined) {
+    const given = CAMPAIGN_OPTIONS.filter((k) => values[k] !== undefined);
+    if (given.length > 0) {
+      return usage(`--resume continues a campaign with the settings in ${path.join(values.resume, 'campaign.json')}; only --workers, --json and --quiet may be given with it (not --${given.join(', --')})`);
+    }
+    log(`fuzz: resuming the campaign in ${path.relative(process.cwd(), path.resolve(values.resume)) || '.'} with ${workers} worker${workers === 1 ? '' : 's'}`);
+    try {
+      result = await resumeCampaign(values.resume, run);
+    } catch (e) {
+      process.stderr.write(`fuzz: ${(e as Error).message}\n`);
+      return 2;
+    }
+  } else {
+    let timeMs: number | undefined;
+    let shrinkTimeMs = 90_000;
+    let batchTimeoutMs: number | undefined;
+    try {
+      if (values.time) timeMs = parseDuration(values.time);
+      if (values['shrink-time']) shrinkTimeMs = parseDuration(values['shrink-time']);
+      if (values['batch-timeout']) batchTimeoutMs = parseDuration(values['batch-timeout']);
+    } catch (e) {
+      return usage((e as Error).message);
+    }
+    if (values.pipeline && values['no-pipeline']) return usage('give --pipeline or --no-pipeline, not both');
+    let runs = int('runs', values.runs, 1);
+    if (runs === undefined && timeMs === undefined) runs = 1000;
+    if (values.seed !== undefined && !/^(0x[0-9a-f]+|\d+)$/i.test(values.seed)) return usage('--seed must be an integer (decimal or 0x-hex)');
+    const seed = values.seed !== undefined ? Number(BigInt.asUintN(32, BigInt(values.seed))) : (Date.now() ^ (process.pid << 16)) >>> 0;
+    const batch = int('batch', values.batch, 1) ?? (engine === 'revm' ? 500 : 100);
+    const corpusDir = path.resolve(values.corpus ?? (Object.keys(constants).length > 0 ? INJECTED_DIR : CORPUS_DIR));
+    const stateDir = path.resolve(values.state ?? defaultStateDir(seed));
+    log(
+      `fuzz: seed ${seed}, engine ${engine}, batch ${batch}, ${workers} worker${workers === 1 ? '' : 's'}, ${runs !== undefined ? `${runs} cases` : ''}` +
+        `${runs !== undefined && timeMs !== undefined ? ', ' : ''}${timeMs !== undefined ? `time ${values.time}` : ''}${Object.keys(constants).length ? `, constants ${values.constants}` : ''}` +
+        `; findings to ${path.relative(process.cwd(), corpusDir) || '.'}`,
+    );
+    log(`fuzz: campaign state in ${path.relative(process.cwd(), stateDir)} (if stopped: npm run fuzz -- --resume ${path.relative(process.cwd(), stateDir)})`);
+    try {
+      result = await runCampaign({
+        seed, ...(runs !== undefined ? { runs } : {}), ...(timeMs !== undefined ? { timeMs } : {}), batch, engine, constants, corpusDir, stateDir,
+        shrink: !values['no-shrink'], shrinkTimeMs, saveAll: values['save-all'] ?? false, alwaysRerun: values['always-rerun'] ?? false,
+        ...(values.pipeline || values['no-pipeline'] ? { pipeline: values.pipeline === true } : {}),
+        ...(values['stop-after'] ? { stopAfterFindings: int('stop-after', values['stop-after'], 1)! } : {}),
+        ...(values['start-index'] ? { startIndex: int('start-index', values['start-index'])! } : {}),
+        ...(batchTimeoutMs !== undefined ? { batchTimeoutMs } : {}),
+        ...run,
+      });
+    } catch (e) {
+      process.stderr.write(`fuzz: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
+  progress(result.stats);
   if (tty && !quiet) process.stderr.write('\n');
-  process.stdout.write(`${summary(stats, { seed, engine, batch, constants })}\n`);
-  if (values.json) fs.writeFileSync(values.json, `${JSON.stringify(statsJson(stats, { seed, engine, batch, constants }), null, 2)}\n`);
-  return stats.findings.size > 0 ? 1 : 0;
+  process.stdout.write(`${summary(result)}\n`);
+  if (values.json) fs.writeFileSync(values.json, `${JSON.stringify(result.summary, null, 2)}\n`);
+  return result.stats.findings.size > 0 ? 1 : 0;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {

@@ -139,7 +139,10 @@ export function saveEntry(dir: string, e: CorpusEntry): string {
   const key = JSON.stringify({ s: e.signature, w: e.witness, r: e.rawWitness ?? null });
   const name = `${e.kind}-${createHash('sha256').update(key).digest('hex').slice(0, 12)}.json`;
   const p = path.join(dir, name);
-  fs.writeFileSync(p, `${JSON.stringify(e, null, 2)}\n`);
+  // written whole or not at all (a campaign may be killed at any moment)
+  const tmp = path.join(dir, `.${name}.tmp-${process.pid}`);
+  fs.writeFileSync(tmp, `${JSON.stringify(e, null, 2)}\n`);
+  fs.renameSync(tmp, p);
   return p;
 }
 

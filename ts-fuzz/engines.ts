@@ -26,29 +26,11 @@ export interface EngineOptions {
   signal?: AbortSignal;
 }
 
-/** Precompile addresses (Prague): 0x01..0x11 and P256VERIFY's 0x100. */
-export function isPrecompile(a: Hex): boolean {
-  const v = BigInt(a);
-  return (v >= 1n && v <= 0x11n) || v === 0x100n;
-}
-
 export class RevmEngine implements Engine {
   readonly name = 'revm' as const;
-  private local: Promise<EthereumjsEngine> | undefined;
   constructor(private readonly opts: EngineOptions = {}) {}
   async verify(cases: readonly EngineCase[]): Promise<BatchResult[]> {
-    // script/VerifyBatch.s.sol aborts the whole batch when `to` is a precompile (vm.etch refuses
-    // it); such cases (only corrupted witnesses reach them) are verified in process instead.
-    const fallback = cases.map((c) => isPrecompile(c.witness.to));
-    if (!fallback.some(Boolean)) return this.verifyRevm(cases);
-    this.local ??= EthereumjsEngine.create(this.opts);
-    const [revm, local] = await Promise.all([
-      this.verifyRevm(cases.filter((_c, i) => !fallback[i])),
-      (await this.local).verify(cases.filter((_c, i) => fallback[i])),
-    ]);
-    let r = 0;
-    let l = 0;
-    return fallback.map((f) => (f ? local[l++]! : revm[r++]!));
+    return this.verifyRevm(cases);
   }
 
   private async verifyRevm(cases: readonly EngineCase[]): Promise<BatchResult[]> {
@@ -91,6 +73,8 @@ export class EthereumjsEngine implements Engine {
     for (const c of cases) {
       await this.hv.archive(c.code);
       out.push(await this.hv.verifyCalldata(c.rawWitness ?? encodeWitness(c.witness), this.gas));
+      // let the event loop run (a campaign worker must hear its coordinator during long batches)
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return out;
   }
