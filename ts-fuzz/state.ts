@@ -20,14 +20,18 @@ export const STATE_FORMAT = 'iso-hypervisor-fuzz-campaign/1';
 /** Where campaigns keep their state unless --state says otherwise (git-ignored). */
 export const DEFAULT_STATE_ROOT = path.join(REPO_ROOT, '.fuzz-campaigns');
 
-export interface CampaignSettings {
-  format: typeof STATE_FORMAT;
+/** What names a campaign: the cases it generates and how they are verified. */
+export interface CampaignIdentity {
   seed: number;
   engine: EngineName;
   batch: number;
   constants: Record<string, string>;
   runs: number | null;
   timeMs: number | null;
+}
+
+export interface CampaignSettings extends CampaignIdentity {
+  format: typeof STATE_FORMAT;
   startIndex: number;
   corpusDir: string | null;
   shrink: boolean;

@@ -12,8 +12,8 @@ export const LOCAL_OPCODES: readonly number[] = OPCODES.filter((o) => o.kind ===
 
 export type ExpectationCounts = Record<'valid' | 'invalid' | 'invalid-encoding' | 'any' | 'not-archived', number>;
 
-/** What one batch contributes; plain JSON (sent between processes, stored in batches.jsonl). */
-export interface StatsDelta {
+/** The counters a batch adds and the campaign sums. */
+export interface CaseCounters {
   cases: number;
   witnesses: number;
   skipped: number;
@@ -24,12 +24,19 @@ export interface StatsDelta {
   expectations: ExpectationCounts;
   revmCompared: number;
   revmUnknown: number;
+  /** ethereumjs runs made, and outcomes derived from them instead of run. */
   nativeRuns: number;
   nativeDerived: number;
+  /** Mutants not checked: a corrupted gasAvailable far beyond what the fuzzer runs natively. */
   droppedMutants: number;
+  /** Summed over workers; prepare and verify overlap inside a worker. */
+  shrinkMs: number;
   prepareMs: number;
   verifyMs: number;
-  shrinkMs: number;
+}
+
+/** What one batch contributes; plain JSON (sent between processes, stored in batches.jsonl). */
+export interface StatsDelta extends CaseCounters {
   /** [opcode, number of cases whose honest run executed it]. */
   opcodes: Array<[number, number]>;
 }
@@ -71,31 +78,14 @@ export interface WorkerStats {
   restarts: number;
 }
 
-export interface CampaignStats {
-  cases: number;
-  witnesses: number;
-  skipped: number;
-  findingCount: number;
+export interface CampaignStats extends CaseCounters {
   findings: Map<string, FindingRecord>;
   /** Local opcodes executed by the honest native runs → number of cases that executed them. */
   opcodes: Map<number, number>;
-  statuses: [number, number, number];
-  expectations: ExpectationCounts;
-  revmCompared: number;
-  revmUnknown: number;
-  /** ethereumjs runs made, and outcomes derived from them instead of run. */
-  nativeRuns: number;
-  nativeDerived: number;
-  /** Mutants not checked: a corrupted gasAvailable far beyond what the fuzzer runs natively. */
-  droppedMutants: number;
   /** Start of this run of the campaign (Date.now()). */
   startedAt: number;
   /** Wall time of the whole campaign, earlier runs of a resumed campaign included. */
   elapsedMs: number;
-  /** Summed over workers; prepare and verify overlap inside a worker. */
-  shrinkMs: number;
-  prepareMs: number;
-  verifyMs: number;
   batches: number;
   workers: WorkerStats[];
   /** Batches run again because their worker died. */

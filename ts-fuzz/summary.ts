@@ -3,7 +3,7 @@
  * a user reads after (or during) a campaign. Format documented in docs/fuzzing.md.
  */
 import { OPCODES } from '../lib/evm/opcodes.ts';
-import type { EngineName } from './engines.ts';
+import type { CampaignIdentity } from './state.ts';
 import type { FindingKind } from './oracle.ts';
 import { coveragePercent, LOCAL_OPCODES, missingOpcodes, type CampaignStats, type ExpectationCounts } from './stats.ts';
 
@@ -41,15 +41,9 @@ export interface SummaryWorker {
   rssBytes: number | null;
 }
 
-export interface CampaignSummary {
+export interface CampaignSummary extends CampaignIdentity {
   format: typeof SUMMARY_FORMAT;
   status: CampaignStatus;
-  seed: number;
-  engine: EngineName;
-  batch: number;
-  constants: Record<string, string>;
-  runs: number | null;
-  timeMs: number | null;
   workers: number;
   /** Each worker prepares its next batch while its engine verifies the current one. */
   pipeline: boolean;
@@ -86,14 +80,8 @@ export interface CampaignSummary {
   coordinatorRssBytes: number;
 }
 
-export interface SummaryInfo {
+export interface SummaryInfo extends CampaignIdentity {
   status: CampaignStatus;
-  seed: number;
-  engine: EngineName;
-  batch: number;
-  constants: Record<string, string>;
-  runs: number | null;
-  timeMs: number | null;
   workers: number;
   pipeline: boolean;
   stateDir: string | null;

@@ -11,7 +11,7 @@ import { Account, createAddressFromString, hexToBytes } from '@ethereumjs/util';
 import { fileURLToPath } from 'node:url';
 import { bytesToHex, keccak256, type Address } from 'viem';
 import { compile } from '../../huffc/src/index.ts';
-import { archiveParts, archivePartAddress } from '../archive/index.ts';
+import { archiveParts } from '../archive/index.ts';
 import { encodeWitness } from '../witness/abi.ts';
 import { decodeVerdict, type Verdict } from '../witness/errors.ts';
 import type { Hex, WitnessFile } from '../witness/types.ts';
@@ -51,11 +51,6 @@ export interface HypervisorRun {
   verdict: Verdict;
   /** Gas the hypervisor call used (execution only, no intrinsic transaction gas). */
   hypervisorGas: bigint;
-}
-
-/** Address of the archive (part 0) of the code with hash `codeHash` as the in-process hypervisor derives it. */
-export function archiveAddress(codeHash: Hex, factory: Address = LOCAL_ARCHIVE_FACTORY, initCodeHash: Hex = LOCAL_ARCHIVE_INIT_CODE_HASH): Address {
-  return archivePartAddress(codeHash, 0, factory, initCodeHash);
 }
 
 export function compileHypervisor(build: HypervisorBuild = {}): Hex {
