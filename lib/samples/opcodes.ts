@@ -125,6 +125,18 @@ export const SAMPLES: Sample[] = [
   { name: 'static JUMPI taken (PUSH1)', covers: ['JUMPI'], code: assemble(`PUSH 1 PUSH1 13 JUMPI PUSH 5 ${RET_TOP} a: PUSH 6 ${RET_TOP}`), status: 1 },
   { name: 'static backward JUMP into an analysed block', covers: ['JUMP'], code: assemble(`PUSH 2 a: PUSH 1 SWAP1 SUB DUP1 @b JUMPI ${RET_TOP} b: @a JUMP`), status: 1 },
   { name: 'static JUMP to the last byte', covers: ['JUMP'], code: assemble('@a JUMP a:'), status: 1 },
+  // JUMPDESTs inside blocks: a block runs through the JUMPDESTs of its 64-byte chunk; a jump to one checks the
+  // block from that JUMPDEST (analysed when a jump first reaches it)
+  { name: 'a run of JUMPDESTs inside a block', covers: ['JUMPDEST'], code: assemble(`PUSH 1 a: b: c: d: e: PUSH 2 ADD ${RET_TOP}`), status: 1 },
+  { name: 'loop head inside a JUMPDEST run, reached first by falling through', covers: ['JUMPDEST', 'JUMPI'], code: assemble(`PUSH 3 a: b: PUSH 1 SWAP1 SUB DUP1 @b JUMPI ${RET_TOP}`), status: 1 },
+  {
+    name: 'loop head on the last byte of a 64-byte chunk',
+    covers: ['JUMPDEST', 'JUMPI'],
+    code: assemble(`PUSH 2 ${Array.from({ length: 30 }, () => 'PUSH0 POP').join(' ')} JUMPDEST a: PUSH 1 SWAP1 SUB DUP1 @a JUMPI ${RET_TOP}`),
+    status: 1,
+  },
+  { name: 'JUMPDEST after a JUMPI not taken, then jumped to', covers: ['JUMPDEST', 'JUMPI'], code: assemble(`PUSH 2 PUSH 0 @a JUMPI a: PUSH 1 SWAP1 SUB DUP1 @a JUMPI ${RET_TOP}`), status: 1 },
+  { name: 'JUMPDEST jumped to first, then passed inside a block', covers: ['JUMPDEST', 'JUMP'], code: assemble(`PUSH 2 @b JUMP a: PUSH 1 SWAP1 SUB b: DUP1 @a JUMPI ${RET_TOP}`), status: 1 },
   // exceptional halts
   { name: 'stack underflow', covers: ['ADD'], code: assemble('PUSH 1 ADD'), status: 0 },
   { name: 'stack underflow on SWAP16', covers: ['SWAP16'], code: assemble(`${Array.from({ length: 16 }, () => 'PUSH 1').join(' ')} SWAP16`), status: 0 },
@@ -138,6 +150,31 @@ export const SAMPLES: Sample[] = [
       POP
       down: POP DUP1 @down JUMPI
       PUSH 0x77 ${RET_TOP}`), status: 1,
+  },
+  {
+    // 700 items (spilled), down to 50 (refilled, a few items may stay spilled), a loop at that height on the
+    // fast path, then 200 more items and a sum over the top ones
+    name: 'loops with items spilled below, after the stack came back down', covers: ['JUMPI', 'SWAP1'], code: assemble(`
+      PUSH 700
+      up: PUSH 1 SWAP1 PUSH 1 SWAP1 SUB DUP1 @up JUMPI
+      POP PUSH 650
+      down: SWAP1 POP PUSH 1 SWAP1 SUB DUP1 @down JUMPI
+      POP PUSH 100
+      work: PUSH 1 SWAP1 SUB DUP1 @work JUMPI
+      POP PUSH 200
+      up2: PUSH 2 SWAP1 PUSH 1 SWAP1 SUB DUP1 @up2 JUMPI
+      POP ADD ADD ADD ${RET_TOP}`), status: 1,
+  },
+  {
+    // the same descent, then pushes until the guest stack overflows: the halt is found wherever the items are
+    name: 'stack overflow with items spilled below, after the stack came back down', covers: ['JUMPI'], code: assemble(`
+      PUSH 700
+      up: PUSH 1 SWAP1 PUSH 1 SWAP1 SUB DUP1 @up JUMPI
+      POP PUSH 650
+      down: SWAP1 POP PUSH 1 SWAP1 SUB DUP1 @down JUMPI
+      POP PUSH 1000
+      up2: PUSH 1 SWAP1 PUSH 1 SWAP1 SUB DUP1 @up2 JUMPI
+      STOP`), status: 0,
   },
   {
     // the careful path's first spill moves guest memory up to make its spill area: contents, MSIZE and
