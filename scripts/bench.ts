@@ -2,7 +2,9 @@
  * Gas table: guest programs run natively (@ethereumjs/evm) and through the hypervisor; prints the
  * table and writes it into docs/gas.md between the BENCH markers. Then the real-calls benchmark
  * (scripts/bench/real-calls.ts): single calls into a compiled OpenZeppelin contract, verified in
- * process and (unless --no-revm) in revm, printed and written to scripts/bench/real-calls.md.
+ * process and (unless --no-revm) in revm, printed and written to scripts/bench/real-calls.md. Last the
+ * adversarial search (scripts/bench/worst-case.ts): the worst verification/guest gas ratios found, written to
+ * scripts/bench/worst-case.md.
  *   npm run bench [-- --engine ethereumjs|revm] [--no-write] [--no-revm]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { compileHypervisor, LocalHypervisor } from '../lib/hypervisor/ethereumjs
 import { buildHonestWitness, defaultContext } from '../lib/native/index.ts';
 import type { Hex, WitnessFile } from '../lib/witness/types.ts';
 import { runRealCallsBench } from './bench/real-calls.ts';
+import { runWorstCaseBench } from './bench/worst-case.ts';
 
 interface Program { name: string; what: string; code: Hex; calldata?: Hex }
 
@@ -189,6 +192,8 @@ async function main(): Promise<void> {
   }
   console.log('');
   await runRealCallsBench({ write: !values['no-write'], revm: !values['no-revm'] });
+  console.log('');
+  await runWorstCaseBench({ write: !values['no-write'] });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
