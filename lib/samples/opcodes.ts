@@ -125,18 +125,25 @@ export const SAMPLES: Sample[] = [
   { name: 'static JUMPI taken (PUSH1)', covers: ['JUMPI'], code: assemble(`PUSH 1 PUSH1 13 JUMPI PUSH 5 ${RET_TOP} a: PUSH 6 ${RET_TOP}`), status: 1 },
   { name: 'static backward JUMP into an analysed block', covers: ['JUMP'], code: assemble(`PUSH 2 a: PUSH 1 SWAP1 SUB DUP1 @b JUMPI ${RET_TOP} b: @a JUMP`), status: 1 },
   { name: 'static JUMP to the last byte', covers: ['JUMP'], code: assemble('@a JUMP a:'), status: 1 },
-  // JUMPDESTs inside blocks: a block runs through the JUMPDESTs of its 64-byte chunk; a jump to one checks the
-  // block from that JUMPDEST (analysed when a jump first reaches it)
-  { name: 'a run of JUMPDESTs inside a block', covers: ['JUMPDEST'], code: assemble(`PUSH 1 a: b: c: d: e: PUSH 2 ADD ${RET_TOP}`), status: 1 },
+  // JUMPDESTs reached by falling through and by jumps, in either order; runs of JUMPDESTs; a jump into a run;
+  // a loop around a block cut at 64 bytes
+  { name: 'a run of JUMPDESTs', covers: ['JUMPDEST'], code: assemble(`PUSH 1 a: b: c: d: e: PUSH 2 ADD ${RET_TOP}`), status: 1 },
   { name: 'loop head inside a JUMPDEST run, reached first by falling through', covers: ['JUMPDEST', 'JUMPI'], code: assemble(`PUSH 3 a: b: PUSH 1 SWAP1 SUB DUP1 @b JUMPI ${RET_TOP}`), status: 1 },
   {
-    name: 'loop head on the last byte of a 64-byte chunk',
+    name: 'loop head on the second JUMPDEST of a run, 63 bytes into the code',
     covers: ['JUMPDEST', 'JUMPI'],
     code: assemble(`PUSH 2 ${Array.from({ length: 30 }, () => 'PUSH0 POP').join(' ')} JUMPDEST a: PUSH 1 SWAP1 SUB DUP1 @a JUMPI ${RET_TOP}`),
     status: 1,
   },
   { name: 'JUMPDEST after a JUMPI not taken, then jumped to', covers: ['JUMPDEST', 'JUMPI'], code: assemble(`PUSH 2 PUSH 0 @a JUMPI a: PUSH 1 SWAP1 SUB DUP1 @a JUMPI ${RET_TOP}`), status: 1 },
-  { name: 'JUMPDEST jumped to first, then passed inside a block', covers: ['JUMPDEST', 'JUMP'], code: assemble(`PUSH 2 @b JUMP a: PUSH 1 SWAP1 SUB b: DUP1 @a JUMPI ${RET_TOP}`), status: 1 },
+  { name: 'JUMPDEST jumped to first, then reached by falling through', covers: ['JUMPDEST', 'JUMP'], code: assemble(`PUSH 2 @b JUMP a: PUSH 1 SWAP1 SUB b: DUP1 @a JUMPI ${RET_TOP}`), status: 1 },
+  {
+    name: 'loop into a JUMPDEST run over a block cut at 64 bytes',
+    covers: ['JUMPDEST', 'JUMPI'],
+    code: assemble(`PUSH 2 a: b: ${Array.from({ length: 35 }, () => 'PUSH0 POP').join(' ')} PUSH 1 SWAP1 SUB DUP1 @b JUMPI ${RET_TOP}`),
+    status: 1,
+  },
+  { name: 'JUMPDEST run entered by a jump to its second JUMPDEST, then from its first', covers: ['JUMPDEST', 'JUMPI'], code: assemble(`PUSH 2 @b JUMP a: b: PUSH 1 SWAP1 SUB DUP1 @a JUMPI ${RET_TOP}`), status: 1 },
   // exceptional halts
   { name: 'stack underflow', covers: ['ADD'], code: assemble('PUSH 1 ADD'), status: 0 },
   { name: 'stack underflow on SWAP16', covers: ['SWAP16'], code: assemble(`${Array.from({ length: 16 }, () => 'PUSH 1').join(' ')} SWAP16`), status: 0 },
