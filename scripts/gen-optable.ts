@@ -8,7 +8,7 @@ import { fusedHandler, OPCODES, PUSH_FUSIONS } from '../lib/evm/opcodes.ts';
 
 export const OPTABLE_PATH = fileURLToPath(new URL('../src/hypervisor/OpTable.huff', import.meta.url));
 
-/** Meta word layout (src/hypervisor/Analysis.huff reads it): bit 0 "rare" (JUMPDEST, PUSHn or ending the block: the
+/** Meta word layout (src/hypervisor/Analysis.huff reads it): bit 0 "rare" (JUMPDEST, GAS, PUSHn or ending the block: the
  * analysis leaves its plain path), bits 1-6 the immediate size n, bit 7 ends the block, bits 8-12 pops, bits 13-31 the
  * signed 19-bit delta gas * 1024 + (pushes - pops), added to the analysis's (gas << 10 | height) accumulator. */
 export const META_DELTA_SHIFT = 13;
@@ -17,7 +17,8 @@ export const META_GAS_UNIT = 1024;
 /** Meta word of one opcode (see META_DELTA_SHIFT). */
 export function metaWord(i: number): number {
   const o = OPCODES[i]!;
-  const rare = o.name === 'JUMPDEST' || o.immediate > 0 || o.endsBlock;
+  // GAS is rare: the analysis gives a GAS inside a block its own handler and the gas to add back
+  const rare = o.name === 'JUMPDEST' || o.name === 'GAS' || o.immediate > 0 || o.endsBlock;
   const delta = o.gas * META_GAS_UNIT + (o.pushes - o.pops);
   if (o.gas >= 256 || o.pops > 31 || o.immediate > 63) throw new Error(`metaWord: ${o.name} does not fit the meta word`);
   return (((delta & 0x7ffff) << META_DELTA_SHIFT) | (o.pops << 8) | ((o.endsBlock ? 1 : 0) << 7) | (o.immediate << 1) | (rare ? 1 : 0)) >>> 0;

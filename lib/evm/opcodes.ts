@@ -109,7 +109,7 @@ def(0x57, 'JUMPI', 10, 2, 0, END);
 def(0x58, 'PC', 2, 0, 1);
 def(0x59, 'MSIZE', 2, 0, 1);
 // GAS ends its block so that the precharged block gas is exact when GAS reads it.
-def(0x5a, 'GAS', 2, 0, 1, END);
+def(0x5a, 'GAS', 2, 0, 1);
 def(0x5b, 'JUMPDEST', 1, 0, 0);
 def(0x5c, 'TLOAD', 0, 1, 1, REC);
 def(0x5d, 'TSTORE', 0, 2, 0, REC);

@@ -76,6 +76,18 @@ export const SAMPLES: Sample[] = [
   { name: 'JUMPI not taken', covers: ['JUMPI'], code: assemble(`PUSH 0 @here JUMPI PUSH 8 ${RET_TOP} here: INVALID`), status: 1 },
   { name: 'PC', covers: ['PC'], code: assemble(`PUSH 1 POP PC ${RET_TOP}`), status: 1 },
   { name: 'GAS', covers: ['GAS'], code: assemble(`PUSH 1 GAS ${RET_TOP}`), status: 1 },
+  // GAS does not end its block: the gas it pushes adds back the block's static gas after it
+  { name: 'GAS as the first instruction', covers: ['GAS'], code: assemble(`GAS PUSH 1 ADD ${RET_TOP}`), status: 1 },
+  { name: 'GAS at a block start after JUMPI not taken', covers: ['GAS', 'JUMPI'], code: assemble(`PUSH 0 @x JUMPI GAS PUSH 3 MUL ${RET_TOP} x: INVALID`), status: 1 },
+  {
+    name: 'two GAS in a block, after memory expansion',
+    covers: ['GAS', 'MSTORE'],
+    code: assemble(`PUSH 1 PUSH 4096 MSTORE GAS PUSH 128 SHL PUSH 5 PUSH 6 ADD POP GAS OR PUSH 7 POP ${RET_TOP}`),
+    status: 1,
+  },
+  { name: 'GAS starting a block cut at 64 bytes', covers: ['GAS'], code: assemble(`${Array.from({ length: 32 }, () => 'PUSH0 POP').join(' ')} GAS PUSH 1 ADD ${RET_TOP}`), status: 1 },
+  { name: 'GAS in a loop', covers: ['GAS', 'JUMPI'], code: assemble(`PUSH 0 PUSH 5 a: SWAP1 GAS ADD SWAP1 PUSH 1 SWAP1 SUB DUP1 @a JUMPI POP ${RET_TOP}`), status: 1 },
+  { name: 'GAS out of gas in its block', covers: ['GAS'], code: assemble(`PUSH 1 GAS PUSH 2 ADD ${RET_TOP}`), gasAvailable: 10n, status: 0 },
   { name: 'JUMPDEST falls through', covers: ['JUMPDEST'], code: assemble(`PUSH 1 a: b: PUSH 2 ADD ${RET_TOP}`), status: 1 },
   { name: 'PUSH0', covers: ['PUSH0'], code: assemble(`PUSH0 NOT ${RET_TOP}`), status: 1 },
   ...Array.from({ length: 32 }, (_, i): Sample => {
