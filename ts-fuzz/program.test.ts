@@ -35,6 +35,17 @@ test('loops run their body the given number of times', async () => {
   assert.equal(ten.opcodes.get(0x57), 10);
 });
 
+test('run loops: the head inside a run of JUMPDESTs, entered by falling through the run or by a jump to the head', async () => {
+  for (const enter of ['fall', 'jump'] as const) {
+    const r = await run({ fragments: [{ t: 'runLoop', before: 70, after: 5, iters: 3, enter, gas: true }], epilogue: { t: 'stop' } });
+    assert.equal(r.status, 1);
+    // every iteration runs the head and the 5 after it; the 70 before it run once when the run is fallen through
+    assert.equal(r.opcodes.get(0x5b), 3 * 6 + (enter === 'fall' ? 70 : 0));
+    assert.equal(r.opcodes.get(0x5a), 3);
+    assert.equal(r.opcodes.get(0x57), 3);
+  }
+});
+
 test('skips land on their JUMPDEST; bad jumps halt', async () => {
   for (const how of ['jump', 'jumpi-taken'] as const) {
     const o = await run({ fragments: [{ t: 'skip', how, junk: [0xfe, 0x01] }], epilogue: { t: 'stop' } });

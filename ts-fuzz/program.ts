@@ -96,6 +96,20 @@ export interface ForgedJumpFragment {
   target: number;
   via: 'jump' | 'jumpi' | 'dyn-jump' | 'dyn-jumpi';
 }
+/**
+ * A loop whose head is JUMPDEST number before + 1 of a run of before + 1 + after JUMPDESTs (a run is one
+ * block of the analysis, cut at the code's 64-byte boundaries, and a jump into it is checked against the
+ * rest of the block), entered by falling through the whole run or by a jump straight to the head; the body
+ * may hold GAS (which reads the block's gas after it).
+ */
+export interface RunLoopFragment {
+  t: 'runLoop';
+  before: number;
+  after: number;
+  iters: number;
+  enter: 'fall' | 'jump';
+  gas: boolean;
+}
 export type Fragment =
   | OpFragment
   | RawFragment
@@ -105,7 +119,8 @@ export type Fragment =
   | BadJumpFragment
   | DeepFragment
   | SpinFragment
-  | ForgedJumpFragment;
+  | ForgedJumpFragment
+  | RunLoopFragment;
 
 export type Epilogue =
   | { t: 'none' } // run off the end of the code
@@ -308,6 +323,15 @@ export const forgedJumpFragment: fc.Arbitrary<ForgedJumpFragment> = fc
   // mostly the positions whose entries the analysis fills: the first 4 of each push
   .map((f) => ({ ...f, target: f.target <= 40 ? 1 + (f.target % Math.min(f.n, 4)) : f.target <= 55 ? f.n + 2 + (f.target % 4) : 1 + (f.target % (f.n + 33)) }));
 
+export const runLoopFragment: fc.Arbitrary<RunLoopFragment> = fc.record({
+  t: fc.constant('runLoop' as const),
+  before: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 130 })),
+  after: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 130 })),
+  iters: fc.integer({ min: 1, max: 4 }),
+  enter: fc.constantFrom('fall' as const, 'jump' as const),
+  gas: fc.boolean(),
+});
+
 export const fragmentArb: fc.Arbitrary<Fragment> = fc.oneof(
   { arbitrary: opFragment, weight: 200 },
   { arbitrary: pushFragment, weight: 12 },
@@ -318,6 +342,7 @@ export const fragmentArb: fc.Arbitrary<Fragment> = fc.oneof(
   { arbitrary: rawFragment, weight: 8 },
   { arbitrary: deepFragment, weight: 3 },
   { arbitrary: fc.constant<SpinFragment>({ t: 'spin' }), weight: 1 },
+  { arbitrary: runLoopFragment, weight: 4 },
 );
 
 export const epilogueArb: fc.Arbitrary<Epilogue> = fc.oneof(
@@ -510,6 +535,32 @@ function emitFragment(a: Assembler, f: Fragment): void {
     case 'deep':
       for (const s of f.steps) emitDeepStep(a, s);
       return;
+    case 'runLoop': {
+      const head = a.fresh('run');
+      const h = a.height;
+      a.push(BigInt(f.iters));
+      if (f.enter === 'jump') {
+        a.pushLater((l) => BigInt(l.get(head)!));
+        a.op(0x56); // JUMP
+      }
+      for (let i = 0; i < f.before; i++) a.op(JUMPDEST);
+      a.label(head);
+      a.op(JUMPDEST);
+      for (let i = 0; i < f.after; i++) a.op(JUMPDEST);
+      if (f.gas) {
+        a.op(0x5a); // GAS
+        a.op(0x50); // POP
+      }
+      a.push(1n);
+      a.op(0x90); // SWAP1
+      a.op(0x03); // SUB
+      a.op(0x80); // DUP1
+      a.pushLater((l) => BigInt(l.get(head)!));
+      a.op(0x57); // JUMPI
+      a.op(0x50); // POP
+      a.height = h;
+      return;
+    }
     case 'spin': {
       const l = a.fresh('spin');
       a.label(l);
