@@ -471,14 +471,7 @@ function emitFragment(a: Assembler, f: Fragment): void {
       a.label(top);
       a.op(JUMPDEST);
       for (const b of f.body) emitOp(a, b.keep === 'stack' ? { ...b, keep: 'pop' } : b);
-      a.push(1n);
-      a.op(0x90); // SWAP1
-      a.op(0x03); // SUB
-      a.op(0x80); // DUP1
-      a.pushLater((l) => BigInt(l.get(top)!));
-      a.op(0x57); // JUMPI
-      a.op(0x50); // POP
-      a.height = h;
+      emitCountdown(a, top, h);
       return;
     }
     case 'skip': {
@@ -551,14 +544,7 @@ function emitFragment(a: Assembler, f: Fragment): void {
         a.op(0x5a); // GAS
         a.op(0x50); // POP
       }
-      a.push(1n);
-      a.op(0x90); // SWAP1
-      a.op(0x03); // SUB
-      a.op(0x80); // DUP1
-      a.pushLater((l) => BigInt(l.get(head)!));
-      a.op(0x57); // JUMPI
-      a.op(0x50); // POP
-      a.height = h;
+      emitCountdown(a, head, h);
       return;
     }
     case 'spin': {
@@ -570,6 +556,19 @@ function emitFragment(a: Assembler, f: Fragment): void {
       return;
     }
   }
+}
+
+/** The end of a counted loop: decrement the counter on top, jump back to `head` while it is nonzero, drop it; the
+ * stack height is back to `height` (the height before the counter was pushed). */
+function emitCountdown(a: Assembler, head: string, height: number): void {
+  a.push(1n);
+  a.op(0x90); // SWAP1
+  a.op(0x03); // SUB
+  a.op(0x80); // DUP1
+  a.pushLater((l) => BigInt(l.get(head)!));
+  a.op(0x57); // JUMPI
+  a.op(0x50); // POP
+  a.height = height;
 }
 
 function emitDeepStep(a: Assembler, s: DeepStep): void {

@@ -12,8 +12,6 @@
  *   npm run bench                      (runs this after the loop benchmarks of scripts/bench.ts)
  *   tsx scripts/bench/real-calls.ts [--no-write] [--no-revm]
  */
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +20,7 @@ import { createEVM } from '@ethereumjs/evm';
 import { SimpleStateManager } from '@ethereumjs/statemanager';
 import { Account, createAddressFromString, hexToBytes } from '@ethereumjs/util';
 import { bytesToHex, concat, encodeAbiParameters, encodeFunctionData, keccak256, size, type Abi } from 'viem';
+import { publishReport, sourceRevision } from './report.ts';
 import { compileHypervisor, LocalHypervisor } from '../../lib/hypervisor/ethereumjs.ts';
 import { buildHonestWitness, defaultContext, type NativeOutcome } from '../../lib/native/index.ts';
 import type { Hex, WitnessFile } from '../../lib/witness/types.ts';
@@ -130,18 +129,6 @@ export interface RealCallsReport {
   /** The hypervisor measured: its runtime size and the source revision (git), when known. */
   hypervisorSize: number;
   revision?: string;
-}
-
-/** The git commit of the repository and whether the hypervisor's sources (src/, lib/) have uncommitted changes. */
-function sourceRevision(): string | undefined {
-  try {
-    const git = (...args: string[]): string => execFileSync('git', ['-C', REPO_ROOT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const commit = git('rev-parse', '--short', 'HEAD');
-    const dirty = git('status', '--porcelain', '--', 'src', 'lib').length > 0;
-    return dirty ? `${commit} with uncommitted changes in src/ or lib/` : commit;
-  } catch {
-    return undefined;
-  }
 }
 
 function fmt(n: bigint | number): string {
@@ -345,11 +332,7 @@ export function renderRealCalls(r: RealCallsReport): string {
 export async function runRealCallsBench(opts: { write?: boolean; revm?: boolean } = {}): Promise<string> {
   const report = await measureRealCalls({ revm: opts.revm ?? true });
   const table = renderRealCalls(report);
-  console.log(table);
-  if (opts.write ?? true) {
-    writeFileSync(REAL_CALLS_REPORT, table + '\n');
-    console.error(`wrote ${path.relative(REPO_ROOT, REAL_CALLS_REPORT)}`);
-  }
+  publishReport(table, REAL_CALLS_REPORT, opts.write ?? true);
   return table;
 }
 

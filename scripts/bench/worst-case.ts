@@ -27,19 +27,18 @@
  *
  * Progress goes to stderr; the markdown table goes to stdout and (unless --no-write) to scripts/bench/worst-case.md.
  */
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { assemble } from '../../lib/evm/asm.ts';
 import { OPCODES } from '../../lib/evm/opcodes.ts';
+import { publishReport, sourceRevision } from './report.ts';
+import { REPO_ROOT } from './solc.ts';
 import { compileHypervisor, LocalHypervisor } from '../../lib/hypervisor/ethereumjs.ts';
 import { buildHonestWitness, defaultContext } from '../../lib/native/index.ts';
 import { formatVerdict } from '../../lib/witness/errors.ts';
 import type { Hex, Status } from '../../lib/witness/types.ts';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Where the generated table is written. */
 export const WORST_CASE_REPORT = path.join(REPO_ROOT, 'scripts', 'bench', 'worst-case.md');
 
@@ -741,18 +740,6 @@ export interface WorstCaseOptions {
   log?: (line: string) => void;
 }
 
-/** The git commit of the repository and whether the hypervisor's sources (src/, lib/) have uncommitted changes. */
-function sourceRevision(): string | undefined {
-  try {
-    const git = (...args: string[]): string => execFileSync('git', ['-C', REPO_ROOT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const commit = git('rev-parse', '--short', 'HEAD');
-    const dirty = git('status', '--porcelain', '--', 'src', 'lib').length > 0;
-    return dirty ? `${commit} with uncommitted changes in src/ or lib/` : commit;
-  } catch {
-    return undefined;
-  }
-}
-
 function fmtRatio(x: number): string {
   return Number.isFinite(x) ? x.toFixed(1) : '∞';
 }
@@ -896,11 +883,7 @@ export function renderWorstCases(r: WorstCaseReport): string {
 export async function runWorstCaseBench(opts: WorstCaseOptions = {}): Promise<WorstCaseReport> {
   const report = await measureWorstCases(opts);
   const table = renderWorstCases(report);
-  console.log(table);
-  if (opts.write ?? true) {
-    writeFileSync(WORST_CASE_REPORT, table + '\n');
-    console.error(`wrote ${path.relative(REPO_ROOT, WORST_CASE_REPORT)}`);
-  }
+  publishReport(table, WORST_CASE_REPORT, opts.write ?? true);
   return report;
 }
 
