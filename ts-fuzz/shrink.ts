@@ -2,7 +2,9 @@
  * Shrinking, driven here rather than by fc.assert so that candidates can be checked in batches:
  * fast-check's own shrink tree (Arbitrary.shrink) is walked the way fast-check walks it (take the
  * first candidate that still fails, then shrink that), but `chunk` candidates are evaluated per
- * engine call, so a revm shrink costs one forge process per chunk rather than per candidate.
+ * engine call, so a revm shrink costs one forge process per chunk rather than per candidate. This
+ * phase gets at most half of the time: on programs of thousands of instructions its small steps can
+ * use it all, and the structural phase that follows is what removes whole fragments.
  *
  * fast-check's shrinks never change a fragment's kind (a loop around EXP cannot become a lone EXP),
  * so a second, greedy phase follows on plain values: structural simplifications (inline a loop's
@@ -50,17 +52,23 @@ export async function shrinkCase(
   opts: ShrinkOptions,
 ): Promise<ShrinkResult> {
   const deadline = Date.now() + opts.timeMs;
+  const phase1Deadline = Date.now() + opts.timeMs / 2;
   const maxEvals = opts.maxEvaluations ?? Infinity;
   let cur = start;
   let curOutcome = startOutcome;
   let steps = 0;
   let evaluations = 0;
   let timedOut = false;
+  let phase1Cut = false;
   outer: for (;;) {
     const it = arb.shrink(cur.value_, cur.context)[Symbol.iterator]();
     for (;;) {
-      if (Date.now() > deadline || evaluations >= maxEvals) {
+      if (evaluations >= maxEvals) {
         timedOut = true;
+        break outer;
+      }
+      if (Date.now() > phase1Deadline) {
+        phase1Cut = true; // the rest of the time is the structural phase's
         break outer;
       }
       const chunk: Array<fc.Value<CaseSpec>> = [];
@@ -111,7 +119,7 @@ export async function shrinkCase(
       break;
     }
   }
-  return { value: spec === cur.value_ ? cur : new fc.Value(spec, undefined), outcome: curOutcome, steps, evaluations, timedOut };
+  return { value: spec === cur.value_ ? cur : new fc.Value(spec, undefined), outcome: curOutcome, steps, evaluations, timedOut: timedOut || phase1Cut };
 }
 
 /** [instructions, fragments + mutations, JSON length]: what the greedy phase minimises (lexicographically). */
@@ -140,6 +148,14 @@ export function simplifications(s: CaseSpec): CaseSpec[] {
     if (f.t === 'loop') {
       setFragments([...fr.slice(0, i), ...f.body, ...fr.slice(i + 1)]);
       if (f.iters > 1) setFragments([...fr.slice(0, i), { ...f, iters: 1 }, ...fr.slice(i + 1)]);
+    }
+    if (f.t === 'runLoop') {
+      const simpler: Fragment[] = [];
+      if (f.before > 0) simpler.push({ ...f, before: 0 }, { ...f, before: f.before >> 1 });
+      if (f.after > 0) simpler.push({ ...f, after: 0 }, { ...f, after: f.after >> 1 });
+      if (f.iters > 1) simpler.push({ ...f, iters: 1 });
+      if (f.gas) simpler.push({ ...f, gas: false });
+      for (const g of simpler) setFragments([...fr.slice(0, i), g, ...fr.slice(i + 1)]);
     }
     if (f.t === 'deep' && f.steps.length > 1) f.steps.forEach((_, k) => setFragments([...fr.slice(0, i), { ...f, steps: f.steps.filter((_x, j) => j !== k) }, ...fr.slice(i + 1)]));
     if (f.t === 'op') {
