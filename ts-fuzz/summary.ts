@@ -5,7 +5,7 @@
 import { OPCODES } from '../lib/evm/opcodes.ts';
 import type { CampaignIdentity } from './state.ts';
 import type { FindingKind } from './oracle.ts';
-import { coveragePercent, LOCAL_OPCODES, missingOpcodes, type CampaignStats, type ExpectationCounts } from './stats.ts';
+import { coveragePercent, LOCAL_OPCODES, missingOpcodes, type CampaignStats, type ExpectationCounts, type WorkerStats } from './stats.ts';
 
 export const SUMMARY_FORMAT = 'iso-hypervisor-fuzz-summary/1';
 
@@ -28,13 +28,8 @@ export interface SummaryFinding {
   shrinkMs: number | null;
 }
 
-export interface SummaryWorker {
-  slot: number;
-  pids: number[];
-  cases: number;
-  witnesses: number;
-  batches: number;
-  restarts: number;
+/** A worker slot's counters (stats.ts), with its rate and memory. */
+export interface SummaryWorker extends WorkerStats {
   /** Cases of this worker per second of this run of the campaign. */
   casesPerSecond: number;
   /** Resident set size reported with its last batch. */
