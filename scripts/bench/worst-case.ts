@@ -32,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { assemble } from '../../lib/evm/asm.ts';
 import { OPCODES } from '../../lib/evm/opcodes.ts';
+import { bytesToHex, size } from 'viem';
 import { publishReport, sourceRevision } from './report.ts';
 import { REPO_ROOT } from './solc.ts';
 import { compileHypervisor, LocalHypervisor } from '../../lib/hypervisor/ethereumjs.ts';
@@ -106,11 +107,6 @@ export function gasRatios(guestGas: bigint, verificationGas: bigint, setupGas: b
   return { ratio: Number(verificationGas) / Number(guestGas), ratioWithoutSetup: Number(verificationGas - setupGas) / Number(guestGas) };
 }
 
-/** Bytes of a hex string. */
-export function codeSize(code: Hex): number {
-  return (code.length - 2) / 2;
-}
-
 /** A native outcome the benchmark keeps: success, revert, or an out-of-gas halt (not a stack or jump error). */
 export function haltsCleanly(status: Status, error: string | undefined): boolean {
   return status !== 0 || error === 'out of gas';
@@ -148,7 +144,7 @@ export class Measurer {
     }
     return {
       program,
-      codeSize: codeSize(program.code),
+      codeSize: size(program.code),
       status: native.status,
       ...(native.error === undefined ? {} : { error: native.error }),
       steps: native.steps,
@@ -162,7 +158,7 @@ export class Measurer {
   private reject(program: GuestProgram, phase: Rejection['phase'], verdict: string): undefined {
     this.rejections.push({ program, phase, verdict });
     const bar = '!'.repeat(100);
-    console.error(`${bar}\nHONEST WITNESS REJECTED (${phase}): ${program.family} / ${program.name}\n  verdict: ${verdict}\n  gasAvailable: ${program.gasAvailable}\n  code (${codeSize(program.code)} bytes): ${program.code.length > 402 ? `${program.code.slice(0, 402)}…` : program.code}\n${bar}`);
+    console.error(`${bar}\nHONEST WITNESS REJECTED (${phase}): ${program.family} / ${program.name}\n  verdict: ${verdict}\n  gasAvailable: ${program.gasAvailable}\n  code (${size(program.code)} bytes): ${program.code.length > 402 ? `${program.code.slice(0, 402)}…` : program.code}\n${bar}`);
     return undefined;
   }
 }
@@ -180,28 +176,24 @@ function itemsText(n: number): string {
   return `${n} item${n === 1 ? '' : 's'}`;
 }
 
-function hexOf(bytes: readonly number[]): Hex {
-  return `0x${bytes.map((b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
-
 /** Raw hex (no 0x) of `unit` repeated to fill at most `bytes` bytes. */
 function fill(unit: Hex, bytes: number): string {
   const u = unit.slice(2);
   return u.repeat(Math.floor(bytes / (u.length / 2)));
 }
 
-/** The code followed by zero bytes up to `size` (never-executed padding that makes the code, and so the hypervisor's memory, large). */
-export function padCode(code: Hex, size: number): Hex {
-  const n = codeSize(code);
-  if (n > size) throw new Error(`padCode: code is already ${n} bytes`);
-  return `${code}${'00'.repeat(size - n)}`;
+/** The code followed by zero bytes up to `bytes` (never-executed padding that makes the code, and so the hypervisor's memory, large). */
+export function padCode(code: Hex, bytes: number): Hex {
+  const n = size(code);
+  if (n > bytes) throw new Error(`padCode: code is already ${n} bytes`);
+  return `${code}${'00'.repeat(bytes - n)}`;
 }
 
 /** Byte offset of `label:` in an assembler source whose pushes before it have explicit widths. */
 export function labelOffset(source: string, label: string): number {
   const at = source.indexOf(`${label}:`);
   if (at < 0) throw new Error(`labelOffset: no label ${label}`);
-  return codeSize(assemble(source.slice(0, at)));
+  return size(assemble(source.slice(0, at)));
 }
 
 /** Stack effect of straight-line code: items it needs, net change, highest point above its start. */
@@ -235,7 +227,7 @@ function oogLoop(family: string, name: string, prefix: string, body: string, bud
   let pre = prefix;
   let where = '';
   if (headMod !== undefined) {
-    const at = codeSize(assemble(prefix)) + 4;
+    const at = size(assemble(prefix)) + 4;
     const pad = (((headMod - at) % 64) + 64) % 64;
     pre = `${prefix} @head JUMP ${rep('STOP', pad)}`;
     where = `, head at pc ${at + pad}`;
@@ -316,7 +308,7 @@ function patternLabel(p: Pattern): string {
 export function straightPattern(p: Pattern, maxBytes = MAX_CODE_SIZE): GuestProgram {
   const prefix = p.items ? assemble(stackPrefix(p.items)) : '0x';
   const unit = assemble(p.asm);
-  const body = fill(unit, maxBytes - codeSize(prefix) - 1);
+  const body = fill(unit, maxBytes - size(prefix) - 1);
   const reps = body.length / (unit.length - 2);
   return {
     family: '4 straight pattern',
@@ -328,7 +320,7 @@ export function straightPattern(p: Pattern, maxBytes = MAX_CODE_SIZE): GuestProg
 
 /** Most repetitions of the pattern that keep a loop body (with its JUMPDEST and PUSH2 head JUMP) within 64 bytes. */
 export function blockFill(p: Pattern): number {
-  return Math.max(1, Math.floor((64 - 1 - 4) / codeSize(assemble(p.asm))));
+  return Math.max(1, Math.floor((64 - 1 - 4) / size(assemble(p.asm))));
 }
 
 /** The pattern repeated m times inside `head: JUMPDEST ... PUSH2 head JUMP`, until out of gas. */
@@ -356,7 +348,7 @@ export function jumpChain(kind: ChainKind, maxBytes = MAX_CODE_SIZE): GuestProgr
     const last = at(links - 1);
     bytes.push(0x61, last >> 8, last & 0xff, 0x56, 0x5b, 0x00);
     for (let i = 1; i < links; i++) bytes.push(0x5b, 0x61, at(i - 1) >> 8, at(i - 1) & 0xff, 0x56);
-    return { family, name: `${links.toLocaleString('en-US')} JUMPDESTs, each reached once by a static jump, from the end of the code backwards`, code: hexOf(bytes), gasAvailable: STRAIGHT_GAS };
+    return { family, name: `${links.toLocaleString('en-US')} JUMPDESTs, each reached once by a static jump, from the end of the code backwards`, code: bytesToHex(Uint8Array.from(bytes)), gasAvailable: STRAIGHT_GAS };
   }
   const width = kind === 'static' ? 5 : 7;
   const links = 1 + Math.floor((maxBytes - 2) / width);
@@ -368,7 +360,7 @@ export function jumpChain(kind: ChainKind, maxBytes = MAX_CODE_SIZE): GuestProgr
   }
   bytes.push(0x5b, 0x00);
   const how = kind === 'static' ? 'a static jump (PUSH2 JUMP)' : 'a dynamic jump (PUSH2 DUP1 POP JUMP)';
-  return { family, name: `${links.toLocaleString('en-US')} JUMPDESTs, each reached once by ${how}`, code: hexOf(bytes), gasAvailable: STRAIGHT_GAS };
+  return { family, name: `${links.toLocaleString('en-US')} JUMPDESTs, each reached once by ${how}`, code: bytesToHex(Uint8Array.from(bytes)), gasAvailable: STRAIGHT_GAS };
 }
 
 /**
@@ -584,11 +576,11 @@ export function genomeProgram(g: Genome, mode: SearchMode, budget: bigint = SEAR
   const fragments = `[${g.body.map((i) => FRAGMENTS[i]!.replace(/0x(a5)+/, '0xa5…a5')).join('; ')}]`;
   if (mode === 'loop') {
     const p = oogLoop('9 random search, loop', `${itemsText(height)}, loop of ${fragments}`, stackPrefix(height), body, budget, g.headMod);
-    return codeSize(p.code) <= MAX_CODE_SIZE ? p : undefined;
+    return size(p.code) <= MAX_CODE_SIZE ? p : undefined;
   }
   const prefix = height > 0 ? assemble(stackPrefix(height)) : '0x';
   const unit = assemble(body);
-  const filled = fill(unit, MAX_CODE_SIZE - codeSize(prefix) - 1);
+  const filled = fill(unit, MAX_CODE_SIZE - size(prefix) - 1);
   if (filled.length === 0) return undefined;
   const reps = filled.length / (unit.length - 2);
   return {
@@ -758,7 +750,7 @@ export async function measureWorstCases(opts: WorstCaseOptions = {}): Promise<Wo
   const iterations = opts.iterations ?? DEFAULT_ITERATIONS;
   const log = opts.log ?? ((line: string) => console.error(line));
   const started = performance.now();
-  const hypervisorSize = codeSize(compileHypervisor());
+  const hypervisorSize = size(compileHypervisor());
   const m = await Measurer.create();
   const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(0)}s`;
 
