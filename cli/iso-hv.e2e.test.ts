@@ -7,7 +7,6 @@ import { execa } from 'execa';
 import { REPO_ROOT } from '../lib/forge/index.ts';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'iso-hv.mjs');
-const HAVE_HYPERVISOR = fs.existsSync(path.join(REPO_ROOT, 'src', 'Hypervisor.huff'));
 const iso = (args: string[], input?: string) => execa('node', [BIN, ...args], { reject: false, ...(input !== undefined ? { input } : {}) });
 
 describe('iso-hv end to end (FakeHypervisor)', () => {
@@ -55,7 +54,7 @@ describe('iso-hv end to end (FakeHypervisor)', () => {
   });
 });
 
-describe('iso-hv end to end (src/Hypervisor.huff)', { skip: !HAVE_HYPERVISOR && 'src/Hypervisor.huff does not exist yet' }, () => {
+describe('iso-hv end to end (src/Hypervisor.huff)', () => {
   it('run: an honest witness is valid (human output)', async () => {
     const r = await iso(['run', '--code', '0x600160020160005260206000f3', '--calldata', '0x01', '--value', '5', '--gas', '50000']);
     assert.equal(r.exitCode, 0, r.stderr);
