@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { keccak256, type Hex } from 'viem';
+import { OPCODES } from '../evm/opcodes.ts';
+import {
+  decodeRecord,
+  encodeRecord,
+  RECORD_KIND_NAMES,
+  RECORD_KINDS,
+  RecordFormatError,
+  recordFromJson,
+  recordKindOf,
+  recordToJson,
+  type TypedRecord,
+} from './records.ts';
+
+const H: Hex = keccak256('0x');
+
+test('every record kind answers an opcode the hypervisor treats as a record opcode, and no two kinds share one', () => {
+  const seen = new Set<number>();
+  for (const kind of RECORD_KIND_NAMES) {
+    const op = OPCODES.find((o) => o.name === RECORD_KINDS[kind].opcodeName);
+    assert.ok(op, `${kind}: no opcode ${RECORD_KINDS[kind].opcodeName}`);
+    assert.equal(op.kind, 'record', `${kind}: ${op.name} is not a record opcode in lib/evm/opcodes.ts`);
+    assert.ok(!seen.has(op.code), `${kind}: opcode ${op.name} answered twice`);
+    seen.add(op.code);
+    assert.equal(recordKindOf(op.code), kind);
+  }
+  assert.equal(recordKindOf(OPCODES.find((o) => o.name === 'ADD')!.code), undefined);
+});
+
+test('a record encodes as its opcode and one word per field, in table order', () => {
+  const r: TypedRecord = { kind: 'blockHash', number: 0x1234n, hash: H };
+  const wire = encodeRecord(r);
+  assert.equal(wire.opcode, OPCODES.find((o) => o.name === 'BLOCKHASH')!.code);
+  assert.equal(wire.data, `0x${'0'.repeat(60)}1234${H.slice(2)}`);
+  assert.deepEqual(decodeRecord(wire), r);
+});
+
+test('decoding refuses an unknown opcode and a data length other than the kind\'s', () => {
+  const wire = encodeRecord({ kind: 'blobHash', index: 3n, hash: H });
+  assert.throws(() => decodeRecord({ opcode: OPCODES.find((o) => o.name === 'ADD')!.code, data: wire.data }), (e: unknown) => e instanceof RecordFormatError && e.reason === 'unknown-opcode');
+  for (const data of ['0x', wire.data.slice(0, 66), `${wire.data}00`, `${wire.data}${'0'.repeat(64)}`] as Hex[]) {
+    assert.throws(() => decodeRecord({ opcode: wire.opcode, data }), (e: unknown) => e instanceof RecordFormatError && e.reason === 'length');
+  }
+});
+
+test('encoding refuses values that do not fit their field', () => {
+  assert.throws(() => encodeRecord({ kind: 'blockHash', number: 1n << 256n, hash: H }), RecordFormatError);
+  assert.throws(() => encodeRecord({ kind: 'blockHash', number: -1n, hash: H }), RecordFormatError);
+  assert.throws(() => encodeRecord({ kind: 'blockHash', number: 1n, hash: '0x12' }), RecordFormatError);
+});
+
+test('JSON form: decimal numbers and hex, round trip, and errors that name the field', () => {
+  const r: TypedRecord = { kind: 'blockHash', number: 2n ** 200n, hash: H };
+  const json = recordToJson(r);
+  assert.deepEqual(json, { kind: 'blockHash', number: (2n ** 200n).toString(), hash: H });
+  assert.deepEqual(recordFromJson(JSON.parse(JSON.stringify(json))), r);
+  assert.throws(() => recordFromJson({ kind: 'sload' }), /unknown record kind "sload"/);
+  assert.throws(() => recordFromJson({ kind: 'blockHash', number: '0x10', hash: H }), /blockHash\.number: expected a decimal string/);
+  assert.throws(() => recordFromJson({ kind: 'blockHash', number: '1' }), /blockHash\.hash: missing/);
+  assert.throws(() => recordFromJson({ kind: 'blockHash', number: '1', hash: H, extra: '1' }), /unknown field "extra"/);
+});
+
+test('src/hypervisor/RecordLayout.huff is generated from lib/witness/records.ts', async () => {
+  const script = fileURLToPath(new URL('../../scripts/gen-records.ts', import.meta.url));
+  const r = await execa('npx', ['tsx', script, '--check'], { reject: false });
+  assert.equal(r.exitCode, 0, r.stderr);
+});
