@@ -7,8 +7,9 @@ import { runNative, type NativeOutcome } from './run.ts';
 /**
  * Runs the message natively and builds its witness: the context's fields, status and gasUsed
  * from the run, returndataHash = keccak256(return/revert data) (of empty data for a halt or
- * STOP), codeHash = keccak256(code), no access records (this version supports none: callers should check
- * unsupportedOpcodes(native) first), and stateRootEnter = stateRootLeave = the state root of
+ * STOP), codeHash = keccak256(code), the access records of the run (lib/native/recorder.ts: every
+ * executed opcode that has a record kind; the hypervisor does not execute any of them yet, so callers
+ * should check unsupportedOpcodes(native) first), and stateRootEnter = stateRootLeave = the state root of
  * runNative's synthetic pre-state (a Merkle-Patricia root of `to` holding the code, and the
  * caller's funding for a plain call with value), deterministic in the context. No record
  * changes state, so the hypervisor only checks that the two roots are equal.
@@ -32,7 +33,7 @@ export function honestWitness(ctx: MessageContext, native: NativeOutcome): Witne
     gasPrice: ctx.gasPrice,
     gasAvailable: ctx.gasAvailable,
     gasUsed: native.gasUsed,
-    state_access_list: [],
+    state_access_list: native.records,
     status: native.status,
     returndataHash: keccak256(native.returndata),
     calldata: ctx.calldata,

@@ -4,7 +4,8 @@ import { createEVM, EVMError, getActivePrecompiles, type EVM, type EVMRunCallOpt
 import { MerkleStateManager } from '@ethereumjs/statemanager';
 import { Account, createAddressFromString, createZeroAddress, hexToBytes } from '@ethereumjs/util';
 import { bytesToHex } from 'viem';
-import type { Hex, Status } from '../witness/types.ts';
+import type { AccessRecord, Hex, Status } from '../witness/types.ts';
+import { AccessRecorder } from './recorder.ts';
 import type { MessageContext } from './context.ts';
 
 export interface NativeOutcome {
@@ -23,6 +24,8 @@ export interface NativeOutcome {
   error?: string;
   /** State root of the pre-state the message ran against (see preStateRoot). */
   preStateRoot: Hex;
+  /** The access records an honest prover gives for this run, in execution order (lib/native/recorder.ts). */
+  records: AccessRecord[];
 }
 
 /**
@@ -111,9 +114,11 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
   let steps = 0;
   const code = hexToBytes(ctx.code);
   let last: { pc: number; op: number; top: bigint; second: bigint } | undefined;
+  const recorder = new AccessRecorder();
   const onStep = (step: InterpreterStep): void => {
     // the byte at pc: step.opcode.code is a generic entry for undefined opcodes
     const op = code[step.pc] ?? 0x00;
+    recorder.onStep(step, op);
     opcodes.set(op, (opcodes.get(op) ?? 0) + 1);
     steps++;
     const n = step.stack.length;
@@ -165,6 +170,8 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
     opcodes,
     steps,
     gasRefund: status === 1 ? exec.gasRefund ?? 0n : 0n,
+    // a record opcode that was the last instruction before the end of the code gets its results from the final stack
+    records: recorder.records(status === 1 ? exec.runState?.stack.getStack() : undefined),
     // ethereumjs appends " at <code hash>/<address>:<pc>" to some errors (invalid JUMP)
     ...(err === undefined ? {} : { error: err.error.replace(/ at 0x[0-9a-f]+\/0x[0-9a-f]+:\d+$/i, '') }),
     preStateRoot,

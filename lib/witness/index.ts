@@ -3,3 +3,4 @@ export * from './layout.ts';
 export * from './abi.ts';
 export * from './json.ts';
 export * from './errors.ts';
+export * from './records.ts';

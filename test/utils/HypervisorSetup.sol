@@ -88,10 +88,14 @@ library WitnessErrors {
     uint256 internal constant GAS_USED_MISMATCH = 0x23;
     uint256 internal constant RETURNDATA_HASH_MISMATCH = 0x24;
     uint256 internal constant UNSUPPORTED_OPCODE = 0x40;
+    uint256 internal constant MISSING_RECORD = 0x41;
+    uint256 internal constant RECORD_OPCODE_MISMATCH = 0x42;
+    uint256 internal constant RECORD_LENGTH_MISMATCH = 0x43;
+    uint256 internal constant RECORD_ARGUMENT_MISMATCH = 0x44;
 
     function all() internal pure returns (string[] memory names, uint256[] memory codes) {
-        names = new string[](20);
-        codes = new uint256[](20);
+        names = new string[](24);
+        codes = new uint256[](24);
         (names[0], codes[0]) = ("WITNESS_TOO_SHORT", WITNESS_TOO_SHORT);
         (names[1], codes[1]) = ("BAD_TUPLE_OFFSET", BAD_TUPLE_OFFSET);
         (names[2], codes[2]) = ("BAD_ACCESS_LIST_OFFSET", BAD_ACCESS_LIST_OFFSET);
@@ -112,6 +116,10 @@ library WitnessErrors {
         (names[17], codes[17]) = ("GAS_USED_MISMATCH", GAS_USED_MISMATCH);
         (names[18], codes[18]) = ("RETURNDATA_HASH_MISMATCH", RETURNDATA_HASH_MISMATCH);
         (names[19], codes[19]) = ("UNSUPPORTED_OPCODE", UNSUPPORTED_OPCODE);
+        (names[20], codes[20]) = ("MISSING_RECORD", MISSING_RECORD);
+        (names[21], codes[21]) = ("RECORD_OPCODE_MISMATCH", RECORD_OPCODE_MISMATCH);
+        (names[22], codes[22]) = ("RECORD_LENGTH_MISMATCH", RECORD_LENGTH_MISMATCH);
+        (names[23], codes[23]) = ("RECORD_ARGUMENT_MISMATCH", RECORD_ARGUMENT_MISMATCH);
     }
 
     /// The name of a code, or "UNKNOWN".
