@@ -82,3 +82,17 @@ test('JSON validation errors name the field and say what is expected', () => {
   assert.throws(() => witnessFromJson('{'), /not valid JSON/);
   assert.throws(() => witnessFromJson('[]'), /expected an object, got an array/);
 });
+
+test('JSON reads a record in the typed form of its kind, and names the record in errors', () => {
+  const j = witnessToJson(file);
+  const hash = keccak256('0x05');
+  const typed = { ...j, state_access_list: [{ kind: 'blockHash', number: '5', hash }] };
+  const got = witnessFromJson(typed).witness.state_access_list;
+  assert.equal(got.length, 1);
+  // BLOCKHASH is opcode 64; data = the block number word, then the hash
+  assert.deepEqual(got[0], { opcode: 64, data: `0x${'0'.repeat(63)}5${hash.slice(2)}` });
+  assert.throws(
+    () => witnessFromJson({ ...j, state_access_list: [{ kind: 'blockHash', number: '5' }] }),
+    (e: unknown) => e instanceof WitnessJsonError && e.field === 'state_access_list[0]' && /blockHash\.hash: missing/.test(e.message),
+  );
+});

@@ -1,8 +1,10 @@
 /**
  * JSON form of a witness file (docs/witness.md, "JSON form"): the struct's field names, numbers
  * as decimal strings, bytes and addresses as 0x-hex, isStatic a boolean, records as
- * `{ "opcode": "<decimal>", "data": "0x…" }`, plus a top-level `code`.
+ * `{ "opcode": "<decimal>", "data": "0x…" }` (read also in the typed form of their kind,
+ * `{ "kind": "blockHash", "number": "5", "hash": "0x…" }`), plus a top-level `code`.
  */
+import { encodeRecord, RecordFormatError, recordFromJson } from './records.ts';
 import type { AccessRecord, Hex, MessageWitness, Status, WitnessFile } from './types.ts';
 
 export interface AccessRecordJson {
@@ -156,6 +158,15 @@ export function witnessFromJson(input: string | unknown): WitnessFile {
   const records: AccessRecord[] = list.map((r: unknown, i: number) => {
     const f = `state_access_list[${i}]`;
     if (!isRecord(r)) throw new WitnessJsonError(f, `expected an object { "opcode": "<decimal>", "data": "0x…" }, got ${describe(r)}`);
+    if ('kind' in r) {
+      // the typed form of a record kind (lib/witness/records.ts), e.g. { "kind": "blockHash", "number": "5", "hash": "0x…" }
+      try {
+        return encodeRecord(recordFromJson(r));
+      } catch (e) {
+        if (e instanceof RecordFormatError) throw new WitnessJsonError(f, e.message);
+        throw e;
+      }
+    }
     for (const k of Object.keys(r)) {
       if (k !== 'opcode' && k !== 'data') throw new WitnessJsonError(`${f}.${k}`, 'unknown field (expected only: opcode, data)');
     }

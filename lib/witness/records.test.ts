@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { keccak256, type Hex } from 'viem';
@@ -68,4 +69,17 @@ test('src/hypervisor/RecordLayout.huff is generated from lib/witness/records.ts'
   const script = fileURLToPath(new URL('../../scripts/gen-records.ts', import.meta.url));
   const r = await execa('npx', ['tsx', script, '--check'], { reject: false });
   assert.equal(r.exitCode, 0, r.stderr);
+});
+
+test('docs/witness.md has one table per record kind, matching RECORD_KINDS field for field', () => {
+  const doc = readFileSync(fileURLToPath(new URL('../../docs/witness.md', import.meta.url)), 'utf8');
+  const sections = [...doc.matchAll(/^### (\w+) \((\w+), opcode 0x([0-9a-f]{2})\)\n([\s\S]*?)(?=\n### |\n## )/gm)];
+  assert.deepEqual(sections.map((m) => m[1]), [...RECORD_KIND_NAMES]);
+  for (const [, kind, opName, opHex, body] of sections) {
+    const spec = RECORD_KINDS[kind as keyof typeof RECORD_KINDS];
+    assert.equal(opName, spec.opcodeName);
+    assert.equal(Number.parseInt(opHex!, 16), OPCODES.find((o) => o.name === opName)!.code);
+    const rows = [...body!.matchAll(/^\| (\d+) \| (\w+) \| (argument|result) \|/gm)].map((r) => [Number(r[1]), r[2], r[3]]);
+    assert.deepEqual(rows, spec.fields.map((f, i) => [i, f.name, f.role]), `docs/witness.md, ${kind}`);
+  }
 });
