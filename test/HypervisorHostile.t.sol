@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {
-    HypervisorSetup,
-    HostileFixture,
-    SampleFixture,
-    MessageWitness,
-    AccessWitness,
-    WitnessLayout as L,
-    WitnessErrors as E
-} from "./utils/HypervisorSetup.sol";
+import {HypervisorSetup} from "./utils/HypervisorSetup.sol";
+import {HostileFixture, SampleFixture} from "./utils/HypervisorFixtures.sol";
+import {AccessWitness, MessageWitness} from "./utils/Witness.sol";
+import {WitnessErrors as E} from "./utils/WitnessErrors.sol";
+import {WitnessLayout as L} from "./utils/WitnessLayout.sol";
 
 /// @title HypervisorHostileTest
 /// @notice Hostile calldata: the hypervisor never crashes. Every malformed witness gets InvalidWitness with its own code
