@@ -80,11 +80,11 @@ export function hostileCases(honest: MessageWitness): HostileCase[] {
   invalid('record count past the end', setWord(base, L.W_RECORD_COUNT, 5n), 'ACCESS_LIST_OUT_OF_BOUNDS');
   invalid('record offset not canonical', setWord(withRecord, L.W_RECORD_OFFSETS, 0x40n), 'BAD_RECORD_OFFSET');
   invalid('record offset near 2^256', setWord(withRecord, L.W_RECORD_OFFSETS, MAX), 'BAD_RECORD_OFFSET');
-  invalid('record data offset not 0x40', setWord(withRecord, record + 0x20, 0x60n), 'BAD_RECORD_ENCODING');
+  invalid('record data offset not 0x40', setWord(withRecord, record + 0x20, BigInt(L.W_RECORD_DATA_PTR + 0x20)), 'BAD_RECORD_ENCODING');
   invalid('record opcode above 0xff', setWord(withRecord, record, 0x154n), 'BAD_RECORD_ENCODING');
   invalid('record data length near 2^256', setWord(withRecord, record + 0x40, MAX), 'ACCESS_LIST_OUT_OF_BOUNDS');
   invalid('record data padding not zero', setByte(withRecord, record + 0x60 + 5, 1), 'NONZERO_PADDING');
-  invalid('calldata offset moved', setWord(base, L.W_CALLDATA_PTR, 0x240n), 'BAD_CALLDATA_OFFSET');
+  invalid('calldata offset moved', setWord(base, L.W_CALLDATA_PTR, BigInt(L.W_RECORD_OFFSETS - L.W_TUPLE_BASE + 0x20)), 'BAD_CALLDATA_OFFSET');
   invalid('calldata offset near 2^256', setWord(base, L.W_CALLDATA_PTR, MAX), 'BAD_CALLDATA_OFFSET');
   // with no records, the calldata length word sits where the first record offset would be
   invalid('calldata length near 2^256', setWord(base, L.W_RECORD_OFFSETS, MAX), 'CALLDATA_OUT_OF_BOUNDS');
