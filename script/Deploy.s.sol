@@ -4,7 +4,7 @@ pragma solidity ^0.8.26;
 import {ArchiveFactory} from "../src/ArchiveFactory.sol";
 import {HypervisorBuild} from "../test/utils/HypervisorBuild.sol";
 import {Vm} from "@prb/test/Vm.sol";
-import {MessageWitness, AccessWitness} from "../test/utils/HypervisorSetup.sol";
+import {AccessWitness, MessageWitness} from "../test/utils/Witness.sol";
 
 /// Deploys an ArchiveFactory and a hypervisor bound to it (compile-time constants ARCHIVE_FACTORY = the factory's
 /// address and ARCHIVE_INIT_CODE_HASH = its archive init code hash), then checks the pair end to end: a witness

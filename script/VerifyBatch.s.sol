@@ -5,6 +5,7 @@ import {Vm} from "@prb/test/Vm.sol";
 import {ArchiveFactory} from "../src/ArchiveFactory.sol";
 import {HypervisorBuild} from "../test/utils/HypervisorBuild.sol";
 import {GasMeter} from "../test/utils/GasMeter.sol";
+import {NativeMessage, NativeOutcome, NativeRunner} from "../test/utils/NativeRunner.sol";
 
 /// @title VerifyBatch
 /// @notice Verifies many witnesses with the hypervisor in revm, in one forge process, and optionally runs
@@ -148,84 +149,48 @@ contract VerifyBatch {
         }
     }
 
-    /// Runs the guest natively: the meter's code is etched at `caller`, so the guest sees CALLER = caller;
-    /// the meter calls `to` with exactly gasAvailable gas (value via deal, origin via prank, gas price via
-    /// txGasPrice) and reverts with its result, so nothing the guest does outlives the case.
+    /// Runs the guest natively with NativeRunner (the Forge tests' runner too): `to` gets the case's code, the
+    /// meter at `caller` calls it with exactly gasAvailable gas and reverts with the result.
     function runNative(Case memory c) internal returns (string memory) {
         string memory why = nativeIneligible(c);
         if (bytes(why).length != 0) return string.concat('{"status":"unknown","reason":"', why, '"}');
-        vm.etch(c.to, c.code);
-        vm.etch(c.caller, GasMeter.RUNTIME);
-        vm.deal(c.caller, c.value);
-        if (c.value != 0 && c.code.length == 0 && vm.getNonce(c.to) == 0 && c.to.balance == 0) {
-            vm.setNonce(c.to, 1); // not an EIP-161 empty account: no 25000 account-creation charge
-        }
-        vm.txGasPrice(c.gasPrice); // (does not reach GASPRICE under --isolate, see nativeIneligible)
-        (bool mok, bytes memory out) = callMeterAtCaller(c, c.gasAvailable);
-        string memory result;
-        if (mok || out.length < 64) {
-            result = '{"status":"unknown","reason":"the gas meter could not run the message"}';
-        } else {
-            (bool ok, uint256 used, bytes memory ret) = GasMeter.decode(out);
-            uint256 status;
-            if (ok) {
-                status = 1;
-            } else if (ret.length != 0 || used < c.gasAvailable) {
-                status = 2; // an exceptional halt uses all gas and returns nothing
-            } else {
-                // All gas used, no data: a halt, or a REVERT(_, 0) that used exactly the last unit of gas.
-                // With one more unit a halt still uses everything, such a revert leaves 1 (for guests that do
-                // not branch on GAS).
-                (mok, out) = callMeterAtCaller(c, c.gasAvailable + 1);
-                status = 0;
-                if (!mok && out.length >= 64) {
-                    (bool ok2, uint256 used2, bytes memory ret2) = GasMeter.decode(out);
-                    if (!ok2 && ret2.length == 0 && used2 == c.gasAvailable) status = 2;
-                }
-            }
-            result = string.concat(
-                '{"status":',
-                vm.toString(status),
-                ',"gasUsed":"',
-                vm.toString(used),
-                '","returndata":"',
-                vm.toString(ret),
-                '"}'
-            );
-        }
-        vm.etch(c.caller, "");
-        vm.deal(c.caller, 0);
-        vm.txGasPrice(0);
-        return result;
+        NativeOutcome memory n = NativeRunner.run(nativeMessage(c));
+        if (!n.known) return string.concat('{"status":"unknown","reason":"', n.why, '"}');
+        return string.concat(
+            '{"status":',
+            vm.toString(n.status),
+            ',"gasUsed":"',
+            vm.toString(n.gasUsed),
+            '","returndata":"',
+            vm.toString(n.returndata),
+            '"}'
+        );
     }
 
-    function callMeterAtCaller(Case memory c, uint256 g) internal returns (bool, bytes memory) {
-        vm.prank(c.caller, c.origin);
-        return c.caller.call(GasMeter.encode(c.to, g, c.value, c.isStatic, true, c.calldata_));
+    function nativeMessage(Case memory c) internal pure returns (NativeMessage memory) {
+        return NativeMessage({
+            code: c.code,
+            to: c.to,
+            context: c.context,
+            caller: c.caller,
+            origin: c.origin,
+            value: c.value,
+            gasAvailable: c.gasAvailable,
+            gasPrice: c.gasPrice,
+            isStatic: c.isStatic,
+            calldata_: c.calldata_
+        });
     }
 
-    /// Why revm cannot run this message exactly through the meter ("" if it can).
+    /// Why revm cannot run this message exactly through the meter here ("" if it can): NativeRunner's reasons and
+    /// this runner's own.
     function nativeIneligible(Case memory c) public view returns (string memory) {
-        if (c.context != c.to) return "context differs from to (DELEGATECALL/CALLCODE frame): not supported natively";
-        if (c.caller == c.to) return "caller equals to";
         if (isInfra(c.caller) || isInfra(c.to)) return "caller or to collides with the batch runner's own contracts";
-        if (isPrecompile(c.caller) || isPrecompile(c.to)) return "caller or to is a precompile";
-        if (c.code.length == 23 && c.code[0] == 0xef && c.code[1] == 0x01 && c.code[2] == 0x00) {
-            return "code is an EIP-7702 delegation designator";
-        }
         if (c.gasPrice != 0 && hasByte(c.code, 0x3a)) {
             // forge 1.7.1 runs --isolate transactions with GASPRICE 0 whatever vm.txGasPrice says
             return "GASPRICE with a nonzero gas price under --isolate (forge shows 0)";
         }
-        if (c.gasAvailable >= 1 << 63) return "gasAvailable too large";
-        if (c.gasPrice >= 1 << 64) return "gas price of 2^64 or more (vm.txGasPrice rejects it)";
-        // the meter forwards exactly gasAvailable only if 63/64 of what is left covers it
-        if (gasleft() < c.gasAvailable + c.gasAvailable / 32 + 1_000_000) {
-            return "the batch has too little gas left to give this message all of gasAvailable";
-        }
-        if (c.value != 0 && c.gasAvailable < 2300) return "a call with value always gives at least the 2300 stipend";
-        if (c.value != 0 && c.isStatic) return "static call with value";
-        return "";
+        return NativeRunner.ineligible(nativeMessage(c));
     }
 
     function isInfra(address a) internal view returns (bool) {
@@ -240,9 +205,5 @@ contract VerifyBatch {
             if (b[i] == x) return true;
         }
         return false;
-    }
-
-    function isPrecompile(address a) internal pure returns (bool) {
-        return (uint160(a) >= 1 && uint160(a) <= 0x11) || uint160(a) == 0x100;
     }
 }

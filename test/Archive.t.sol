@@ -2,7 +2,10 @@
 pragma solidity ^0.8.24;
 
 import {ArchiveFactory} from "../src/ArchiveFactory.sol";
-import {HypervisorSetup, MessageWitness, AccessWitness, WitnessErrors as E} from "./utils/HypervisorSetup.sol";
+import {HypervisorSetup} from "./utils/HypervisorSetup.sol";
+import {NativeOutcome} from "./utils/NativeRunner.sol";
+import {AccessWitness, MessageWitness} from "./utils/Witness.sol";
+import {WitnessErrors as E} from "./utils/WitnessErrors.sol";
 import {GasMeter} from "./utils/GasMeter.sol";
 import {VmExtra, VmStateDiff} from "./utils/VmExtra.sol";
 

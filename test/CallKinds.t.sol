@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {HypervisorSetup, SampleFixture, HostileFixture, WitnessLayout as L} from "./utils/HypervisorSetup.sol";
+import {HypervisorSetup} from "./utils/HypervisorSetup.sol";
+import {HostileFixture, SampleFixture} from "./utils/HypervisorFixtures.sol";
+import {WitnessLayout as L} from "./utils/WitnessLayout.sol";
 
 /// @title CallKindsTest
 /// @notice Fraud-proof contracts call verifiers with STATICCALL, and a library-style caller may DELEGATECALL: the

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {HypervisorSetup, MessageWitness, AccessWitness} from "./utils/HypervisorSetup.sol";
+import {HypervisorSetup} from "./utils/HypervisorSetup.sol";
+import {AccessWitness, MessageWitness} from "./utils/Witness.sol";
 import {GasMeter} from "./utils/GasMeter.sol";
 
 /// @title ForgedEntriesTest

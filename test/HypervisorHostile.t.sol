@@ -1,21 +1,17 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {
-    HypervisorSetup,
-    HostileFixture,
-    SampleFixture,
-    MessageWitness,
-    AccessWitness,
-    WitnessLayout as L,
-    WitnessErrors as E
-} from "./utils/HypervisorSetup.sol";
+import {HypervisorSetup} from "./utils/HypervisorSetup.sol";
+import {HostileFixture, SampleFixture} from "./utils/HypervisorFixtures.sol";
+import {AccessWitness, MessageWitness} from "./utils/Witness.sol";
+import {WitnessErrors as E} from "./utils/WitnessErrors.sol";
+import {WitnessLayout as L} from "./utils/WitnessLayout.sol";
 
 /// @title HypervisorHostileTest
 /// @notice Hostile calldata: the hypervisor never crashes. Every malformed witness gets InvalidWitness with its own code
 /// (raised before execution: guestPc 0), a codeHash without an archive gets CodeNotArchived(codeHash), and nothing
 /// but the hypervisor running out of its own gas ends in an empty revert.
-///   - the cases of lib/hypervisor/hostile.test.ts, from test/fixtures/hypervisor/hostile.json (scripts/gen-fixtures.ts);
+///   - the cases of lib/witness/hostile.ts, from test/fixtures/hypervisor/hostile.json (scripts/gen-fixtures.ts);
 ///   - sweeps over every truncation, every word set to extreme values and every byte flipped, of canonical witnesses
 ///     with and without a record: each must end in a verdict;
 ///   - the hypervisor's own gas: below what it needs, an honest witness is valid or inconclusive, a dishonest one

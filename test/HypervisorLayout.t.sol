@@ -1,42 +1,22 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {HypervisorSetup, WitnessLayout, WitnessErrors} from "./utils/HypervisorSetup.sol";
+import {ArchiveFactory} from "../src/ArchiveFactory.sol";
+import {ArchiveLayout} from "./utils/ArchiveLayout.sol";
+import {HypervisorSetup} from "./utils/HypervisorSetup.sol";
+import {WitnessErrors} from "./utils/WitnessErrors.sol";
+import {WitnessLayout} from "./utils/WitnessLayout.sol";
 
 /// @title HypervisorLayoutTest
-/// @notice The Solidity copies of the witness offsets (WitnessLayout) and error codes (WitnessErrors) that the other
-/// hypervisor tests use are checked against their single sources, src/hypervisor/WitnessLayout.huff and
-/// src/hypervisor/Errors.huff (parsed here), against the TypeScript library (lib/witness/layout.ts and errors.ts,
-/// through test/fixtures/hypervisor/layout.json), and against the tables of docs/witness.md and docs/errors.md.
+/// @notice The witness offsets (WitnessLayout), error codes (WitnessErrors) and archive format (ArchiveLayout) the
+/// other tests use are generated from the Huff sources by scripts/gen-layouts.ts (scripts/gen-layouts.test.ts fails
+/// when they are stale). Checked here against what the Huff sources cannot say: the tables of docs/witness.md and
+/// docs/errors.md, the errors this Solidity code declares, and the archives src/ArchiveFactory.sol writes.
 contract HypervisorLayoutTest is HypervisorSetup {
     /// Nothing to deploy: these tests only read files.
     function setUp() public override {}
 
     // ------------------------------------------------------------------------------------------ parsing
-
-    /// `#define constant NAME = VALUE` definitions of a Huff file (VALUE hex or decimal; `//` comments ignored).
-    function huffConstants(string memory path) internal view returns (string[] memory names, uint256[] memory values) {
-        string[] memory lines = vmStr.split(vm.readFile(path), "\n");
-        names = new string[](lines.length);
-        values = new uint256[](lines.length);
-        uint256 n = 0;
-        for (uint256 i = 0; i < lines.length; i++) {
-            string memory line = vmStr.trim(lines[i]);
-            if (!startsWith(line, "#define constant ")) continue;
-            string memory rest = vmStr.replace(line, "#define constant ", "");
-            uint256 comment = vmStr.indexOf(rest, "//");
-            if (comment != type(uint256).max) rest = substring(rest, 0, comment);
-            string[] memory parts = vmStr.split(rest, "=");
-            require(parts.length == 2, string.concat(path, ": cannot parse `", line, "`"));
-            names[n] = vmStr.trim(parts[0]);
-            values[n] = vm.parseUint(vmStr.trim(parts[1]));
-            n++;
-        }
-        assembly ("memory-safe") {
-            mstore(names, n)
-            mstore(values, n)
-        }
-    }
 
     function lookup(string[] memory names, uint256[] memory values, string memory name, string memory where)
         internal
@@ -95,30 +75,6 @@ contract HypervisorLayoutTest is HypervisorSetup {
 
     // ------------------------------------------------------------------------------------------ layout
 
-    function test_layoutMatchesWitnessLayoutHuff() public {
-        (string[] memory hn, uint256[] memory hv) = huffConstants("src/hypervisor/WitnessLayout.huff");
-        (string[] memory names, uint256[] memory values) = WitnessLayout.all();
-        checkEq(
-            hn.length, names.length, "WitnessLayout.huff", "number of constants (expected: as many as WitnessLayout)"
-        );
-        for (uint256 i = 0; i < names.length; i++) {
-            checkEqHex(lookup(hn, hv, names[i], "WitnessLayout.huff"), values[i], "WitnessLayout.huff", names[i]);
-        }
-        assertNoFailures();
-    }
-
-    function test_layoutMatchesTypeScript() public {
-        string memory j = vm.readFile(LAYOUT_PATH);
-        string[] memory tn = vm.parseJsonStringArray(j, ".layoutName");
-        uint256[] memory tv = vm.parseJsonUintArray(j, ".layoutValue");
-        (string[] memory names, uint256[] memory values) = WitnessLayout.all();
-        checkEq(tn.length, names.length, "WITNESS_LAYOUT", "number of constants (expected: as many as WitnessLayout)");
-        for (uint256 i = 0; i < names.length; i++) {
-            checkEqHex(lookup(tn, tv, names[i], "WITNESS_LAYOUT (layout.json)"), values[i], "WITNESS_LAYOUT", names[i]);
-        }
-        assertNoFailures();
-    }
-
     /// The "Calldata offsets" table of docs/witness.md, row by field.
     function test_layoutMatchesDocs() public {
         string[2][17] memory rows = [
@@ -173,28 +129,6 @@ contract HypervisorLayoutTest is HypervisorSetup {
 
     // ------------------------------------------------------------------------------------------ errors
 
-    function test_errorCodesMatchErrorsHuff() public {
-        (string[] memory hn, uint256[] memory hv) = huffConstants("src/hypervisor/Errors.huff");
-        (string[] memory names, uint256[] memory codes) = WitnessErrors.all();
-        checkEq(hn.length, names.length, "Errors.huff", "number of constants (expected: as many as WitnessErrors)");
-        for (uint256 i = 0; i < names.length; i++) {
-            checkEq(lookup(hn, hv, string.concat("E_", names[i]), "Errors.huff"), codes[i], "Errors.huff", names[i]);
-        }
-        assertNoFailures();
-    }
-
-    function test_errorCodesMatchTypeScript() public {
-        string memory j = vm.readFile(LAYOUT_PATH);
-        string[] memory tn = vm.parseJsonStringArray(j, ".errorName");
-        uint256[] memory tc = vm.parseJsonUintArray(j, ".errorCode");
-        (string[] memory names, uint256[] memory codes) = WitnessErrors.all();
-        checkEq(tn.length, names.length, "ERROR_CODES", "number of codes (expected: as many as WitnessErrors)");
-        for (uint256 i = 0; i < names.length; i++) {
-            checkEq(lookup(tn, tc, names[i], "ERROR_CODES (layout.json)"), codes[i], "ERROR_CODES", names[i]);
-        }
-        assertNoFailures();
-    }
-
     function test_errorCodesMatchDocs() public {
         (string[] memory names, uint256[] memory codes) = WitnessErrors.all();
         for (uint256 i = 0; i < names.length; i++) {
@@ -204,18 +138,22 @@ contract HypervisorLayoutTest is HypervisorSetup {
         assertNoFailures();
     }
 
+    /// The errors this code declares (VerdictDecoding) are the ones Errors.huff declares: the selectors decodeVerdict
+    /// matches are the hypervisor's.
     function test_errorSelectors() public {
-        assertEq(InvalidWitness.selector, bytes4(keccak256("InvalidWitness(uint256,uint256,uint256)")));
-        assertEq(CodeNotArchived.selector, bytes4(keccak256("CodeNotArchived(bytes32)")));
-        string memory errors = vm.readFile("src/hypervisor/Errors.huff");
-        assertTrue(
-            vmStr.indexOf(errors, "#define error CodeNotArchived(bytes32)") != type(uint256).max,
-            "Errors.huff declares CodeNotArchived(bytes32)"
-        );
-        assertTrue(
-            vmStr.indexOf(errors, "#define error InvalidWitness(uint256, uint256, uint256)") != type(uint256).max,
-            "Errors.huff declares InvalidWitness(uint256, uint256, uint256)"
-        );
+        assertEq(WitnessErrors.INVALID_WITNESS_SIGNATURE, "InvalidWitness(uint256,uint256,uint256)");
+        assertEq(WitnessErrors.CODE_NOT_ARCHIVED_SIGNATURE, "CodeNotArchived(bytes32)");
+        assertEq(InvalidWitness.selector, bytes4(keccak256(bytes(WitnessErrors.INVALID_WITNESS_SIGNATURE))));
+        assertEq(CodeNotArchived.selector, bytes4(keccak256(bytes(WitnessErrors.CODE_NOT_ARCHIVED_SIGNATURE))));
+    }
+
+    // ------------------------------------------------------------------------------------------ archives
+
+    /// The archive format the hypervisor reads (Setup.huff) is the one the factory writes.
+    function test_archiveLayoutMatchesFactory() public {
+        ArchiveFactory f = new ArchiveFactory();
+        assertEq(ArchiveLayout.ARCHIVE_PART_CODE_MAX, f.PART_CODE_MAX(), "ARCHIVE_PART_CODE_MAX");
+        assertEq(ArchiveLayout.JUMPDEST_MAP_PART, f.JUMPDEST_MAP_PART(), "JUMPDEST_MAP_PART");
     }
 
     // ------------------------------------------------------------------------------------------ strings
@@ -228,14 +166,5 @@ contract HypervisorLayoutTest is HypervisorSetup {
             if (a[i] != b[i]) return false;
         }
         return true;
-    }
-
-    function substring(string memory s, uint256 from, uint256 to) internal pure returns (string memory) {
-        bytes memory a = bytes(s);
-        bytes memory r = new bytes(to - from);
-        for (uint256 i = 0; i < r.length; i++) {
-            r[i] = a[from + i];
-        }
-        return string(r);
     }
 }

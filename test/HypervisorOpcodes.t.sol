@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {
-    HypervisorSetup,
-    SampleFixture,
-    MessageWitness,
-    AccessWitness,
-    WitnessLayout as L,
-    WitnessErrors as E
-} from "./utils/HypervisorSetup.sol";
+import {HypervisorSetup} from "./utils/HypervisorSetup.sol";
+import {SampleFixture} from "./utils/HypervisorFixtures.sol";
+import {NativeOutcome} from "./utils/NativeRunner.sol";
+import {AccessWitness, MessageWitness} from "./utils/Witness.sol";
+import {WitnessErrors as E} from "./utils/WitnessErrors.sol";
+import {WitnessLayout as L} from "./utils/WitnessLayout.sol";
 
 /// @title HypervisorOpcodesTest
 /// @notice Every sample program of lib/samples/opcodes.ts (a program for every opcode the hypervisor executes itself

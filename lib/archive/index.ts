@@ -7,15 +7,16 @@
  */
 import { concat, getContractAddress, keccak256, size, slice, type Address } from 'viem';
 import { jumpdestsOf } from '../evm/jumpdests.ts';
+import { ARCHIVE_LAYOUT } from '../hypervisor/layout.ts';
 import type { Hex } from '../witness/types.ts';
 
 /** Code bytes a part holds after its leading 0x00 (EIP-170 limit minus one). */
-export const ARCHIVE_PART_CODE_MAX = 24_575;
+export const ARCHIVE_PART_CODE_MAX: number = ARCHIVE_LAYOUT.ARCHIVE_PART_CODE_MAX;
 /** The largest code that can be archived (EIP-170). */
 export const MAX_CODE_SIZE = 24_576;
 export const EMPTY_CODE_HASH: Hex = keccak256('0x');
 /** The part holding the JUMPDEST bitmap. */
-export const JUMPDEST_MAP_PART = 2;
+export const JUMPDEST_MAP_PART: number = ARCHIVE_LAYOUT.JUMPDEST_MAP_PART;
 
 /** The JUMPDEST bitmap of `code`: ceil(n / 8) bytes, bit 7 - pc % 8 of byte pc / 8 set iff pc is a JUMPDEST. */
 export function jumpdestBitmap(code: Hex): Hex {

@@ -1,7 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { readHuffConstants } from '../huff-constants.ts';
 import { keccak256, pad, size, slice, toHex } from 'viem';
 import fc from 'fast-check';
 import { decodeWitness, encodeWitness, WitnessDecodeError } from './abi.ts';
@@ -160,18 +158,4 @@ test('decodeWitness rejects a record opcode above 0xff, as the hypervisor does (
   assert.throws(() => decodeWitness(enc), /record 0: opcode 256 is above 0xff/);
   const ok = encodeWitness(sample({ state_access_list: [{ opcode: 0xff, data: '0x' }] }));
   assert.equal(decodeWitness(ok).state_access_list[0]!.opcode, 0xff);
-});
-
-// ---- single source of truth, tested from both sides ----
-
-const repo = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
-
-function parseHuffConstants(path: string): Map<string, number> {
-  return new Map([...readHuffConstants(path)].map(([k, v]) => [k, Number(v)]));
-}
-
-test('layout.ts equals src/hypervisor/WitnessLayout.huff', () => {
-  const huff = parseHuffConstants(repo('src/hypervisor/WitnessLayout.huff'));
-  assert.ok(huff.size > 10, 'parsed the Huff constants');
-  assert.deepEqual(Object.fromEntries(huff), { ...L });
 });

@@ -1,50 +1,21 @@
 /**
- * Verdict errors of the hypervisor, mirroring src/hypervisor/Errors.huff (single source of
- * truth) and the table of docs/errors.md; a test checks all three against each other.
+ * Verdicts of the hypervisor: decoding its answer. The codes and error signatures are generated
+ * from src/hypervisor/Errors.huff into ./error-codes.ts (scripts/gen-layouts.ts); docs/errors.md
+ * lists the same codes and a test checks the table against them.
  */
 import { decodeAbiParameters, encodeAbiParameters, keccak256, size, slice, stringToHex } from 'viem';
+import { ERROR_CODES, ERROR_SIGNATURES, type ErrorName } from './error-codes.ts';
 import type { Hex } from './types.ts';
 
-/** InvalidWitness codes by name (Errors.huff `E_<NAME>`). */
-export const ERROR_CODES = {
-  // witness encoding (raised before execution, guestPc = 0)
-  WITNESS_TOO_SHORT: 0x01,
-  BAD_TUPLE_OFFSET: 0x02,
-  BAD_ACCESS_LIST_OFFSET: 0x03,
-  ACCESS_LIST_OUT_OF_BOUNDS: 0x04,
-  BAD_RECORD_OFFSET: 0x05,
-  BAD_RECORD_ENCODING: 0x06,
-  BAD_CALLDATA_OFFSET: 0x07,
-  CALLDATA_OUT_OF_BOUNDS: 0x08,
-  NONZERO_PADDING: 0x09,
-  TRAILING_BYTES: 0x0a,
-  BAD_BOOL: 0x0b,
-  BAD_ADDRESS: 0x0c,
-  BAD_STATUS: 0x0d,
-  GAS_AVAILABLE_TOO_LARGE: 0x0e,
-  // outcome (raised at exit)
-  LEFTOVER_RECORDS: 0x20,
-  STATE_ROOT_MISMATCH: 0x21,
-  STATUS_MISMATCH: 0x22,
-  GAS_USED_MISMATCH: 0x23,
-  RETURNDATA_HASH_MISMATCH: 0x24,
-  // execution
-  UNSUPPORTED_OPCODE: 0x40,
-  MISSING_RECORD: 0x41,
-  RECORD_OPCODE_MISMATCH: 0x42,
-  RECORD_LENGTH_MISMATCH: 0x43,
-  RECORD_ARGUMENT_MISMATCH: 0x44,
-} as const;
-
-export type ErrorName = keyof typeof ERROR_CODES;
+export { ERROR_CODES, ERROR_SIGNATURES, type ErrorName };
 
 /** Code → name. */
 export const ERROR_NAMES: ReadonlyMap<number, ErrorName> = new Map(
   (Object.entries(ERROR_CODES) as Array<[ErrorName, number]>).map(([name, code]) => [code, name]),
 );
 
-export const INVALID_WITNESS_SIGNATURE = 'InvalidWitness(uint256,uint256,uint256)';
-export const CODE_NOT_ARCHIVED_SIGNATURE = 'CodeNotArchived(bytes32)';
+export const INVALID_WITNESS_SIGNATURE = ERROR_SIGNATURES.InvalidWitness;
+export const CODE_NOT_ARCHIVED_SIGNATURE = ERROR_SIGNATURES.CodeNotArchived;
 
 const selectorOf = (signature: string): Hex => slice(keccak256(stringToHex(signature)), 0, 4);
 

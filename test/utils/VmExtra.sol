@@ -10,6 +10,14 @@ interface VmExtra {
     function deleteStateSnapshot(uint256 snapshotId) external returns (bool success);
     /// Marks the account (and its storage slots) cold again (EIP-2929), e.g. to measure a verification as its own tx.
     function cool(address target) external;
+    function split(string calldata input, string calldata delimiter) external pure returns (string[] memory outputs);
+    function trim(string calldata input) external pure returns (string memory output);
+    function replace(string calldata input, string calldata from, string calldata to)
+        external
+        pure
+        returns (string memory output);
+    /// The byte index of the first `key` in `input`, type(uint256).max if there is none.
+    function indexOf(string calldata input, string calldata key) external pure returns (uint256);
 }
 
 /// @notice forge's state-diff recording (field for field as forge-std's VmSafe; forge 1.x may append fields after
