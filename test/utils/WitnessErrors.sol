@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-/// @notice InvalidWitness codes (docs/errors.md). Single source of truth; lib/witness/errors.ts mirrors it.
+/// @notice InvalidWitness codes (docs/errors.md). Single source of truth: `npm run gen:layouts` writes
+/// lib/witness/error-codes.ts and test/utils/WitnessErrors.sol from it.
 library WitnessErrors {
     // witness encoding
     uint256 internal constant WITNESS_TOO_SHORT = 0x01;

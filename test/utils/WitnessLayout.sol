@@ -3,7 +3,8 @@
 pragma solidity ^0.8.24;
 
 /// @notice Witness layout: absolute calldata offsets of abi.encode(MessageWitness) (docs/witness.md).
-/// Single source of truth; lib/witness/layout.ts mirrors it and a test checks both sides.
+/// Single source of truth: `npm run gen:layouts` writes lib/witness/layout.ts and
+/// test/utils/WitnessLayout.sol from it.
 library WitnessLayout {
     /// must hold 0x20
     uint256 internal constant W_TUPLE_OFFSET = 0x00;
