@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {HypervisorSetup} from "./utils/HypervisorSetup.sol";
 import {AccessWitness, MessageWitness} from "./utils/Witness.sol";
 import {GasMeter} from "./utils/GasMeter.sol";
+import {Opcodes} from "./utils/Opcodes.sol";
 
 /// @title ForgedEntriesTest
 /// @notice A jump into PUSH data must halt whatever the data holds. The hypervisor once copied push data into the
@@ -35,8 +36,8 @@ contract ForgedEntriesTest is HypervisorSetup {
         bytes memory rt = hypervisor.code;
         for (uint256 pc = 0; pc < rt.length; pc++) {
             uint8 op = uint8(rt[pc]);
-            if (op == 0x5b) targets.push(pc);
-            else if (op >= 0x60 && op <= 0x7f) pc += op - 0x5f;
+            if (op == Opcodes.JUMPDEST) targets.push(pc);
+            else if (op >= Opcodes.PUSH1 && op <= Opcodes.PUSH32) pc += op - Opcodes.PUSH0;
         }
     }
 
@@ -51,8 +52,8 @@ contract ForgedEntriesTest is HypervisorSetup {
         returns (bytes memory code)
     {
         code = new bytes(n + 36);
-        code[0] = bytes1(uint8(0x5f + n));
-        code[n + 1] = 0x7f;
+        code[0] = bytes1(uint8(Opcodes.PUSH0 + n));
+        code[n + 1] = bytes1(Opcodes.PUSH32);
         uint256 p = n + 1;
         if (fill == 0) {
             for (uint256 k = 1; k <= 4; k++) {
@@ -64,8 +65,8 @@ contract ForgedEntriesTest is HypervisorSetup {
                 if (x != n + 1) code[x] = bytes1(uint8(x % 2 == fill % 2 ? h >> 8 : h & 0xff));
             }
         }
-        code[n + 34] = 0x50;
-        code[n + 35] = 0x50;
+        code[n + 34] = bytes1(Opcodes.POP);
+        code[n + 35] = bytes1(Opcodes.POP);
         bytes1 tb = bytes1(uint8(t));
         if (kind == 0) code = bytes.concat(code, hex"60", tb, hex"56");
         else if (kind == 1) code = bytes.concat(code, hex"6100", tb, hex"56");

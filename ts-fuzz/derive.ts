@@ -20,18 +20,17 @@
  */
 import type { MessageContext, NativeOutcome } from '../lib/native/index.ts';
 import { RECORD_OPCODES } from '../lib/native/index.ts';
+import { OP, readersOf } from '../lib/evm/opcodes.ts';
 
-/** The opcodes that read each context field. */
+/** The opcodes that read each context field (lib/evm/opcodes.ts: the opcodes whose `field` it is). */
 export const FIELD_READERS: Readonly<Record<'caller' | 'origin' | 'context' | 'callvalue' | 'gasPrice' | 'calldata', readonly number[]>> = {
-  caller: [0x33],
-  origin: [0x32],
-  context: [0x30],
-  callvalue: [0x34],
-  gasPrice: [0x3a],
-  calldata: [0x35, 0x36, 0x37],
+  caller: readersOf('caller'),
+  origin: readersOf('origin'),
+  context: readersOf('context'),
+  callvalue: readersOf('callvalue'),
+  gasPrice: readersOf('gasPrice'),
+  calldata: readersOf('calldata'),
 };
-
-const GAS_OPCODE = 0x5a;
 
 /** The outcome of `to` derived from the run `o` of `from`, or undefined when it must be run. */
 export function deriveOutcome(from: MessageContext, o: NativeOutcome, to: MessageContext): NativeOutcome | undefined {
@@ -41,7 +40,7 @@ export function deriveOutcome(from: MessageContext, o: NativeOutcome, to: Messag
     if (from[field] !== to[field] && readers.some((r) => o.opcodes.has(r))) return undefined;
   }
   if (from.gasAvailable === to.gasAvailable) return o;
-  if (o.opcodes.has(GAS_OPCODE)) return undefined;
+  if (o.opcodes.has(OP.GAS)) return undefined;
   const g = to.gasAvailable;
   if (o.status === 0) {
     if (g > from.gasAvailable) return undefined; // might have completed with more gas

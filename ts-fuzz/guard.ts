@@ -19,8 +19,12 @@
  */
 import { Common, Hardfork, Mainnet } from '@ethereumjs/common';
 import { createEVM } from '@ethereumjs/evm';
+import { OPCODES } from '../lib/evm/opcodes.ts';
 
 export const MEMORY_LIMIT = 32 * 1024 * 1024;
+
+/** An opcode undefined on Prague, lent to a custom opcode that reaches the EVM's Memory class. */
+const SPARE_OPCODE = OPCODES.find((o) => o.kind === 'undefined')!.code;
 
 interface MemoryLike {
   extend(offset: number, size: number): void;
@@ -37,9 +41,9 @@ export function installMemoryGuard(): Promise<void> {
     const common = new Common({ chain: Mainnet, hardfork: Hardfork.Prague });
     const evm = await createEVM({
       common,
-      customOpcodes: [{ opcode: 0x0c, opcodeName: 'MEMPROTO', baseFee: 0, logicFunction: (rs) => void (proto = Object.getPrototypeOf(rs.memory) as MemoryLike) }],
+      customOpcodes: [{ opcode: SPARE_OPCODE, opcodeName: 'MEMPROTO', baseFee: 0, logicFunction: (rs) => void (proto = Object.getPrototypeOf(rs.memory) as MemoryLike) }],
     });
-    await evm.runCode({ code: new Uint8Array([0x0c]), gasLimit: 100n });
+    await evm.runCode({ code: new Uint8Array([SPARE_OPCODE]), gasLimit: 100n });
     if (!proto) throw new Error('installMemoryGuard: could not reach the Memory class of @ethereumjs/evm');
     const { extend, read } = proto;
     proto.extend = function (this: MemoryLike, offset: number, size: number): void {

@@ -11,6 +11,7 @@
  * one of them, so the generator picks them half of the time.
  */
 import { jumpdestsOf } from '../lib/evm/jumpdests.ts';
+import { immediateSize, OP } from '../lib/evm/opcodes.ts';
 import { compileHypervisor } from '../lib/hypervisor/ethereumjs.ts';
 import type { Hex } from '../lib/witness/types.ts';
 
@@ -27,12 +28,12 @@ function entryHandlers(runtime: Hex): number[] {
   const out: number[] = [];
   for (let pc = 0; pc < b.length; pc++) {
     const op = b[pc]!;
-    if (op === 0x61 && pc + 3 < b.length) {
+    if (op === OP.PUSH2 && pc + 3 < b.length) {
       const v = b.readUInt16BE(pc + 1);
       const next = b[pc + 3];
-      if (jd.has(v) && next !== 0x56 && next !== 0x57) out.push(v);
+      if (jd.has(v) && next !== OP.JUMP && next !== OP.JUMPI) out.push(v);
     }
-    if (op >= 0x60 && op <= 0x7f) pc += op - 0x5f;
+    pc += immediateSize(op);
   }
   return out;
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultContext, runNative, unsupportedOpcodes } from '../lib/native/index.ts';
 import type { Hex } from '../lib/witness/index.ts';
+import { OP, type OpName } from '../lib/evm/opcodes.ts';
 import { caseArb } from './spec.ts';
 import { installMemoryGuard } from './guard.ts';
 import { assemble, disassemble, instructionCount, traits, type Fragment, type ProgramSpec } from './program.ts';
@@ -16,7 +17,7 @@ const run = async (p: ProgramSpec, gas = 1_000_000n) => {
 const word = (v: bigint): Hex => `0x${v.toString(16).padStart(64, '0')}`;
 
 test('op fragments push their operands (top first) and keep, pop or store the result', async () => {
-  const sub: Fragment = { t: 'op', op: 0x03, args: [10n, 3n], keep: 'stack' }; // SUB: a - b with a = top
+  const sub: Fragment = { t: 'op', op: OP.SUB, args: [10n, 3n], keep: 'stack' }; // SUB: a - b with a = top
   assert.equal(disassemble(assemble({ fragments: [sub], epilogue: { t: 'none' } })), 'PUSH1 0x03 PUSH1 0x0a SUB');
   const o = await run({ fragments: [sub], epilogue: { t: 'returnTop', n: 1, revert: false } });
   assert.equal(o.returndata, word(7n));
@@ -27,12 +28,12 @@ test('op fragments push their operands (top first) and keep, pop or store the re
 });
 
 test('loops run their body the given number of times', async () => {
-  const body: Fragment[] = [{ t: 'op', op: 0x5a, args: [], keep: 'pop' }]; // GAS POP
+  const body: Fragment[] = [{ t: 'op', op: OP.GAS, args: [], keep: 'pop' }]; // GAS POP
   const one = await run({ fragments: [{ t: 'loop', iters: 1, body: body as never }], epilogue: { t: 'stop' } });
   const ten = await run({ fragments: [{ t: 'loop', iters: 10, body: body as never }], epilogue: { t: 'stop' } });
   assert.equal(one.status, 1);
-  assert.equal(ten.opcodes.get(0x5a), 10);
-  assert.equal(ten.opcodes.get(0x57), 10);
+  assert.equal(ten.opcodes.get(OP.GAS), 10);
+  assert.equal(ten.opcodes.get(OP.JUMPI), 10);
 });
 
 test('run loops: the head inside a run of JUMPDESTs, entered by falling through the run or by a jump to the head', async () => {
@@ -40,18 +41,18 @@ test('run loops: the head inside a run of JUMPDESTs, entered by falling through 
     const r = await run({ fragments: [{ t: 'runLoop', before: 70, after: 5, iters: 3, enter, gas: true }], epilogue: { t: 'stop' } });
     assert.equal(r.status, 1);
     // every iteration runs the head and the 5 after it; the 70 before it run once when the run is fallen through
-    assert.equal(r.opcodes.get(0x5b), 3 * 6 + (enter === 'fall' ? 70 : 0));
-    assert.equal(r.opcodes.get(0x5a), 3);
-    assert.equal(r.opcodes.get(0x57), 3);
+    assert.equal(r.opcodes.get(OP.JUMPDEST), 3 * 6 + (enter === 'fall' ? 70 : 0));
+    assert.equal(r.opcodes.get(OP.GAS), 3);
+    assert.equal(r.opcodes.get(OP.JUMPI), 3);
   }
 });
 
 test('skips land on their JUMPDEST; bad jumps halt', async () => {
   for (const how of ['jump', 'jumpi-taken'] as const) {
-    const o = await run({ fragments: [{ t: 'skip', how, junk: [0xfe, 0x01] }], epilogue: { t: 'stop' } });
+    const o = await run({ fragments: [{ t: 'skip', how, junk: [OP.INVALID, OP.ADD] }], epilogue: { t: 'stop' } });
     assert.equal(o.status, 1, how);
   }
-  const notTaken = await run({ fragments: [{ t: 'skip', how: 'jumpi-not-taken', junk: [0xfe] }], epilogue: { t: 'stop' } });
+  const notTaken = await run({ fragments: [{ t: 'skip', how: 'jumpi-not-taken', junk: [OP.INVALID] }], epilogue: { t: 'stop' } });
   assert.equal(notTaken.error, 'invalid opcode');
   for (const target of ['pushdata', 'pushdata32', 'past-end', 'non-jumpdest', 'huge'] as const) {
     const p: ProgramSpec = { fragments: [{ t: 'badJump', target, via: 'jump', delta: 5, huge: 1n << 64n }], epilogue: { t: 'stop' } };
@@ -83,7 +84,7 @@ test('deep steps reach their target height: 1024 is fine, 1025 overflows', async
 });
 
 test('a truncated PUSH ends the code; instructionCount counts a PUSH with its data once', () => {
-  const code = assemble({ fragments: [{ t: 'op', op: 0x01, args: [1n, 2n], keep: 'stack' }], epilogue: { t: 'truncPush', n: 4, data: [0xaa] } });
+  const code = assemble({ fragments: [{ t: 'op', op: OP.ADD, args: [1n, 2n], keep: 'stack' }], epilogue: { t: 'truncPush', n: 4, data: [0xaa] } });
   assert.equal(code, '0x600260010163aa');
   assert.equal(instructionCount(code), 4);
   assert.match(disassemble(code), /PUSH4 0xaa \(truncated\)$/);
@@ -92,13 +93,14 @@ test('a truncated PUSH ends the code; instructionCount counts a PUSH with its da
 test('generated programs: no record opcode runs, traits are conservative', async () => {
   await installMemoryGuard();
   let records = 0;
+  const memoryOrJump: OpName[] = ['MLOAD', 'MSTORE', 'MSTORE8', 'KECCAK256', 'MCOPY', 'CALLDATACOPY', 'CODECOPY', 'JUMP', 'JUMPI', 'RETURN', 'REVERT'];
   for (let i = 0; i < 150; i++) {
     const spec = generateValue(caseArb, 77, i).value_;
     const code = assemble(spec.program);
     const t = traits(spec.program, code);
     const o = await runNative(defaultContext({ code, gasAvailable: t.unbounded ? 30_000n : 1_000_000n }));
     if (unsupportedOpcodes(o).length > 0) records++;
-    if (t.straightAndMemoryFree) for (const op of [0x51, 0x52, 0x53, 0x20, 0x5e, 0x37, 0x39, 0x56, 0x57, 0xf3, 0xfd]) assert.ok(!o.opcodes.has(op), `case ${i} ran 0x${op.toString(16)}`);
+    if (t.straightAndMemoryFree) for (const name of memoryOrJump) assert.ok(!o.opcodes.has(OP[name]), `case ${i} ran ${name}`);
   }
   assert.ok(records <= 3, `${records} of 150 generated programs ran a record opcode`);
 });
@@ -113,7 +115,7 @@ test('forged-entry jumps plant hypervisor handler addresses in push data and hal
         const p: ProgramSpec = { fragments: [f], epilogue: { t: 'stop' } };
         const code = assemble(p);
         const bytes = Buffer.from(code.slice(2), 'hex');
-        assert.equal(bytes[0], 0x5f + n, 'starts with the PUSHn');
+        assert.equal(bytes[0], OP[`PUSH${n}`], 'starts with the PUSHn');
         // the handler's two bytes are in the data
         assert.ok(code.slice(4).includes(handler.toString(16).padStart(4, '0')), `${layout}: handler planted`);
         const o = await run(p);

@@ -5,7 +5,7 @@
  * A program is a list of fragments and an epilogue. Fragments are chosen so that most programs
  * are well formed (every `op` fragment pushes its own operands) while the rest of the EVM's edge
  * cases are reached on purpose: `raw` opcodes that use whatever is on the stack (underflow),
- * bounded loops, forward jumps over junk, bad jumps (into PUSH data holding 0x5b, past the end of
+ * bounded loops, forward jumps over junk, bad jumps (into PUSH data holding a JUMPDEST byte, past the end of
  * code, to huge destinations, to non-JUMPDESTs), deep stacks around the hypervisor's 1000-item
  * native limit and the EVM's 1024-item limit, memory at small and huge offsets, copies and hashes
  * of odd lengths, and PUSH data running off the end of the code.
@@ -16,7 +16,7 @@
  */
 import fc from 'fast-check';
 import { hypervisorHandlers } from './handlers.ts';
-import { OPCODES } from '../lib/evm/opcodes.ts';
+import { immediateSize, OP, OPCODES, pushOpcode, type OperandRole, type OpSpec } from '../lib/evm/opcodes.ts';
 import type { Hex } from '../lib/witness/types.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -59,7 +59,7 @@ export interface BadJumpFragment {
   t: 'badJump';
   target: BadJumpTarget;
   via: 'jump' | 'jumpi' | 'jumpi-zero';
-  /** past-end: destination = code length + delta; pushdata32: index of the 0x5b in the data. */
+  /** past-end: destination = code length + delta; pushdata32: index of the JUMPDEST byte in the data. */
   delta: number;
   huge: bigint;
 }
@@ -139,19 +139,22 @@ export interface ProgramSpec {
 // ---------------------------------------------------------------------------------------------
 // Opcode sets
 
-const LOCAL = OPCODES.filter((o) => o.kind === 'local').map((o) => o.code);
-const UNDEFINED = OPCODES.filter((o) => o.kind === 'undefined').map((o) => o.code);
-const CONTROL = new Set([0x00, 0x56, 0x57, 0xf3, 0xfd, 0xfe]);
-const isPush = (op: number): boolean => op >= 0x60 && op <= 0x7f;
+const codes = (specs: readonly OpSpec[]): number[] => specs.map((o) => o.code);
+const LOCAL = OPCODES.filter((o) => o.kind === 'local');
+const UNDEFINED = codes(OPCODES.filter((o) => o.kind === 'undefined'));
+const isPush = (op: number): boolean => immediateSize(op) > 0;
+const isJump = (o: OpSpec): boolean => o.operands.includes('jumpDest');
 
-/** Opcodes an `op` fragment can run (operands pushed by the fragment). */
-export const OP_FRAGMENT_OPS: readonly number[] = LOCAL.filter((op) => !CONTROL.has(op) && !isPush(op));
-/** Opcodes a `raw` fragment can run: every local opcode but JUMP/JUMPI (wild jumps could loop), and undefined ones. */
-export const RAW_OPS: readonly number[] = [...LOCAL.filter((op) => op !== 0x56 && op !== 0x57), ...UNDEFINED];
-/** Bytes for junk that is jumped over or run: anything but record opcodes and JUMP/JUMPI. */
+/** Opcodes an `op` fragment can run (operands pushed by the fragment): local ones that neither end the block nor push data. */
+export const OP_FRAGMENT_OPS: readonly number[] = codes(LOCAL.filter((o) => !o.endsBlock && o.immediate === 0));
+/** Opcodes a `raw` fragment can run: every local opcode but the jumps (wild jumps could loop), and undefined ones. */
+export const RAW_OPS: readonly number[] = [...codes(LOCAL.filter((o) => !isJump(o))), ...UNDEFINED];
+/** Bytes for junk that is jumped over or run: anything but record opcodes and jumps. */
 export const JUNK_BYTES: readonly number[] = [...RAW_OPS].sort((a, b) => a - b);
-/** Opcodes that read or write guest memory. */
-export const MEMORY_OPS: ReadonlySet<number> = new Set([0x20, 0x37, 0x39, 0x3e, 0x51, 0x52, 0x53, 0x5e, 0xf3, 0xfd]);
+/** Opcodes that read or write guest memory: the local ones with a memory offset operand. */
+export const MEMORY_OPS: ReadonlySet<number> = new Set(codes(LOCAL.filter((o) => o.operands.includes('memOffset'))));
+/** JUMP and JUMPI. */
+const JUMPS: ReadonlySet<number> = new Set(codes(LOCAL.filter(isJump)));
 
 // ---------------------------------------------------------------------------------------------
 // Operand arbitraries
@@ -160,7 +163,7 @@ const U256_MAX = (1n << 256n) - 1n;
 const pow2 = (n: number): bigint => 1n << BigInt(n);
 
 const interestingWords = fc.constantFrom(
-  0n, 1n, 2n, 3n, 7n, 8n, 16n, 31n, 32n, 33n, 63n, 64n, 255n, 256n, 0x5bn,
+  0n, 1n, 2n, 3n, 7n, 8n, 16n, 31n, 32n, 33n, 63n, 64n, 255n, 256n, BigInt(OP.JUMPDEST),
   pow2(255), pow2(255) - 1n, U256_MAX, U256_MAX - 1n, pow2(128), pow2(64) - 1n, pow2(64), pow2(32), pow2(160) - 1n,
 );
 
@@ -217,43 +220,43 @@ const returndataArgArb: fc.Arbitrary<bigint> = fc.oneof(
   { arbitrary: fc.constantFrom(pow2(64), U256_MAX), weight: 1 },
 );
 
-type Role = 'word' | 'offset' | 'length' | 'small' | 'exp' | 'source' | 'rd';
-const ROLE_ARBS: Record<Role, fc.Arbitrary<bigint>> = {
+/** The distribution an operand is drawn from. */
+type OperandDomain = 'word' | 'offset' | 'length' | 'small' | 'exp' | 'source' | 'rd';
+const DOMAIN_ARBS: Record<OperandDomain, fc.Arbitrary<bigint>> = {
   word: wordArb, offset: offsetArb, length: lengthArb, small: smallArb, exp: exponentArb, source: sourceOffsetArb, rd: returndataArgArb,
 };
 
-/** Operand roles of an opcode, top of the stack first. */
-export function operandRoles(op: number): Role[] {
-  switch (op) {
-    case 0x0a: return ['word', 'exp'];
-    case 0x0b: return ['small', 'word'];
-    case 0x1a: return ['small', 'word'];
-    case 0x1b: case 0x1c: case 0x1d: return ['small', 'word'];
-    case 0x20: return ['offset', 'length'];
-    case 0x35: return ['source'];
-    case 0x37: case 0x39: return ['offset', 'source', 'length'];
-    case 0x3e: return ['offset', 'rd', 'rd'];
-    case 0x51: return ['offset'];
-    case 0x52: case 0x53: return ['offset', 'word'];
-    case 0x5e: return ['offset', 'offset', 'length'];
-    default: return Array.from({ length: OPCODES[op]!.pops }, () => 'word' as const);
-  }
+/** The distribution of each operand role (lib/evm/opcodes.ts); the roles not listed are any word. */
+const ROLE_DOMAINS: Partial<Record<OperandRole, OperandDomain>> = {
+  memOffset: 'offset', length: 'length', dataOffset: 'source', returnDataOffset: 'rd', index: 'small', shift: 'small', exponent: 'exp',
+};
+
+/** Operand distributions of an opcode, top of the stack first, from its operand roles. */
+export function operandDomains(op: number): OperandDomain[] {
+  const roles = OPCODES[op]!.operands;
+  // no call has returned data: a length into the empty return data is drawn like its offset (anything but 0 halts)
+  const readsReturnData = roles.includes('returnDataOffset');
+  return roles.map((r) => (readsReturnData && r === 'length' ? 'rd' : ROLE_DOMAINS[r] ?? 'word'));
 }
 
 function opFragmentArb(op: number, keeps: readonly Keep[]): fc.Arbitrary<OpFragment> {
-  const roles = operandRoles(op);
+  const domains = operandDomains(op);
   return fc.record({
     t: fc.constant('op' as const),
     op: fc.constant(op),
-    args: roles.length === 0 ? fc.constant<bigint[]>([]) : (fc.tuple(...roles.map((r) => ROLE_ARBS[r])) as fc.Arbitrary<bigint[]>),
+    args: domains.length === 0 ? fc.constant<bigint[]>([]) : (fc.tuple(...domains.map((d) => DOMAIN_ARBS[d])) as fc.Arbitrary<bigint[]>),
     keep: fc.constantFrom(...keeps),
   });
 }
 
-/** Weight of each opcode among `op` fragments: memory, copy and hash opcodes more often. */
+/** Operand roles whose edge cases an opcode is drawn more often for: memory, calldata/code/return data offsets, exponents. */
+const FAVOURED_ROLES: ReadonlySet<OperandRole> = new Set(['memOffset', 'dataOffset', 'returnDataOffset', 'exponent']);
+
+/** Weight of each opcode among `op` fragments: memory, copy, hash, calldata and EXP opcodes more often. */
 function opWeight(op: number): number {
-  if (MEMORY_OPS.has(op) || op === 0x0a || op === 0x35) return 4;
-  if (op >= 0x80 && op <= 0x9f) return 1; // 32 DUP/SWAP variants
+  const o = OPCODES[op]!;
+  if (o.operands.some((r) => FAVOURED_ROLES.has(r))) return 4;
+  if (/^(DUP|SWAP)[0-9]+$/.test(o.name)) return 1; // 32 DUP/SWAP variants
   return 2;
 }
 
@@ -264,7 +267,7 @@ export const opFragment: fc.Arbitrary<OpFragment> = opArb(['stack', 'stack', 'po
 /** Stack-neutral op fragments, for loop bodies. */
 export const neutralOpFragment: fc.Arbitrary<OpFragment> = opArb(['pop', 'mstore']);
 
-const byteArb = fc.oneof({ arbitrary: fc.integer({ min: 0, max: 255 }), weight: 4 }, { arbitrary: fc.constant(0x5b), weight: 1 });
+const byteArb = fc.oneof({ arbitrary: fc.integer({ min: 0, max: 255 }), weight: 4 }, { arbitrary: fc.constant(OP.JUMPDEST), weight: 1 });
 
 export const rawFragment: fc.Arbitrary<RawFragment> = fc.record({ t: fc.constant('raw' as const), op: fc.constantFrom(...RAW_OPS) });
 
@@ -282,7 +285,7 @@ export const loopFragment: fc.Arbitrary<LoopFragment> = fc.record({
 export const skipFragment: fc.Arbitrary<SkipFragment> = fc.record({
   t: fc.constant('skip' as const),
   how: fc.constantFrom('jump' as const, 'jumpi-taken' as const, 'jumpi-not-taken' as const),
-  junk: fc.array(fc.oneof({ arbitrary: fc.constantFrom(...JUNK_BYTES), weight: 3 }, { arbitrary: fc.constant(0x5b), weight: 1 }), { maxLength: 8 }),
+  junk: fc.array(fc.oneof({ arbitrary: fc.constantFrom(...JUNK_BYTES), weight: 3 }, { arbitrary: fc.constant(OP.JUMPDEST), weight: 1 }), { maxLength: 8 }),
 });
 
 export const badJumpFragment: fc.Arbitrary<BadJumpFragment> = fc.record({
@@ -351,7 +354,7 @@ export const epilogueArb: fc.Arbitrary<Epilogue> = fc.oneof(
   { arbitrary: fc.record({ t: fc.constant('returnTop' as const), n: fc.integer({ min: 1, max: 8 }), revert: fc.boolean() }), weight: 6 },
   { arbitrary: fc.record({ t: fc.constant('ret' as const), off: offsetArb, len: lengthArb, revert: fc.boolean() }), weight: 2 },
   { arbitrary: fc.record({ t: fc.constant('returnMem' as const), revert: fc.boolean() }), weight: 2 },
-  { arbitrary: fc.record({ t: fc.constant('invalid' as const), op: fc.oneof(fc.constant(0xfe), fc.constantFrom(...UNDEFINED)) }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('invalid' as const), op: fc.oneof(fc.constant(OP.INVALID), fc.constantFrom(...UNDEFINED)) }), weight: 1 },
   {
     arbitrary: fc.record({
       t: fc.constant('truncPush' as const),
@@ -369,9 +372,6 @@ export const programArb: fc.Arbitrary<ProgramSpec> = fc.record({
 
 // ---------------------------------------------------------------------------------------------
 // Assembler
-
-const PUSH0 = 0x5f;
-const JUMPDEST = 0x5b;
 
 /** Minimal big-endian bytes of v (empty for 0). */
 export function bytesOf(v: bigint): number[] {
@@ -408,13 +408,12 @@ class Assembler {
   }
   push(v: bigint): void {
     const b = bytesOf(v);
-    if (b.length === 0) this.byte(PUSH0);
-    else this.byte(0x5f + b.length, ...b);
+    this.byte(pushOpcode(b.length), ...b);
     this.height++;
   }
   /** PUSH2 of a value known only at the end (label position, code length). */
   pushLater(value: Fixup['value']): void {
-    this.byte(0x61);
+    this.byte(OP.PUSH2);
     this.fixups.push({ at: this.pc, width: 2, value });
     this.byte(0, 0);
     this.height++;
@@ -425,7 +424,7 @@ class Assembler {
   storeSlot(): void {
     // [v] -> mem[32 * slot] = v
     this.push(BigInt(32 * (this.slot++ % 16)));
-    this.op(0x52);
+    this.op(OP.MSTORE);
   }
   finish(): number[] {
     for (const f of this.fixups) {
@@ -444,10 +443,10 @@ function emitOp(a: Assembler, f: OpFragment): void {
   a.op(f.op);
   const pushes = OPCODES[f.op]!.pushes;
   if (pushes === 0) return;
-  if (f.keep === 'pop') for (let i = 0; i < pushes; i++) a.op(0x50);
+  if (f.keep === 'pop') for (let i = 0; i < pushes; i++) a.op(OP.POP);
   else if (f.keep === 'mstore') {
     a.storeSlot();
-    for (let i = 1; i < pushes; i++) a.op(0x50);
+    for (let i = 1; i < pushes; i++) a.op(OP.POP);
   }
 }
 
@@ -461,7 +460,7 @@ function emitFragment(a: Assembler, f: Fragment): void {
       // a raw PUSHn swallows the bytes that follow as its data, as the EVM does
       return;
     case 'push':
-      a.byte(0x5f + f.data.length, ...f.data);
+      a.byte(pushOpcode(f.data.length), ...f.data);
       a.height++;
       return;
     case 'loop': {
@@ -469,7 +468,7 @@ function emitFragment(a: Assembler, f: Fragment): void {
       const h = a.height;
       a.push(BigInt(f.iters));
       a.label(top);
-      a.op(JUMPDEST);
+      a.op(OP.JUMPDEST);
       for (const b of f.body) emitOp(a, b.keep === 'stack' ? { ...b, keep: 'pop' } : b);
       emitCountdown(a, top, h);
       return;
@@ -478,11 +477,11 @@ function emitFragment(a: Assembler, f: Fragment): void {
       const over = a.fresh('skip');
       if (f.how !== 'jump') a.push(f.how === 'jumpi-taken' ? 1n : 0n);
       a.pushLater((l) => BigInt(l.get(over)!));
-      a.op(f.how === 'jump' ? 0x56 : 0x57);
+      a.op(f.how === 'jump' ? OP.JUMP : OP.JUMPI);
       const h = a.height;
       a.byte(...f.junk);
       a.label(over);
-      a.byte(JUMPDEST);
+      a.byte(OP.JUMPDEST);
       a.height = h;
       return;
     }
@@ -505,18 +504,18 @@ function emitFragment(a: Assembler, f: Fragment): void {
           a.push(f.huge);
           break;
       }
-      a.op(f.via === 'jump' ? 0x56 : 0x57);
+      a.op(f.via === 'jump' ? OP.JUMP : OP.JUMPI);
       if (f.target === 'pushdata') {
-        a.byte(0x60);
+        a.byte(OP.PUSH1);
         a.label(data);
-        a.byte(JUMPDEST);
+        a.byte(OP.JUMPDEST);
         a.height++;
       } else if (f.target === 'pushdata32') {
         const k = f.delta % 32;
-        a.byte(0x7f);
+        a.byte(OP.PUSH32);
         for (let i = 0; i < 32; i++) {
           if (i === k) a.label(data);
-          a.byte(i === k ? JUMPDEST : (i * 37 + 11) & 0xff);
+          a.byte(i === k ? OP.JUMPDEST : (i * 37 + 11) & 0xff);
         }
         a.height++;
       }
@@ -534,15 +533,15 @@ function emitFragment(a: Assembler, f: Fragment): void {
       a.push(BigInt(f.iters));
       if (f.enter === 'jump') {
         a.pushLater((l) => BigInt(l.get(head)!));
-        a.op(0x56); // JUMP
+        a.op(OP.JUMP);
       }
-      for (let i = 0; i < f.before; i++) a.op(JUMPDEST);
+      for (let i = 0; i < f.before; i++) a.op(OP.JUMPDEST);
       a.label(head);
-      a.op(JUMPDEST);
-      for (let i = 0; i < f.after; i++) a.op(JUMPDEST);
+      a.op(OP.JUMPDEST);
+      for (let i = 0; i < f.after; i++) a.op(OP.JUMPDEST);
       if (f.gas) {
-        a.op(0x5a); // GAS
-        a.op(0x50); // POP
+        a.op(OP.GAS);
+        a.op(OP.POP);
       }
       emitCountdown(a, head, h);
       return;
@@ -550,9 +549,9 @@ function emitFragment(a: Assembler, f: Fragment): void {
     case 'spin': {
       const l = a.fresh('spin');
       a.label(l);
-      a.op(JUMPDEST);
+      a.op(OP.JUMPDEST);
       a.pushLater((m) => BigInt(m.get(l)!));
-      a.op(0x56);
+      a.op(OP.JUMP);
       return;
     }
   }
@@ -562,33 +561,33 @@ function emitFragment(a: Assembler, f: Fragment): void {
  * stack height is back to `height` (the height before the counter was pushed). */
 function emitCountdown(a: Assembler, head: string, height: number): void {
   a.push(1n);
-  a.op(0x90); // SWAP1
-  a.op(0x03); // SUB
-  a.op(0x80); // DUP1
+  a.op(OP.SWAP1);
+  a.op(OP.SUB);
+  a.op(OP.DUP1);
   a.pushLater((l) => BigInt(l.get(head)!));
-  a.op(0x57); // JUMPI
-  a.op(0x50); // POP
+  a.op(OP.JUMPI);
+  a.op(OP.POP);
   a.height = height;
 }
 
 function emitDeepStep(a: Assembler, s: DeepStep): void {
   while (a.height < s.target) {
     switch (s.fill) {
-      case 'pc': a.op(0x58); break;
-      case 'push0': a.op(PUSH0); break;
+      case 'pc': a.op(OP.PC); break;
+      case 'push0': a.op(OP.PUSH0); break;
       case 'push1': a.push(BigInt((a.height * 7 + 1) & 0xff) || 1n); break;
-      case 'dup1': a.op(0x80); break;
-      case 'gas': a.op(0x5a); break;
-      case 'dup16': a.op(0x8f); break;
+      case 'dup1': a.op(OP.DUP1); break;
+      case 'gas': a.op(OP.GAS); break;
+      case 'dup16': a.op(OP.DUP16); break;
     }
     if (a.code.length > 40_000) break;
   }
   while (a.height > s.target) {
-    if (s.fold === 'pop' || a.height < 2) a.op(0x50);
-    else a.op(s.fold === 'add' ? 0x01 : 0x18);
+    if (s.fold === 'pop' || a.height < 2) a.op(OP.POP);
+    else a.op(s.fold === 'add' ? OP.ADD : OP.XOR);
   }
-  if (s.probe === 'dup16' || s.probe === 'dup16-swap16') a.op(0x8f);
-  if (s.probe === 'swap16' || s.probe === 'dup16-swap16') a.op(0x9f);
+  if (s.probe === 'dup16' || s.probe === 'dup16-swap16') a.op(OP.DUP16);
+  if (s.probe === 'swap16' || s.probe === 'dup16-swap16') a.op(OP.SWAP16);
 }
 
 function emitEpilogue(a: Assembler, e: Epilogue): void {
@@ -596,34 +595,34 @@ function emitEpilogue(a: Assembler, e: Epilogue): void {
     case 'none':
       return;
     case 'stop':
-      a.op(0x00);
+      a.op(OP.STOP);
       return;
     case 'returnTop': {
       const n = Math.min(e.n, a.height);
       for (let i = 0; i < n; i++) {
         a.push(BigInt(32 * i));
-        a.op(0x52);
+        a.op(OP.MSTORE);
       }
       a.push(BigInt(32 * n));
       a.push(0n);
-      a.op(e.revert ? 0xfd : 0xf3);
+      a.op(e.revert ? OP.REVERT : OP.RETURN);
       return;
     }
     case 'ret':
       a.push(e.len);
       a.push(e.off);
-      a.op(e.revert ? 0xfd : 0xf3);
+      a.op(e.revert ? OP.REVERT : OP.RETURN);
       return;
     case 'returnMem':
-      a.op(0x59); // MSIZE
+      a.op(OP.MSIZE);
       a.push(0n);
-      a.op(e.revert ? 0xfd : 0xf3);
+      a.op(e.revert ? OP.REVERT : OP.RETURN);
       return;
     case 'invalid':
       a.byte(e.op);
       return;
     case 'truncPush':
-      a.byte(0x5f + e.n, ...e.data.slice(0, e.n - 1));
+      a.byte(pushOpcode(e.n), ...e.data.slice(0, e.n - 1));
       return;
   }
 }
@@ -632,8 +631,8 @@ function emitForgedJump(a: Assembler, f: ForgedJumpFragment): void {
   // PUSHn D at p, PUSH32 E at p + n + 1, POP POP, then the jump to p + target
   const p = a.pc;
   const bytes = new Array<number>(f.n + 34).fill(0);
-  bytes[0] = 0x5f + f.n;
-  bytes[f.n + 1] = 0x7f;
+  bytes[0] = pushOpcode(f.n);
+  bytes[f.n + 1] = OP.PUSH32;
   const hi = (f.handler >> 8) & 0xff;
   const lo = f.handler & 0xff;
   const data = (x: number): boolean => x >= 1 && x <= f.n + 33 && x !== f.n + 1;
@@ -651,15 +650,16 @@ function emitForgedJump(a: Assembler, f: ForgedJumpFragment): void {
   }
   a.byte(...bytes);
   a.height += 2;
-  a.op(0x50);
-  a.op(0x50);
+  a.op(OP.POP);
+  a.op(OP.POP);
   if (f.via === 'jumpi' || f.via === 'dyn-jumpi') a.push(1n);
   a.pushLater(() => BigInt(p + f.target));
   if (f.via === 'dyn-jump' || f.via === 'dyn-jumpi') {
-    a.op(0x80); // DUP1 POP: not fused with the PUSH
-    a.op(0x50);
+    // DUP1 POP: not fused with the PUSH
+    a.op(OP.DUP1);
+    a.op(OP.POP);
   }
-  a.op(f.via === 'jump' || f.via === 'dyn-jump' ? 0x56 : 0x57);
+  a.op(f.via === 'jump' || f.via === 'dyn-jump' ? OP.JUMP : OP.JUMPI);
 }
 
 /** Assembles a program. */
@@ -688,7 +688,7 @@ export function traits(p: ProgramSpec, code: Hex): ProgramTraits {
   const hasRaw = p.fragments.some((f) => f.t === 'raw' || (f.t === 'skip' && f.junk.length > 0));
   const bytes = Buffer.from(code.slice(2), 'hex');
   let clean = true;
-  for (const b of bytes) if (MEMORY_OPS.has(b) || b === 0x56 || b === 0x57) clean = false;
+  for (const b of bytes) if (MEMORY_OPS.has(b) || JUMPS.has(b)) clean = false;
   return { unbounded: hasSpin || (hasLoop && hasRaw), straightAndMemoryFree: clean };
 }
 
@@ -699,7 +699,7 @@ export function instructionCount(code: Hex): number {
   for (let pc = 0; pc < bytes.length; pc++) {
     n++;
     const op = bytes[pc]!;
-    if (isPush(op)) pc += op - 0x5f;
+    pc += immediateSize(op);
   }
   return n;
 }

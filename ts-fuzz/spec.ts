@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import type { Hex } from '../lib/witness/types.ts';
+import { OP } from '../lib/evm/opcodes.ts';
 import { programArb, wordArb, type ProgramSpec } from './program.ts';
 
 export interface CtxSpec {
@@ -173,7 +174,7 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
           t: fc.constant('record' as const),
           how: fc.constant('insert' as const),
           at: fc.nat(4),
-          opcode: fc.oneof(fc.constantFrom(0x54, 0x55, 0x31, 0xf1, 0xa0), fc.integer({ min: 0, max: 255 }), fc.constant(Number.MAX_SAFE_INTEGER)),
+          opcode: fc.oneof(fc.constantFrom(OP.SLOAD, OP.SSTORE, OP.BALANCE, OP.CALL, OP.LOG0), fc.integer({ min: 0, max: 255 }), fc.constant(Number.MAX_SAFE_INTEGER)),
           data: fc.oneof(fc.constant([] as number[]), fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 96 })),
         }),
         weight: 3,

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { OP } from '../lib/evm/opcodes.ts';
 import { CampaignState, STATE_FORMAT, type BatchLine, type CampaignSettings } from './state.ts';
 import { addBatch, emptyDelta, newStats, type StatsDelta } from './stats.ts';
 
@@ -45,8 +46,8 @@ test('completed batches survive a restart, in any order; a torn last line is dro
 });
 
 test('merged totals do not depend on the order in which batches complete', () => {
-  const a = delta(10, [[0x01, 4], [0x0a, 1]]);
-  const b = delta(7, [[0x01, 2], [0x5b, 7]]);
+  const a = delta(10, [[OP.ADD, 4], [OP.EXP, 1]]);
+  const b = delta(7, [[OP.ADD, 2], [OP.JUMPDEST, 7]]);
   const one = newStats();
   addBatch(one, a, line(0, a).findings);
   addBatch(one, b, line(4, b).findings);
@@ -55,7 +56,7 @@ test('merged totals do not depend on the order in which batches complete', () =>
   addBatch(two, a, line(0, a).findings);
   for (const s of [one, two]) {
     assert.equal(s.cases, 17);
-    assert.deepEqual([...s.opcodes].sort((x, y) => x[0] - y[0]), [[0x01, 6], [0x0a, 1], [0x5b, 7]]);
+    assert.deepEqual([...s.opcodes].sort((x, y) => x[0] - y[0]), [[OP.ADD, 6], [OP.EXP, 1], [OP.JUMPDEST, 7]]);
     assert.deepEqual([...s.findings.values()].map((f) => [f.count, f.firstIndex]), [[2, 3]]);
   }
 });

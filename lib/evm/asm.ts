@@ -3,7 +3,7 @@
  * `PUSH <value>` (smallest push), labels `name:` (emits JUMPDEST) and `@name` (PUSH2 of the
  * label's offset). Comments start with `;`.
  */
-import { OPCODES } from './opcodes.ts';
+import { OP, OPCODES, pushOpcode } from './opcodes.ts';
 import type { Hex } from '../witness/types.ts';
 
 const BY_NAME = new Map(OPCODES.filter((o) => o.kind !== 'undefined').map((o) => [o.name, o.code]));
@@ -24,11 +24,11 @@ export function assemble(source: string): Hex {
     const t = tokens[i]!;
     if (t.endsWith(':')) {
       labels.set(t.slice(0, -1), out.length);
-      out.push(0x5b);
+      out.push(OP.JUMPDEST);
       continue;
     }
     if (t.startsWith('@')) {
-      out.push(0x61);
+      out.push(OP.PUSH2);
       fixups.push([out.length, t.slice(1)]);
       out.push(0, 0);
       continue;
@@ -41,10 +41,10 @@ export function assemble(source: string): Hex {
       const value = BigInt(arg);
       const n = m[1] === '' ? Math.max(1, Math.ceil(value.toString(16).length / 2)) : Number(m[1]);
       if (value === 0n && m[1] === '') {
-        out.push(0x5f);
+        out.push(OP.PUSH0);
         continue;
       }
-      out.push(0x5f + n, ...pushBytes(value, n));
+      out.push(pushOpcode(n), ...pushBytes(value, n));
       continue;
     }
     const code = BY_NAME.get(upper);

@@ -1,8 +1,12 @@
 /**
- * The guest instruction set as the hypervisor sees it (Prague): static gas, stack effect, and how
- * each opcode is handled. This is the single source of the hypervisor's opcode metadata:
- * `scripts/gen-optable.ts` writes src/hypervisor/OpTable.huff from it, and a test checks it
- * against @ethereumjs/evm's own opcode table.
+ * The guest instruction set as the hypervisor sees it (Prague): one row per opcode with its static
+ * gas, operands, stack effect, handler, handler family, dynamic-gas rule and what it reads outside
+ * the frame. This is the single source of the hypervisor's opcode facts: `scripts/gen-optable.ts`
+ * writes src/hypervisor/OpTable.huff, test/utils/Opcodes.sol and test/utils/opcodes.mjs from it,
+ * the fuzzer, the samples and lib/native derive their opcode sets from it, and lib/evm/opcodes.test.ts
+ * checks it against @ethereumjs/evm and against the Huff sources.
+ *
+ * Code refers to an opcode by name through `OP` (`OP.MSTORE`), never by its number.
  */
 
 /** How the hypervisor executes an opcode. */
@@ -10,6 +14,128 @@ export type OpKind =
   | 'local' // executed by a handler of the hypervisor, no outside access
   | 'record' // needs an access record kind that this version does not implement: UNSUPPORTED_OPCODE
   | 'undefined'; // not an opcode on Prague: exceptional halt
+
+/**
+ * The instruction family: the file src/hypervisor/instructions/<family>.huff that defines the
+ * opcode's handler label. Record opcodes are 'Host' (state, block, logs, calls and creates: today
+ * they share Host.huff's op_unsupported, and their handlers are added there); undefined opcodes share
+ * INVALID's handler in Control.huff. (Fused.huff holds the PUSH1/PUSH2 fusions, see PUSH_FUSIONS,
+ * which are not opcodes.)
+ */
+export type Family = 'Arithmetic' | 'Bitwise' | 'Control' | 'Host' | 'Memory' | 'Stack' | 'System' | 'TxInfo';
+export const FAMILIES: readonly Family[] = ['Arithmetic', 'Bitwise', 'Control', 'Host', 'Memory', 'Stack', 'System', 'TxInfo'];
+
+/**
+ * The rule for the gas an opcode costs beyond its static gas (charged by its handler):
+ * - 'none': static gas only;
+ * - 'memoryExpansion': expansion of memory to the end of the range it touches (MLOAD, MSTORE, MSTORE8, RETURN, REVERT);
+ * - 'copyWords': 3 per word copied, plus memory expansion (CALLDATACOPY, CODECOPY, RETURNDATACOPY, MCOPY);
+ * - 'keccakWords': 6 per word hashed, plus memory expansion (KECCAK256);
+ * - 'expBytes': 50 per byte of the exponent (EXP);
+ * - 'coldWarmAccount': EIP-2929 account access, cold or warm (BALANCE, EXTCODESIZE, EXTCODEHASH);
+ * - 'coldWarmAccountCopy': 'coldWarmAccount' plus 'copyWords' (EXTCODECOPY);
+ * - 'coldWarmSlot': EIP-2929 storage slot access, cold or warm (SLOAD);
+ * - 'sstore': EIP-2200/2929/3529 cost and refund from the slot's original, current and new value (SSTORE);
+ * - 'log': per topic and per data byte, plus memory expansion (LOG0..LOG4);
+ * - 'call': account access, value transfer, new account, memory expansion of the argument and
+ *   return ranges, and the gas passed on under the 63/64 rule (CALL, CALLCODE, DELEGATECALL, STATICCALL);
+ * - 'create': EIP-3860 init code words plus memory expansion (CREATE);
+ * - 'create2': 'create' plus the hashing of the init code for the address (CREATE2);
+ * - 'selfdestruct': cold beneficiary and new account funded (SELFDESTRUCT).
+ */
+export type DynamicGasRule =
+  | 'none'
+  | 'memoryExpansion'
+  | 'copyWords'
+  | 'keccakWords'
+  | 'expBytes'
+  | 'coldWarmAccount'
+  | 'coldWarmAccountCopy'
+  | 'coldWarmSlot'
+  | 'sstore'
+  | 'log'
+  | 'call'
+  | 'create'
+  | 'create2'
+  | 'selfdestruct';
+
+/**
+ * The access record kind a record opcode consumes (docs/witness.md, one table per kind):
+ * - 'storage': a slot of the executing account's storage (SLOAD, SSTORE);
+ * - 'transientStorage': a transient storage slot, EIP-1153 (TLOAD, TSTORE);
+ * - 'account': a field of an account: balance, code size, code hash (BALANCE, EXTCODESIZE, EXTCODEHASH, SELFBALANCE);
+ * - 'code': bytes of an account's code (EXTCODECOPY);
+ * - 'blockField': a field of the block or chain, named by the opcode's `field` (COINBASE .. BLOBBASEFEE);
+ * - 'blockHash': the hash of a recent block (BLOCKHASH);
+ * - 'blobHash': a versioned hash of the transaction's blobs (BLOBHASH);
+ * - 'log': a log entry the frame emits (LOG0..LOG4);
+ * - 'call': a call and the callee's claimed outcome (CALL, CALLCODE, DELEGATECALL, STATICCALL);
+ * - 'create': a contract creation and its claimed outcome (CREATE, CREATE2);
+ * - 'selfdestruct': SELFDESTRUCT's transfer and account change.
+ */
+export type RecordKind =
+  | 'storage'
+  | 'transientStorage'
+  | 'account'
+  | 'code'
+  | 'blockField'
+  | 'blockHash'
+  | 'blobHash'
+  | 'log'
+  | 'call'
+  | 'create'
+  | 'selfdestruct';
+
+/**
+ * A field of the frame's message that a local opcode reads from the witness: 'context' is the
+ * executing account (ADDRESS), 'code' the code that runs (selected by the witness's codeHash).
+ */
+export type MessageField = 'origin' | 'caller' | 'context' | 'callvalue' | 'gasPrice' | 'calldata' | 'code';
+/** A field of the block or chain, answered by a 'blockField' record. */
+export type BlockField = 'coinbase' | 'timestamp' | 'number' | 'prevrandao' | 'gasLimit' | 'chainId' | 'baseFee' | 'blobBaseFee';
+/** The named value an opcode reads: a message field or a block field. */
+export type ContextField = MessageField | BlockField;
+
+/**
+ * What one popped stack item is to the opcode:
+ * - 'value': a word taken as data (an arithmetic or comparison operand, a value stored or compared);
+ * - 'stackItem': an item only dropped, copied or exchanged (POP, DUPn, SWAPn);
+ * - 'index': a byte index (BYTE, SIGNEXTEND) or a list index (BLOBHASH);
+ * - 'shift': a shift amount (SHL, SHR, SAR);
+ * - 'exponent': EXP's exponent (its byte length prices the opcode);
+ * - 'memOffset': an offset into guest memory (the range may expand memory);
+ * - 'length': the byte length of a range;
+ * - 'dataOffset': an offset into calldata or code (bytes past the end read as zero);
+ * - 'returnDataOffset': an offset into the last call's return data (reading past its end halts);
+ * - 'jumpDest': a jump destination;
+ * - 'condition': JUMPI's condition;
+ * - 'slot': a storage or transient storage key;
+ * - 'address': an account address;
+ * - 'blockNumber': BLOCKHASH's block number;
+ * - 'topic': a log topic;
+ * - 'gas': the gas a call passes on;
+ * - 'weiValue': the wei a call or creation sends;
+ * - 'salt': CREATE2's salt.
+ */
+export type OperandRole =
+  | 'value'
+  | 'stackItem'
+  | 'index'
+  | 'shift'
+  | 'exponent'
+  | 'memOffset'
+  | 'length'
+  | 'dataOffset'
+  | 'returnDataOffset'
+  | 'jumpDest'
+  | 'condition'
+  | 'slot'
+  | 'address'
+  | 'blockNumber'
+  | 'topic'
+  | 'gas'
+  | 'weiValue'
+  | 'salt';
 
 export interface OpSpec {
   code: number;
@@ -25,131 +151,206 @@ export interface OpSpec {
   endsBlock: boolean;
   /** Huff label of the handler. */
   handler: string;
+  /** The file of src/hypervisor/instructions that defines the handler label. */
+  family: Family;
+  dynamicGas: DynamicGasRule;
+  /** The access record kind it consumes: not 'none' exactly for kind 'record'. */
+  recordKind: RecordKind | 'none';
+  /** The message or block field it reads ('none' if none). */
+  field: ContextField | 'none';
+  /** One role per popped item, top of the stack first (`operands.length === pops`). */
+  operands: readonly OperandRole[];
 }
 
-interface Def {
-  name: string;
+// ---------------------------------------------------------------------------------------------
+// The table
+
+interface Row<N extends string = string> {
+  code: number;
+  name: N;
+  family: Family;
   gas: number;
-  pops: number;
+  operands: readonly OperandRole[];
   pushes: number;
-  kind?: OpKind;
+  kind: OpKind;
+  endsBlock: boolean;
+  handler?: string;
+  dynamicGas: DynamicGasRule;
+  recordKind: RecordKind | 'none';
+  field: ContextField | 'none';
+}
+
+interface LocalExtra {
+  dynamicGas?: DynamicGasRule;
+  field?: MessageField;
   endsBlock?: boolean;
   handler?: string;
 }
 
-const defs = new Map<number, Def>();
-function def(code: number, name: string, gas: number, pops: number, pushes: number, extra: Partial<Def> = {}): void {
-  defs.set(code, { name, gas, pops, pushes, ...extra });
-}
-const END = { endsBlock: true };
-const REC = { kind: 'record' as const, endsBlock: true, handler: 'op_unsupported' };
-
-def(0x00, 'STOP', 0, 0, 0, END);
-def(0x01, 'ADD', 3, 2, 1);
-def(0x02, 'MUL', 5, 2, 1);
-def(0x03, 'SUB', 3, 2, 1);
-def(0x04, 'DIV', 5, 2, 1);
-def(0x05, 'SDIV', 5, 2, 1);
-def(0x06, 'MOD', 5, 2, 1);
-def(0x07, 'SMOD', 5, 2, 1);
-def(0x08, 'ADDMOD', 8, 3, 1);
-def(0x09, 'MULMOD', 8, 3, 1);
-def(0x0a, 'EXP', 10, 2, 1);
-def(0x0b, 'SIGNEXTEND', 5, 2, 1);
-def(0x10, 'LT', 3, 2, 1);
-def(0x11, 'GT', 3, 2, 1);
-def(0x12, 'SLT', 3, 2, 1);
-def(0x13, 'SGT', 3, 2, 1);
-def(0x14, 'EQ', 3, 2, 1);
-def(0x15, 'ISZERO', 3, 1, 1);
-def(0x16, 'AND', 3, 2, 1);
-def(0x17, 'OR', 3, 2, 1);
-def(0x18, 'XOR', 3, 2, 1);
-def(0x19, 'NOT', 3, 1, 1);
-def(0x1a, 'BYTE', 3, 2, 1);
-def(0x1b, 'SHL', 3, 2, 1);
-def(0x1c, 'SHR', 3, 2, 1);
-def(0x1d, 'SAR', 3, 2, 1);
-def(0x20, 'KECCAK256', 30, 2, 1);
-def(0x30, 'ADDRESS', 2, 0, 1);
-def(0x31, 'BALANCE', 0, 1, 1, REC);
-def(0x32, 'ORIGIN', 2, 0, 1);
-def(0x33, 'CALLER', 2, 0, 1);
-def(0x34, 'CALLVALUE', 2, 0, 1);
-def(0x35, 'CALLDATALOAD', 3, 1, 1);
-def(0x36, 'CALLDATASIZE', 2, 0, 1);
-def(0x37, 'CALLDATACOPY', 3, 3, 0);
-def(0x38, 'CODESIZE', 2, 0, 1);
-def(0x39, 'CODECOPY', 3, 3, 0);
-def(0x3a, 'GASPRICE', 2, 0, 1);
-def(0x3b, 'EXTCODESIZE', 0, 1, 1, REC);
-def(0x3c, 'EXTCODECOPY', 0, 4, 0, REC);
-def(0x3d, 'RETURNDATASIZE', 2, 0, 1);
-def(0x3e, 'RETURNDATACOPY', 3, 3, 0);
-def(0x3f, 'EXTCODEHASH', 0, 1, 1, REC);
-def(0x40, 'BLOCKHASH', 0, 1, 1, REC);
-def(0x41, 'COINBASE', 0, 0, 1, REC);
-def(0x42, 'TIMESTAMP', 0, 0, 1, REC);
-def(0x43, 'NUMBER', 0, 0, 1, REC);
-def(0x44, 'PREVRANDAO', 0, 0, 1, REC);
-def(0x45, 'GASLIMIT', 0, 0, 1, REC);
-def(0x46, 'CHAINID', 0, 0, 1, REC);
-def(0x47, 'SELFBALANCE', 0, 0, 1, REC);
-def(0x48, 'BASEFEE', 0, 0, 1, REC);
-def(0x49, 'BLOBHASH', 0, 1, 1, REC);
-def(0x4a, 'BLOBBASEFEE', 0, 0, 1, REC);
-def(0x50, 'POP', 2, 1, 0);
-def(0x51, 'MLOAD', 3, 1, 1);
-def(0x52, 'MSTORE', 3, 2, 0);
-def(0x53, 'MSTORE8', 3, 2, 0);
-def(0x54, 'SLOAD', 0, 1, 1, REC);
-def(0x55, 'SSTORE', 0, 2, 0, REC);
-def(0x56, 'JUMP', 8, 1, 0, END);
-def(0x57, 'JUMPI', 10, 2, 0, END);
-def(0x58, 'PC', 2, 0, 1);
-def(0x59, 'MSIZE', 2, 0, 1);
-// GAS ends its block so that the precharged block gas is exact when GAS reads it.
-def(0x5a, 'GAS', 2, 0, 1);
-def(0x5b, 'JUMPDEST', 1, 0, 0);
-def(0x5c, 'TLOAD', 0, 1, 1, REC);
-def(0x5d, 'TSTORE', 0, 2, 0, REC);
-def(0x5e, 'MCOPY', 3, 3, 0);
-def(0x5f, 'PUSH0', 2, 0, 1);
-for (let n = 1; n <= 32; n++) def(0x5f + n, `PUSH${n}`, 3, 0, 1, { handler: `op_push${n}` });
-for (let n = 1; n <= 16; n++) def(0x7f + n, `DUP${n}`, 3, n, n + 1, { handler: `op_dup${n}` });
-for (let n = 1; n <= 16; n++) def(0x8f + n, `SWAP${n}`, 3, n + 1, n + 1, { handler: `op_swap${n}` });
-for (let n = 0; n <= 4; n++) def(0xa0 + n, `LOG${n}`, 0, n + 2, 0, REC);
-def(0xf0, 'CREATE', 0, 3, 1, REC);
-def(0xf1, 'CALL', 0, 7, 1, REC);
-def(0xf2, 'CALLCODE', 0, 7, 1, REC);
-def(0xf3, 'RETURN', 0, 2, 0, END);
-def(0xf4, 'DELEGATECALL', 0, 6, 1, REC);
-def(0xf5, 'CREATE2', 0, 4, 1, REC);
-def(0xfa, 'STATICCALL', 0, 6, 1, REC);
-def(0xfd, 'REVERT', 0, 2, 0, END);
-def(0xfe, 'INVALID', 0, 0, 0, { endsBlock: true, handler: 'op_invalid' });
-def(0xff, 'SELFDESTRUCT', 0, 1, 0, REC);
-
-function spec(code: number): OpSpec {
-  const d = defs.get(code);
-  if (!d) {
-    return {
-      code, name: `UNDEFINED_0x${code.toString(16).padStart(2, '0')}`, kind: 'undefined', gas: 0, pops: 0, pushes: 0,
-      immediate: 0, endsBlock: true, handler: 'op_invalid',
-    };
-  }
-  const immediate = code >= 0x60 && code <= 0x7f ? code - 0x5f : 0;
+/** A local opcode: executed by its handler (`op_<name>` unless stated) in `family`. */
+function local<N extends string>(code: number, name: N, family: Family, gas: number, operands: readonly OperandRole[], pushes: number, extra: LocalExtra = {}): Row<N> {
   return {
-    code, name: d.name, kind: d.kind ?? 'local', gas: d.gas, pops: d.pops, pushes: d.pushes, immediate,
-    endsBlock: d.endsBlock ?? false, handler: d.handler ?? `op_${d.name.toLowerCase()}`,
+    code, name, family, gas, operands, pushes, kind: 'local', endsBlock: extra.endsBlock ?? false, handler: extra.handler,
+    dynamicGas: extra.dynamicGas ?? 'none', recordKind: 'none', field: extra.field ?? 'none',
   };
 }
 
+/** A record opcode: UNSUPPORTED_OPCODE in this version (Host.huff's op_unsupported, no static gas, ends its block). */
+function rec<N extends string>(code: number, name: N, recordKind: RecordKind, dynamicGas: DynamicGasRule, operands: readonly OperandRole[], pushes: number, field: BlockField | 'none' = 'none'): Row<N> {
+  return { code, name, family: 'Host', gas: 0, operands, pushes, kind: 'record', endsBlock: true, handler: 'op_unsupported', dynamicGas, recordKind, field };
+}
+
+const END = { endsBlock: true };
+const V2: readonly OperandRole[] = ['value', 'value'];
+const MEM_RANGE: readonly OperandRole[] = ['memOffset', 'length'];
+const COPY: readonly OperandRole[] = ['memOffset', 'dataOffset', 'length'];
+const items = (n: number): OperandRole[] => Array.from({ length: n }, () => 'stackItem' as const);
+const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+type N16 = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16;
+type N32 = N16 | 17 | 18 | 19 | 20 | 21 | 22 | 23 | 24 | 25 | 26 | 27 | 28 | 29 | 30 | 31 | 32;
+
+const NAMED = [
+  local(0x00, 'STOP', 'Control', 0, [], 0, END),
+  local(0x01, 'ADD', 'Arithmetic', 3, V2, 1),
+  local(0x02, 'MUL', 'Arithmetic', 5, V2, 1),
+  local(0x03, 'SUB', 'Arithmetic', 3, V2, 1),
+  local(0x04, 'DIV', 'Arithmetic', 5, V2, 1),
+  local(0x05, 'SDIV', 'Arithmetic', 5, V2, 1),
+  local(0x06, 'MOD', 'Arithmetic', 5, V2, 1),
+  local(0x07, 'SMOD', 'Arithmetic', 5, V2, 1),
+  local(0x08, 'ADDMOD', 'Arithmetic', 8, ['value', 'value', 'value'], 1),
+  local(0x09, 'MULMOD', 'Arithmetic', 8, ['value', 'value', 'value'], 1),
+  local(0x0a, 'EXP', 'Arithmetic', 10, ['value', 'exponent'], 1, { dynamicGas: 'expBytes' }),
+  local(0x0b, 'SIGNEXTEND', 'Arithmetic', 5, ['index', 'value'], 1),
+  local(0x10, 'LT', 'Bitwise', 3, V2, 1),
+  local(0x11, 'GT', 'Bitwise', 3, V2, 1),
+  local(0x12, 'SLT', 'Bitwise', 3, V2, 1),
+  local(0x13, 'SGT', 'Bitwise', 3, V2, 1),
+  local(0x14, 'EQ', 'Bitwise', 3, V2, 1),
+  local(0x15, 'ISZERO', 'Bitwise', 3, ['value'], 1),
+  local(0x16, 'AND', 'Bitwise', 3, V2, 1),
+  local(0x17, 'OR', 'Bitwise', 3, V2, 1),
+  local(0x18, 'XOR', 'Bitwise', 3, V2, 1),
+  local(0x19, 'NOT', 'Bitwise', 3, ['value'], 1),
+  local(0x1a, 'BYTE', 'Bitwise', 3, ['index', 'value'], 1),
+  local(0x1b, 'SHL', 'Bitwise', 3, ['shift', 'value'], 1),
+  local(0x1c, 'SHR', 'Bitwise', 3, ['shift', 'value'], 1),
+  local(0x1d, 'SAR', 'Bitwise', 3, ['shift', 'value'], 1),
+  local(0x20, 'KECCAK256', 'System', 30, MEM_RANGE, 1, { dynamicGas: 'keccakWords' }),
+  local(0x30, 'ADDRESS', 'System', 2, [], 1, { field: 'context' }),
+  rec(0x31, 'BALANCE', 'account', 'coldWarmAccount', ['address'], 1),
+  local(0x32, 'ORIGIN', 'TxInfo', 2, [], 1, { field: 'origin' }),
+  local(0x33, 'CALLER', 'System', 2, [], 1, { field: 'caller' }),
+  local(0x34, 'CALLVALUE', 'System', 2, [], 1, { field: 'callvalue' }),
+  local(0x35, 'CALLDATALOAD', 'System', 3, ['dataOffset'], 1, { field: 'calldata' }),
+  local(0x36, 'CALLDATASIZE', 'System', 2, [], 1, { field: 'calldata' }),
+  local(0x37, 'CALLDATACOPY', 'System', 3, COPY, 0, { field: 'calldata', dynamicGas: 'copyWords' }),
+  local(0x38, 'CODESIZE', 'System', 2, [], 1, { field: 'code' }),
+  local(0x39, 'CODECOPY', 'System', 3, COPY, 0, { field: 'code', dynamicGas: 'copyWords' }),
+  local(0x3a, 'GASPRICE', 'TxInfo', 2, [], 1, { field: 'gasPrice' }),
+  rec(0x3b, 'EXTCODESIZE', 'account', 'coldWarmAccount', ['address'], 1),
+  rec(0x3c, 'EXTCODECOPY', 'code', 'coldWarmAccountCopy', ['address', ...COPY], 0),
+  local(0x3d, 'RETURNDATASIZE', 'System', 2, [], 1),
+  local(0x3e, 'RETURNDATACOPY', 'System', 3, ['memOffset', 'returnDataOffset', 'length'], 0, { dynamicGas: 'copyWords' }),
+  rec(0x3f, 'EXTCODEHASH', 'account', 'coldWarmAccount', ['address'], 1),
+  rec(0x40, 'BLOCKHASH', 'blockHash', 'none', ['blockNumber'], 1),
+  rec(0x41, 'COINBASE', 'blockField', 'none', [], 1, 'coinbase'),
+  rec(0x42, 'TIMESTAMP', 'blockField', 'none', [], 1, 'timestamp'),
+  rec(0x43, 'NUMBER', 'blockField', 'none', [], 1, 'number'),
+  rec(0x44, 'PREVRANDAO', 'blockField', 'none', [], 1, 'prevrandao'),
+  rec(0x45, 'GASLIMIT', 'blockField', 'none', [], 1, 'gasLimit'),
+  rec(0x46, 'CHAINID', 'blockField', 'none', [], 1, 'chainId'),
+  rec(0x47, 'SELFBALANCE', 'account', 'none', [], 1),
+  rec(0x48, 'BASEFEE', 'blockField', 'none', [], 1, 'baseFee'),
+  rec(0x49, 'BLOBHASH', 'blobHash', 'none', ['index'], 1),
+  rec(0x4a, 'BLOBBASEFEE', 'blockField', 'none', [], 1, 'blobBaseFee'),
+  local(0x50, 'POP', 'Stack', 2, items(1), 0),
+  local(0x51, 'MLOAD', 'Memory', 3, ['memOffset'], 1, { dynamicGas: 'memoryExpansion' }),
+  local(0x52, 'MSTORE', 'Memory', 3, ['memOffset', 'value'], 0, { dynamicGas: 'memoryExpansion' }),
+  local(0x53, 'MSTORE8', 'Memory', 3, ['memOffset', 'value'], 0, { dynamicGas: 'memoryExpansion' }),
+  rec(0x54, 'SLOAD', 'storage', 'coldWarmSlot', ['slot'], 1),
+  rec(0x55, 'SSTORE', 'storage', 'sstore', ['slot', 'value'], 0),
+  local(0x56, 'JUMP', 'Control', 8, ['jumpDest'], 0, END),
+  local(0x57, 'JUMPI', 'Control', 10, ['jumpDest', 'condition'], 0, END),
+  local(0x58, 'PC', 'Control', 2, [], 1),
+  local(0x59, 'MSIZE', 'Memory', 2, [], 1),
+  // GAS does not end its block: the analysis gives a GAS inside a block the gas to add back (gen-optable's meta word)
+  local(0x5a, 'GAS', 'System', 2, [], 1),
+  local(0x5b, 'JUMPDEST', 'Control', 1, [], 0),
+  rec(0x5c, 'TLOAD', 'transientStorage', 'none', ['slot'], 1),
+  rec(0x5d, 'TSTORE', 'transientStorage', 'none', ['slot', 'value'], 0),
+  local(0x5e, 'MCOPY', 'Memory', 3, ['memOffset', 'memOffset', 'length'], 0, { dynamicGas: 'copyWords' }),
+  local(0x5f, 'PUSH0', 'Stack', 2, [], 1),
+  rec(0xf0, 'CREATE', 'create', 'create', ['weiValue', 'memOffset', 'length'], 1),
+  rec(0xf1, 'CALL', 'call', 'call', ['gas', 'address', 'weiValue', ...MEM_RANGE, ...MEM_RANGE], 1),
+  rec(0xf2, 'CALLCODE', 'call', 'call', ['gas', 'address', 'weiValue', ...MEM_RANGE, ...MEM_RANGE], 1),
+  local(0xf3, 'RETURN', 'Control', 0, MEM_RANGE, 0, { dynamicGas: 'memoryExpansion', endsBlock: true }),
+  rec(0xf4, 'DELEGATECALL', 'call', 'call', ['gas', 'address', ...MEM_RANGE, ...MEM_RANGE], 1),
+  rec(0xf5, 'CREATE2', 'create', 'create2', ['weiValue', 'memOffset', 'length', 'salt'], 1),
+  rec(0xfa, 'STATICCALL', 'call', 'call', ['gas', 'address', ...MEM_RANGE, ...MEM_RANGE], 1),
+  local(0xfd, 'REVERT', 'Control', 0, MEM_RANGE, 0, { dynamicGas: 'memoryExpansion', endsBlock: true }),
+  local(0xfe, 'INVALID', 'Control', 0, [], 0, END),
+  rec(0xff, 'SELFDESTRUCT', 'selfdestruct', 'selfdestruct', ['address'], 0),
+] as const;
+
+const NUMBERED: readonly Row[] = [
+  ...range(1, 32).map((n) => local(0x5f + n, `PUSH${n}`, 'Stack', 3, [], 1)),
+  ...range(1, 16).map((n) => local(0x7f + n, `DUP${n}`, 'Stack', 3, items(n), n + 1)),
+  ...range(1, 16).map((n) => local(0x8f + n, `SWAP${n}`, 'Stack', 3, items(n + 1), n + 1)),
+  ...range(0, 4).map((n) => rec(0xa0 + n, `LOG${n}`, 'log', 'log', [...MEM_RANGE, ...Array.from({ length: n }, () => 'topic' as const)], 0)),
+];
+
+/** The name of an opcode defined on Prague. */
+export type OpName = (typeof NAMED)[number]['name'] | `PUSH${N32}` | `DUP${N16}` | `SWAP${N16}` | `LOG${0 | 1 | 2 | 3 | 4}`;
+
+const ROWS = new Map<number, Row>([...NAMED, ...NUMBERED].map((r) => [r.code, r]));
+
+const PUSH1_CODE = 0x60;
+const PUSH32_CODE = 0x7f;
+
+function spec(code: number): OpSpec {
+  const r = ROWS.get(code);
+  if (!r) {
+    return {
+      code, name: `UNDEFINED_0x${code.toString(16).padStart(2, '0')}`, kind: 'undefined', gas: 0, pops: 0, pushes: 0,
+      immediate: 0, endsBlock: true, handler: 'op_invalid', family: 'Control', dynamicGas: 'none', recordKind: 'none', field: 'none', operands: [],
+    };
+  }
+  const immediate = code >= PUSH1_CODE && code <= PUSH32_CODE ? code - PUSH1_CODE + 1 : 0;
+  return Object.freeze({
+    code, name: r.name, kind: r.kind, gas: r.gas, pops: r.operands.length, pushes: r.pushes, immediate, endsBlock: r.endsBlock,
+    handler: r.handler ?? `op_${r.name.toLowerCase()}`, family: r.family, dynamicGas: r.dynamicGas, recordKind: r.recordKind,
+    field: r.field, operands: Object.freeze([...r.operands]),
+  });
+}
+
 /** All 256 opcodes, indexed by byte value. */
-export const OPCODES: readonly OpSpec[] = Array.from({ length: 256 }, (_, i) => spec(i));
+export const OPCODES: readonly OpSpec[] = Object.freeze(Array.from({ length: 256 }, (_, i) => spec(i)));
+
+/** Every opcode defined on Prague, by name: `OP.MSTORE` is 0x52. */
+export const OP: Readonly<Record<OpName, number>> = Object.freeze(
+  Object.fromEntries(OPCODES.filter((o) => o.kind !== 'undefined').map((o) => [o.name, o.code])) as Record<OpName, number>,
+);
 
 export function opcodeByName(name: string): OpSpec | undefined {
   return OPCODES.find((o) => o.name === name.toUpperCase());
+}
+
+/** The opcode of PUSHn (n = 0 for PUSH0, up to 32). */
+export function pushOpcode(n: number): number {
+  if (!Number.isInteger(n) || n < 0 || n > 32) throw new Error(`no PUSH${n}`);
+  return OP.PUSH0 + n;
+}
+
+/** Size of the immediate data that follows the opcode byte `code` (PUSHn: n, any other byte: 0). */
+export function immediateSize(code: number): number {
+  return OPCODES[code]?.immediate ?? 0;
+}
+
+/** The opcodes that read `field`, in ascending order. */
+export function readersOf(field: ContextField): number[] {
+  return OPCODES.filter((o) => o.field === field).map((o) => o.code);
 }
 
 /**
@@ -157,7 +358,7 @@ export function opcodeByName(name: string): OpSpec | undefined {
  * the pair runs as one instruction (src/hypervisor/instructions/Fused.huff), with the same gas and
  * stack effect as the two instructions.
  */
-export const PUSH_FUSIONS: readonly string[] = ['ADD', 'MUL', 'SUB', 'AND', 'OR', 'XOR', 'EQ', 'LT', 'GT', 'SHL', 'SHR', 'JUMP', 'JUMPI', 'MLOAD', 'MSTORE', 'SWAP1'];
+export const PUSH_FUSIONS: readonly OpName[] = ['ADD', 'MUL', 'SUB', 'AND', 'OR', 'XOR', 'EQ', 'LT', 'GT', 'SHL', 'SHR', 'JUMP', 'JUMPI', 'MLOAD', 'MSTORE', 'SWAP1'];
 
 /** Label of the fused handler for PUSHn followed by `name`. */
 export function fusedHandler(n: 1 | 2, name: string): string {

@@ -4,6 +4,7 @@ import { createEVM, EVMError, getActivePrecompiles, type EVM, type EVMRunCallOpt
 import { MerkleStateManager } from '@ethereumjs/statemanager';
 import { Account, createAddressFromString, createZeroAddress, hexToBytes } from '@ethereumjs/util';
 import { bytesToHex } from 'viem';
+import { immediateSize, OP } from '../evm/opcodes.ts';
 import type { AccessRecord, Hex, Status } from '../witness/types.ts';
 import { AccessRecorder } from './recorder.ts';
 import type { MessageContext } from './context.ts';
@@ -117,7 +118,7 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
   const recorder = new AccessRecorder();
   const onStep = (step: InterpreterStep): void => {
     // the byte at pc: step.opcode.code is a generic entry for undefined opcodes
-    const op = code[step.pc] ?? 0x00;
+    const op = code[step.pc] ?? OP.STOP;
     recorder.onStep(step, op);
     opcodes.set(op, (opcodes.get(op) ?? 0) + 1);
     steps++;
@@ -138,10 +139,10 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
     let next = 0;
     if (last !== undefined) {
       const { pc, op, top, second } = last;
-      const jumped = op === 0x56 || (op === 0x57 && second !== 0n);
-      next = jumped ? Number(top) : pc + 1 + (op >= 0x60 && op <= 0x7f ? op - 0x5f : 0);
+      const jumped = op === OP.JUMP || (op === OP.JUMPI && second !== 0n);
+      next = jumped ? Number(top) : pc + 1 + immediateSize(op);
     }
-    const failed = code[next] ?? 0x00;
+    const failed = code[next] ?? OP.STOP;
     opcodes.set(failed, (opcodes.get(failed) ?? 0) + 1);
     steps++;
   }

@@ -4,7 +4,7 @@
  * (scripts/gen-fixtures.ts → test/fixtures/hypervisor/samples.json) and the docs.
  */
 import { assemble } from '../evm/asm.ts';
-import { OPCODES, PUSH_FUSIONS } from '../evm/opcodes.ts';
+import { OPCODES, PUSH_FUSIONS, type OpName } from '../evm/opcodes.ts';
 import type { Hex } from '../witness/types.ts';
 
 export interface Sample {
@@ -20,13 +20,13 @@ export interface Sample {
 }
 
 /** `args` pushed (last argument on top), then OP, then the top returned as one word. */
-function unary(op: string, ...args: bigint[]): string {
+function unary(op: OpName, ...args: bigint[]): string {
   return `${args.map((a) => `PUSH ${a}`).join(' ')} ${op} PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN`;
 }
 const RET_TOP = 'PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN';
 const M = (1n << 256n) - 1n;
 
-const binaries: Array<[string, bigint, bigint]> = [
+const binaries: Array<[OpName, bigint, bigint]> = [
   // [op, a (top), b]
   ['ADD', M, 5n], ['MUL', 1n << 200n, 3n << 60n], ['SUB', 3n, 10n], ['DIV', 100n, 7n], ['SDIV', M - 99n, 7n],
   ['MOD', 100n, 7n], ['SMOD', M - 99n, 7n], ['EXP', 3n, 200n], ['SIGNEXTEND', 0n, 0xffn],
@@ -222,3 +222,9 @@ export const SAMPLES: Sample[] = [
     name: `undefined opcode 0x${o.code.toString(16).padStart(2, '0')}`, covers: [], code: `0x6001${o.code.toString(16).padStart(2, '0')}`, status: 0,
   })),
 ];
+
+/** The opcodes the hypervisor executes itself (kind 'local' in lib/evm/opcodes.ts) that no sample covers, by name. */
+export function uncoveredLocalOpcodes(samples: readonly Sample[] = SAMPLES): string[] {
+  const covered = new Set(samples.flatMap((s) => s.covers));
+  return OPCODES.filter((o) => o.kind === 'local' && !covered.has(o.name)).map((o) => o.name);
+}

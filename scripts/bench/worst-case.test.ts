@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { LocalHypervisor } from '../../lib/hypervisor/ethereumjs.ts';
 import { buildHonestWitness, defaultContext, runNative, type NativeOutcome } from '../../lib/native/index.ts';
 import type { Hex } from '../../lib/witness/types.ts';
+import { OP } from '../../lib/evm/opcodes.ts';
 import {
   MAX_CODE_SIZE,
   Measurer,
@@ -29,9 +30,7 @@ import {
   type GuestProgram,
 } from './worst-case.ts';
 
-const JUMPDEST = 0x5b;
-const PUSH0 = 0x5f;
-const DUP1 = 0x80;
+const { JUMPDEST, PUSH0, DUP1 } = OP;
 
 async function run(p: GuestProgram): Promise<NativeOutcome> {
   return runNative(defaultContext({ code: p.code, gasAvailable: p.gasAvailable, ...(p.calldata ? { calldata: p.calldata } : {}) }));

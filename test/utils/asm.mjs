@@ -2,29 +2,23 @@
 // Tiny assembler for the hand-written bytecode in test/utils/GasMeter.sol and src/ArchiveFactory.sol.
 // Usage: node test/utils/asm.mjs gasmeter|archive   → prints the hex (no 0x) and a listing on stderr.
 // Labels: "name:" defines (emits JUMPDEST), "@name" pushes the label offset as PUSH1.
-const OPS = {
-  STOP: 0x00, ADD: 0x01, MUL: 0x02, SUB: 0x03, LT: 0x10, GT: 0x11, EQ: 0x14, ISZERO: 0x15, AND: 0x16, OR: 0x17,
-  SHR: 0x1c, BALANCE: 0x31, CALLER: 0x33, CALLDATALOAD: 0x35, CALLDATASIZE: 0x36, CALLDATACOPY: 0x37,
-  CODECOPY: 0x39, EXTCODESIZE: 0x3b, EXTCODECOPY: 0x3c, RETURNDATASIZE: 0x3d, RETURNDATACOPY: 0x3e,
-  POP: 0x50, MLOAD: 0x51, MSTORE: 0x52, MSTORE8: 0x53, JUMP: 0x56, JUMPI: 0x57, GAS: 0x5a, JUMPDEST: 0x5b,
-  PUSH0: 0x5f, DUP1: 0x80, DUP2: 0x81, DUP3: 0x82, DUP4: 0x83, DUP5: 0x84, SWAP1: 0x90, SWAP2: 0x91,
-  SWAP7: 0x96, SWAP8: 0x97, CALL: 0xf1, RETURN: 0xf3, STATICCALL: 0xfa, REVERT: 0xfd,
-};
+import { OPCODES as OPS } from './opcodes.mjs'; // generated from lib/evm/opcodes.ts by scripts/gen-optable.ts
+
 function assemble(src) {
   const toks = src.replace(/;[^\n]*/g, '').split(/\s+/).filter(Boolean);
   const labels = {}; const out = []; const fix = [];
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
-    if (t.endsWith(':')) { labels[t.slice(0, -1)] = out.length; out.push(0x5b); continue; }
-    if (t.startsWith('@')) { out.push(0x60); fix.push([out.length, t.slice(1)]); out.push(0); continue; }
+    if (t.endsWith(':')) { labels[t.slice(0, -1)] = out.length; out.push(OPS.JUMPDEST); continue; }
+    if (t.startsWith('@')) { out.push(OPS.PUSH1); fix.push([out.length, t.slice(1)]); out.push(0); continue; }
     const m = /^PUSH([1-9]|[12][0-9]|3[0-2])$/.exec(t);
     if (m) {
       const n = +m[1]; const v = BigInt(toks[++i]);
-      out.push(0x5f + n);
+      out.push(OPS.PUSH0 + n);
       for (let k = n - 1; k >= 0; k--) out.push(Number((v >> BigInt(8 * k)) & 0xffn));
       continue;
     }
-    if (!(t in OPS)) throw new Error(`unknown token ${t}`);
+    if (!Object.hasOwn(OPS, t)) throw new Error(`unknown token ${t}`);
     out.push(OPS[t]);
   }
   for (const [pos, l] of fix) { if (!(l in labels) || labels[l] > 255) throw new Error(`label ${l}`); out[pos] = labels[l]; }
