@@ -10,6 +10,7 @@ import { SimpleStateManager } from '@ethereumjs/statemanager';
 import { Account, createAddressFromString, hexToBytes } from '@ethereumjs/util';
 import { fileURLToPath } from 'node:url';
 import { bytesToHex, keccak256, type Address } from 'viem';
+import { OP } from '../evm/opcodes.ts';
 import { compile } from '../../huffc/src/index.ts';
 import { archiveParts } from '../archive/index.ts';
 import { encodeWitness } from '../witness/abi.ts';
@@ -37,7 +38,7 @@ export const CALL_KINDS: readonly CallKind[] = ['call', 'staticcall', 'delegatec
  *   RETURNDATASIZE PUSH0 PUSH0 RETURNDATACOPY  PUSH1 41 JUMPI  RETURNDATASIZE PUSH0 REVERT
  *   41: JUMPDEST RETURNDATASIZE PUSH0 RETURN
  */
-export function forwarderCode(hypervisor: Hex, op: 0xfa | 0xf4): Hex {
+export function forwarderCode(hypervisor: Hex, op: number): Hex {
   const hv = hypervisor.slice(2).padStart(40, '0');
   return `0x365f5f375f5f365f73${hv}5a${op.toString(16)}3d5f5f3e602957${'3d5ffd'}5b3d5ff3`;
 }
@@ -77,7 +78,7 @@ export class LocalHypervisor {
     await state.putAccount(HYPERVISOR_ADDRESS, new Account());
     await state.putCode(HYPERVISOR_ADDRESS, hexToBytes(compileHypervisor(build)));
     await state.putAccount(SENDER, new Account(0n, 10n ** 30n));
-    for (const [proxy, op] of [[STATIC_PROXY, 0xfa], [DELEGATE_PROXY, 0xf4]] as const) {
+    for (const [proxy, op] of [[STATIC_PROXY, OP.STATICCALL], [DELEGATE_PROXY, OP.DELEGATECALL]] as const) {
       await state.putAccount(proxy, new Account());
       await state.putCode(proxy, hexToBytes(forwarderCode(HYPERVISOR_ADDRESS.toString() as Hex, op)));
     }

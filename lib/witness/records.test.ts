@@ -25,6 +25,7 @@ test('every record kind answers an opcode the hypervisor treats as a record opco
     const op = OPCODES.find((o) => o.name === RECORD_KINDS[kind].opcodeName);
     assert.ok(op, `${kind}: no opcode ${RECORD_KINDS[kind].opcodeName}`);
     assert.equal(op.kind, 'record', `${kind}: ${op.name} is not a record opcode in lib/evm/opcodes.ts`);
+    assert.equal(op.recordKind, kind, `${kind}: lib/evm/opcodes.ts gives ${op.name} the record kind ${op.recordKind}`);
     assert.ok(!seen.has(op.code), `${kind}: opcode ${op.name} answered twice`);
     seen.add(op.code);
     assert.equal(recordKindOf(op.code), kind);
