@@ -12,25 +12,11 @@ export interface AccessRecordJson {
   data: Hex;
 }
 
-export interface WitnessJson {
-  code: Hex;
-  stateRootEnter: Hex;
-  stateRootLeave: Hex;
-  isStatic: boolean;
-  origin: Hex;
-  caller: Hex;
-  to: Hex;
-  context: Hex;
-  callvalue: string;
-  gasPrice: string;
-  gasAvailable: string;
-  gasUsed: string;
-  state_access_list: AccessRecordJson[];
-  status: string;
-  returndataHash: Hex;
-  calldata: Hex;
-  codeHash: Hex;
-}
+/** The JSON form of a MessageWitness field: numbers (bigint, status) as decimal strings, records as AccessRecordJson. */
+type JsonOf<T> = T extends bigint | number ? string : T extends AccessRecord[] ? AccessRecordJson[] : T;
+
+/** The JSON object of a witness file: the struct's fields in their JSON form, plus the guest `code`. */
+export type WitnessJson = { code: Hex } & { [K in keyof MessageWitness]: JsonOf<MessageWitness[K]> };
 
 /** Field order of the JSON object (= struct order, `code` first). */
 export const WITNESS_JSON_FIELDS = [
