@@ -103,6 +103,7 @@ export function renderOpcodesMjs(): string {
 export function renderOpcodesDoc(): string {
   const what = (o: (typeof OPCODES)[number]): string => {
     if (o.kind === 'record') return `record \`${o.recordKind}\`${o.field === 'none' ? '' : ` (${o.field})`}: UNSUPPORTED_OPCODE in this version`;
+    if (o.kind === 'recorded') return `record \`${o.recordKind}\``;
     return o.field === 'none' ? '' : `message field \`${o.field}\``;
   };
   const lines = [

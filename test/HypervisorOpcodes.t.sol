@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {HypervisorSetup} from "./utils/HypervisorSetup.sol";
 import {SampleFixture} from "./utils/HypervisorFixtures.sol";
 import {NativeOutcome} from "./utils/NativeRunner.sol";
+import {Opcodes} from "./utils/Opcodes.sol";
 import {AccessWitness, MessageWitness} from "./utils/Witness.sol";
 import {WitnessErrors as E} from "./utils/WitnessErrors.sol";
 import {WitnessLayout as L} from "./utils/WitnessLayout.sol";
@@ -36,7 +37,7 @@ contract HypervisorOpcodesTest is HypervisorSetup {
     }
 
     /// Claims about the outcome, each changed alone, are rejected with the outcome check's code; the guest pc in the
-    /// error (where execution ended) is the same for all of them, and no record was consumed.
+    /// error (where execution ended) is the same for all of them, and every honest record was consumed.
     function test_samples_wrongOutcomeRejected() public {
         SampleFixture memory s = loadSamples();
         for (uint256 i = 0; i < s.name.length; i++) {
@@ -46,6 +47,7 @@ contract HypervisorOpcodesTest is HypervisorSetup {
             archiveGuest(s.code[i]);
             uint256 status = s.status[i];
             uint256 gasUsed = s.gasUsed[i];
+            _consumed = abi.decode(s.records[i], (AccessWitness[])).length;
 
             Verdict memory first = checkInvalid(
                 string.concat(lbl, ", status ", vm.toString(status), " -> ", vm.toString((status + 1) % 3)),
@@ -101,10 +103,15 @@ contract HypervisorOpcodesTest is HypervisorSetup {
                     E.STATE_ROOT_MISMATCH
                 )
             );
-            // one record no instruction consumes (this version has no record opcodes, every record is leftover)
+            // one record after the honest ones, which no instruction consumes
             MessageWitness memory m = sampleWitness(s, i);
-            m.state_access_list = new AccessWitness[](1);
-            m.state_access_list[0] = AccessWitness({opcode: 0x54, data: ""});
+            uint256 honest = m.state_access_list.length;
+            AccessWitness[] memory more = new AccessWitness[](honest + 1);
+            for (uint256 k = 0; k < honest; k++) {
+                more[k] = m.state_access_list[k];
+            }
+            more[honest] = AccessWitness({opcode: Opcodes.SLOAD, data: ""});
+            m.state_access_list = more;
             _samePc(
                 lbl,
                 "leftover record",
@@ -114,6 +121,9 @@ contract HypervisorOpcodesTest is HypervisorSetup {
         }
         assertNoFailures();
     }
+
+    /// Records the current sample's honest run consumes (all of them are consumed before the outcome is checked).
+    uint256 internal _consumed;
 
     function _samePc(string memory lbl, string memory what, Verdict memory ref, Verdict memory v) internal {
         if (v.kind != Kind.Invalid || ref.kind != Kind.Invalid) return; // already reported
@@ -125,7 +135,9 @@ contract HypervisorOpcodesTest is HypervisorSetup {
             )
         );
         check(
-            v.recordIndex == 0, lbl, string.concat(what, ": recordIndex ", vm.toString(v.recordIndex), ", expected 0")
+            v.recordIndex == _consumed,
+            lbl,
+            string.concat(what, ": recordIndex ", vm.toString(v.recordIndex), ", expected ", vm.toString(_consumed))
         );
     }
 
@@ -179,11 +191,18 @@ contract HypervisorOpcodesTest is HypervisorSetup {
             checkEq(wordAt(w, L.W_STATUS), m.status, lbl, "word W_STATUS");
             checkEq(wordAt(w, L.W_RETURNDATA_HASH), uint256(m.returndataHash), lbl, "word W_RETURNDATA_HASH");
             checkEq(wordAt(w, L.W_CODE_HASH), uint256(keccak256(s.code[i])), lbl, "word W_CODE_HASH (keccak256(code))");
-            // no records: the calldata follows the record count
-            checkEq(wordAt(w, L.W_CALLDATA_PTR), L.W_RECORD_OFFSETS - L.W_TUPLE_BASE, lbl, "word W_CALLDATA_PTR");
-            checkEq(wordAt(w, L.W_RECORD_COUNT), 0, lbl, "word W_RECORD_COUNT");
-            checkEq(wordAt(w, L.W_RECORD_OFFSETS), m.calldata_.length, lbl, "calldata length word");
-            checkEq(w.length, L.W_MIN_SIZE + (m.calldata_.length + 31) / 32 * 32, lbl, "witness size");
+            // the record offsets, then each record (opcode, 0x40, length, data padded to words), then the calldata
+            uint256 n = m.state_access_list.length;
+            uint256 recordBytes = 32 * n;
+            for (uint256 k = 0; k < n; k++) {
+                checkEq(wordAt(w, L.W_RECORD_OFFSETS + 32 * k), recordBytes, lbl, "record offset word");
+                checkEq(wordAt(w, L.W_RECORD_OFFSETS + recordBytes), m.state_access_list[k].opcode, lbl, "record opcode word");
+                recordBytes += 0x60 + (m.state_access_list[k].data.length + 31) / 32 * 32;
+            }
+            checkEq(wordAt(w, L.W_CALLDATA_PTR), L.W_RECORD_OFFSETS - L.W_TUPLE_BASE + recordBytes, lbl, "word W_CALLDATA_PTR");
+            checkEq(wordAt(w, L.W_RECORD_COUNT), n, lbl, "word W_RECORD_COUNT");
+            checkEq(wordAt(w, L.W_RECORD_OFFSETS + recordBytes), m.calldata_.length, lbl, "calldata length word");
+            checkEq(w.length, L.W_MIN_SIZE + recordBytes + (m.calldata_.length + 31) / 32 * 32, lbl, "witness size");
         }
         assertNoFailures();
     }

@@ -21,7 +21,7 @@
  */
 import { keccak256 } from 'viem';
 import { buildHonestWitness, honestWitness, runNative, unsupportedOpcodes, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
-import { decodeWitness, encodeWitness, ERROR_CODES, type Hex, type MessageWitness, type WitnessFile } from '../lib/witness/index.ts';
+import { decodeWitness, encodeWitness, ERROR_CODES, RECORD_KINDS, recordKindOf, type AccessRecord, type Hex, type MessageWitness, type RecordFieldSpec, type WitnessFile } from '../lib/witness/index.ts';
 import { deriveOutcome } from './derive.ts';
 import { installMemoryGuard } from './guard.ts';
 import { assemble, traits, type ProgramTraits } from './program.ts';
@@ -242,12 +242,40 @@ export function expectedVerdict(w: MessageWitness, native: NativeOutcome | undef
   if (native === undefined) throw new Error('expectedVerdict: a native run is needed');
   const unsupported = unsupportedOpcodes(native);
   if (unsupported.length > 0) return { verdict: 'any', why: `runs record opcode(s) ${unsupported.map((o) => `0x${o.toString(16)}`).join(', ')}` };
-  if (w.state_access_list.length > 0) return { verdict: 'invalid', code: ERROR_CODES.LEFTOVER_RECORDS };
+  const records = recordsVerdict(w.state_access_list, native.records);
+  if (records !== undefined) return records;
   if (w.stateRootEnter.toLowerCase() !== w.stateRootLeave.toLowerCase()) return { verdict: 'invalid', code: ERROR_CODES.STATE_ROOT_MISMATCH };
   if (w.status !== native.status) return { verdict: 'invalid', code: ERROR_CODES.STATUS_MISMATCH };
   if (w.gasUsed !== native.gasUsed) return { verdict: 'invalid', code: ERROR_CODES.GAS_USED_MISMATCH };
   if (w.returndataHash.toLowerCase() !== keccak256(native.returndata)) return { verdict: 'invalid', code: ERROR_CODES.RETURNDATA_HASH_MISMATCH };
   return { verdict: 'valid' };
+}
+
+/**
+ * What the witness's records decide, given the records the run takes (`taken`, in order): the hypervisor takes
+ * record i when the run does, so the first difference decides, as NEXT_RECORD and RECORD_ARGUMENT check it (a
+ * missing record, another opcode, another data length, another argument); a different result changes the run
+ * itself, so then any verdict may follow; records after the last one taken are left over. Undefined when the
+ * records are the run's own.
+ */
+export function recordsVerdict(claimed: readonly AccessRecord[], taken: readonly AccessRecord[]): Expectation | undefined {
+  for (let i = 0; i < taken.length; i++) {
+    const c = claimed[i];
+    const t = taken[i]!;
+    if (c === undefined) return { verdict: 'invalid', code: ERROR_CODES.MISSING_RECORD };
+    if (c.opcode !== t.opcode) return { verdict: 'invalid', code: ERROR_CODES.RECORD_OPCODE_MISMATCH };
+    if (c.data.length !== t.data.length) return { verdict: 'invalid', code: ERROR_CODES.RECORD_LENGTH_MISMATCH };
+    if (c.data.toLowerCase() === t.data.toLowerCase()) continue;
+    const kind = recordKindOf(t.opcode)!;
+    const word = (d: Hex, j: number): string => d.slice(2 + 64 * j, 66 + 64 * j).toLowerCase();
+    const fields = RECORD_KINDS[kind].fields as readonly RecordFieldSpec[];
+    if (fields.some((f, j) => f.role === 'argument' && word(c.data, j) !== word(t.data, j))) {
+      return { verdict: 'invalid', code: ERROR_CODES.RECORD_ARGUMENT_MISMATCH };
+    }
+    return { verdict: 'any', why: `record ${i} claims another result than the reference run's` };
+  }
+  if (claimed.length > taken.length) return { verdict: 'invalid', code: ERROR_CODES.LEFTOVER_RECORDS };
+  return undefined;
 }
 
 /** Native runs, memoised per case (honest and mutant contexts often coincide). */

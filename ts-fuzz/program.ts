@@ -141,12 +141,17 @@ export interface ProgramSpec {
 
 const codes = (specs: readonly OpSpec[]): number[] => specs.map((o) => o.code);
 const LOCAL = OPCODES.filter((o) => o.kind === 'local');
+/** Record opcodes the hypervisor executes (their honest records come from the reference run). */
+const RECORDED = OPCODES.filter((o) => o.kind === 'recorded');
 const UNDEFINED = codes(OPCODES.filter((o) => o.kind === 'undefined'));
 const isPush = (op: number): boolean => immediateSize(op) > 0;
 const isJump = (o: OpSpec): boolean => o.operands.includes('jumpDest');
 
-/** Opcodes an `op` fragment can run (operands pushed by the fragment): local ones that neither end the block nor push data. */
-export const OP_FRAGMENT_OPS: readonly number[] = codes(LOCAL.filter((o) => !o.endsBlock && o.immediate === 0));
+/**
+ * Opcodes an `op` fragment can run (operands pushed by the fragment): local ones that neither end the block nor push
+ * data, and the record opcodes the hypervisor executes (they end their block, but execution goes on).
+ */
+export const OP_FRAGMENT_OPS: readonly number[] = [...codes(LOCAL.filter((o) => !o.endsBlock && o.immediate === 0)), ...codes(RECORDED)];
 /** Opcodes a `raw` fragment can run: every local opcode but the jumps (wild jumps could loop), and undefined ones. */
 export const RAW_OPS: readonly number[] = [...codes(LOCAL.filter((o) => !isJump(o))), ...UNDEFINED];
 /** Bytes for junk that is jumped over or run: anything but record opcodes and jumps. */
@@ -229,6 +234,7 @@ const DOMAIN_ARBS: Record<OperandDomain, fc.Arbitrary<bigint>> = {
 /** The distribution of each operand role (lib/evm/opcodes.ts); the roles not listed are any word. */
 const ROLE_DOMAINS: Partial<Record<OperandRole, OperandDomain>> = {
   memOffset: 'offset', length: 'length', dataOffset: 'source', returnDataOffset: 'rd', index: 'small', shift: 'small', exponent: 'exp',
+  blockNumber: 'small',
 };
 
 /** Operand distributions of an opcode, top of the stack first, from its operand roles. */

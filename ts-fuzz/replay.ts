@@ -4,7 +4,7 @@
  * against the current rule, and also that the stored expectation still holds.
  */
 import type { BatchCase } from '../lib/forge/index.ts';
-import { runNative, unsupportedOpcodes } from '../lib/native/index.ts';
+import { readsOutside, runNative } from '../lib/native/index.ts';
 import { formatVerdict, type Verdict } from '../lib/witness/index.ts';
 import { entryWitness, type CorpusEntry } from './corpus.ts';
 import type { Engine } from './engines.ts';
@@ -58,7 +58,7 @@ export async function replay(engine: Engine, plans: readonly ReplayPlan[]): Prom
     }
     const j = judgeVerdict(p.item, r.verdict as Verdict);
     if (j) problems.push(j.detail);
-    if (r.revmNative && p.item.native && unsupportedOpcodes(p.item.native).length === 0) {
+    if (r.revmNative && p.item.native && !readsOutside(p.item.native)) {
       const d = nativeDifferences(p.item.native, r.revmNative);
       if (d.length > 0) problems.push(`native runs disagree: ${d.join('; ')}`);
     }

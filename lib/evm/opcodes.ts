@@ -12,6 +12,7 @@
 /** How the hypervisor executes an opcode. */
 export type OpKind =
   | 'local' // executed by a handler of the hypervisor, no outside access
+  | 'recorded' // executed by its handler, which takes the opcode's access record through the seam (src/hypervisor/Records.huff)
   | 'record' // needs an access record kind that this version does not implement: UNSUPPORTED_OPCODE
   | 'undefined'; // not an opcode on Prague: exceptional halt
 
@@ -200,6 +201,15 @@ function rec<N extends string>(code: number, name: N, recordKind: RecordKind, dy
   return { code, name, family: 'Host', gas: 0, operands, pushes, kind: 'record', endsBlock: true, handler: 'op_unsupported', dynamicGas, recordKind, field };
 }
 
+/**
+ * A record opcode the hypervisor executes: its handler (`op_<name>` in Host.huff) takes the opcode's access record
+ * (lib/witness/records.ts). It ends its block, so a block whose gas or stack check fails halts before the record is
+ * taken, exactly where the EVM halts without reaching the opcode's result.
+ */
+function recorded<N extends string>(code: number, name: N, recordKind: RecordKind, gas: number, operands: readonly OperandRole[], pushes: number): Row<N> {
+  return { code, name, family: 'Host', gas, operands, pushes, kind: 'recorded', endsBlock: true, dynamicGas: 'none', recordKind, field: 'none' };
+}
+
 const END = { endsBlock: true };
 const V2: readonly OperandRole[] = ['value', 'value'];
 const MEM_RANGE: readonly OperandRole[] = ['memOffset', 'length'];
@@ -254,7 +264,7 @@ const NAMED = [
   local(0x3d, 'RETURNDATASIZE', 'System', 2, [], 1),
   local(0x3e, 'RETURNDATACOPY', 'System', 3, ['memOffset', 'returnDataOffset', 'length'], 0, { dynamicGas: 'copyWords' }),
   rec(0x3f, 'EXTCODEHASH', 'account', 'coldWarmAccount', ['address'], 1),
-  rec(0x40, 'BLOCKHASH', 'blockHash', 'none', ['blockNumber'], 1),
+  recorded(0x40, 'BLOCKHASH', 'blockHash', 20, ['blockNumber'], 1),
   rec(0x41, 'COINBASE', 'blockField', 'none', [], 1, 'coinbase'),
   rec(0x42, 'TIMESTAMP', 'blockField', 'none', [], 1, 'timestamp'),
   rec(0x43, 'NUMBER', 'blockField', 'none', [], 1, 'number'),
@@ -263,7 +273,7 @@ const NAMED = [
   rec(0x46, 'CHAINID', 'blockField', 'none', [], 1, 'chainId'),
   rec(0x47, 'SELFBALANCE', 'account', 'none', [], 1),
   rec(0x48, 'BASEFEE', 'blockField', 'none', [], 1, 'baseFee'),
-  rec(0x49, 'BLOBHASH', 'blobHash', 'none', ['index'], 1),
+  recorded(0x49, 'BLOBHASH', 'blobHash', 3, ['index'], 1),
   rec(0x4a, 'BLOBBASEFEE', 'blockField', 'none', [], 1, 'blobBaseFee'),
   local(0x50, 'POP', 'Stack', 2, items(1), 0),
   local(0x51, 'MLOAD', 'Memory', 3, ['memOffset'], 1, { dynamicGas: 'memoryExpansion' }),

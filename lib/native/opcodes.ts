@@ -12,6 +12,16 @@ export const RECORD_OPCODE_NAMES: ReadonlyMap<number, string> = new Map<number, 
  */
 export const RECORD_OPCODES: ReadonlySet<number> = new Set(RECORD_OPCODE_NAMES.keys());
 
+/** Opcodes whose result comes from outside the frame: the unsupported ones and those the hypervisor executes with a record. */
+export const OUTSIDE_OPCODES: ReadonlySet<number> = new Set(
+  OPCODES.filter((o) => o.kind === 'record' || o.kind === 'recorded').map((o) => o.code),
+);
+
+/** Whether a run executed an opcode whose result comes from outside the frame (its outcome depends on more than the message). */
+export function readsOutside(outcome: { opcodes: ReadonlyMap<number, number> }): boolean {
+  return [...outcome.opcodes.keys()].some((op) => OUTSIDE_OPCODES.has(op));
+}
+
 /** The record opcodes a run executed (reached, even if it halted there), in ascending order. */
 export function unsupportedOpcodes(outcome: { opcodes: ReadonlyMap<number, number> }): number[] {
   return [...outcome.opcodes.keys()].filter((op) => RECORD_OPCODES.has(op)).sort((a, b) => a - b);

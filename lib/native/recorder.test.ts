@@ -10,7 +10,7 @@ import { AccessRecorder } from './recorder.ts';
 import { runNative } from './run.ts';
 
 const code = (name: string): number => opcodeByName(name)!.code;
-const step = (stack: bigint[], depth = 0): InterpreterStep => ({ stack, depth }) as unknown as InterpreterStep;
+const step = (stack: bigint[], depth = 0, pc = 0): InterpreterStep => ({ stack, depth, pc }) as unknown as InterpreterStep;
 const X = 0x1111_2222_3333_4444_5555_6666_7777_8888_9999_aaaa_bbbb_cccc_dddd_eeee_ffff_0000n;
 
 test('the recorder takes arguments when the opcode starts and results when the next instruction starts', () => {
@@ -32,14 +32,14 @@ test('the recorder ignores other frames, opcodes without a kind, and a record op
   rec.onStep(step([2n], 1), code('STOP'));
   rec.onStep(step([3n, 4n]), code('ADD'));
   rec.onStep(step([]), code('BLOCKHASH')); // stack underflow: no record
-  rec.onStep(step([7n]), code('BLOBHASH')); // then the run ends without a next step (out of gas)
-  assert.deepEqual(rec.records(), []);
+  rec.onStep(step([7n], 0, 4), code('BLOBHASH')); // then the run ends without a next step, its pc still there (out of gas)
+  assert.deepEqual(rec.records({ pc: 4, stack: [7n] }), []);
 });
 
-test('a record opcode that is the last instruction before the end of the code takes its result from the final stack', () => {
+test('a record opcode with no step after it, whose pc the run moved past, takes its result from the final stack', () => {
   const rec = new AccessRecorder();
-  rec.onStep(step([6n]), code('BLOBHASH'));
-  assert.deepEqual(rec.records([X]).map(decodeRecord), [{ kind: 'blobHash', index: 6n, hash: `0x${X.toString(16).padStart(64, '0')}` }]);
+  rec.onStep(step([6n], 0, 4), code('BLOBHASH'));
+  assert.deepEqual(rec.records({ pc: 5, stack: [X] }).map(decodeRecord), [{ kind: 'blobHash', index: 6n, hash: `0x${X.toString(16).padStart(64, '0')}` }]);
 });
 
 test('reference runs record what the EVM computed, in order, and the honest witness carries the records', async () => {

@@ -12,6 +12,8 @@ import type { AccessRecord, Hex } from '../witness/types.ts';
 
 interface PendingRecord {
   kind: RecordKindName;
+  /** pc of the record opcode. */
+  pc: number;
   /** Argument values, in the kind's field order (top of stack first). */
   args: bigint[];
 }
@@ -37,12 +39,18 @@ export class AccessRecorder {
     const argFields = RECORD_KINDS[kind].fields.filter((f: RecordFieldSpec) => f.role === 'argument');
     const n = step.stack.length;
     if (n < argFields.length) return; // a stack underflow halts before any record is taken
-    this.pending = { kind, args: argFields.map((_: RecordFieldSpec, i: number) => step.stack[n - 1 - i]!) };
+    this.pending = { kind, pc: step.pc, args: argFields.map((_: RecordFieldSpec, i: number) => step.stack[n - 1 - i]!) };
   }
 
-  /** The records, in execution order. `finalStack` is the frame's stack when it ended, if it ended normally. */
-  records(finalStack?: readonly bigint[]): AccessRecord[] {
-    if (finalStack !== undefined) this.complete(finalStack);
+  /**
+   * The records, in execution order. `end` is the frame's program counter and stack when it ended. A record opcode
+   * with no step after it is complete when the frame's pc moved past it: the EVM advances the pc once the opcode's
+   * gas is paid, and its stack items were there (else no record is pending), so it ran, and the next instruction
+   * failed before its step was reported (REVERT over too few items) or the code ended; its result is on top.
+   * When the pc stayed, the opcode itself ran out of gas: no record.
+   */
+  records(end?: { pc: number; stack: readonly bigint[] }): AccessRecord[] {
+    if (end !== undefined && this.pending !== undefined && end.pc > this.pending.pc) this.complete(end.stack);
     this.pending = undefined;
     return [...this.out];
   }

@@ -171,8 +171,9 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
     opcodes,
     steps,
     gasRefund: status === 1 ? exec.gasRefund ?? 0n : 0n,
-    // a record opcode that was the last instruction before the end of the code gets its results from the final stack
-    records: recorder.records(status === 1 ? exec.runState?.stack.getStack() : undefined),
+    // a record opcode with no step after it (the last before the end of the code, or followed by an instruction that
+    // failed before its step was reported) gets its results from the frame's final state
+    records: recorder.records(exec.runState && { pc: exec.runState.programCounter, stack: exec.runState.stack.getStack() }),
     // ethereumjs appends " at <code hash>/<address>:<pc>" to some errors (invalid JUMP)
     ...(err === undefined ? {} : { error: err.error.replace(/ at 0x[0-9a-f]+\/0x[0-9a-f]+:\d+$/i, '') }),
     preStateRoot,

@@ -76,6 +76,13 @@ export function encodeWitness(w: MessageWitness): Hex {
   ]);
 }
 
+/** abi.encode(AccessWitness[]): a record list on its own (the Forge fixtures carry one per sample). */
+export function encodeRecordList(records: readonly AccessRecord[]): Hex {
+  return encodeAbiParameters([{ type: 'tuple[]', components: ACCESS_WITNESS_COMPONENTS }], [
+    records.map((r) => ({ opcode: BigInt(r.opcode), data: r.data })),
+  ]);
+}
+
 /**
  * Decodes abi.encode(MessageWitness). Throws WitnessDecodeError unless `hex` is exactly the
  * canonical encoding of a witness with a status of 0, 1 or 2 and record opcodes of at most

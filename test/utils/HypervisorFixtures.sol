@@ -26,6 +26,7 @@ struct SampleFixture {
     bytes32[] codeHash; // keccak256(code[i])
     bytes[] stateRoot; // 32 bytes each; stateRootEnter = stateRootLeave
     bytes[] witness; // encodeWitness(honest witness): the hypervisor's calldata
+    bytes[] records; // abi.encode(AccessWitness[]): the honest witness's records
 }
 
 /// @notice test/fixtures/hypervisor/hostile.json: malformed witnesses (the cases of lib/witness/hostile.ts) of one
@@ -69,6 +70,7 @@ abstract contract HypervisorFixtures is PRBTest {
         s.codeHash = vm.parseJsonBytes32Array(j, ".codeHash");
         s.stateRoot = vm.parseJsonBytesArray(j, ".stateRoot");
         s.witness = vm.parseJsonBytesArray(j, ".witness");
+        s.records = vm.parseJsonBytesArray(j, ".records");
         uint256 n = vm.parseJsonUint(j, ".count");
         require(
             s.name.length == n && s.code.length == n && s.to.length == n && s.context.length == n
@@ -76,7 +78,7 @@ abstract contract HypervisorFixtures is PRBTest {
                 && s.isStatic.length == n && s.gasAvailable.length == n && s.calldata_.length == n
                 && s.status.length == n && s.gasUsed.length == n && s.returndata.length == n
                 && s.returndataHash.length == n && s.codeHash.length == n && s.stateRoot.length == n
-                && s.witness.length == n,
+                && s.witness.length == n && s.records.length == n,
             "samples.json: arrays of different lengths (regenerate: npm run gen:fixtures)"
         );
     }
@@ -120,7 +122,7 @@ abstract contract HypervisorFixtures is PRBTest {
         w.gasPrice = s.gasPrice[i];
         w.gasAvailable = s.gasAvailable[i];
         w.gasUsed = s.gasUsed[i];
-        w.state_access_list = new AccessWitness[](0);
+        w.state_access_list = abi.decode(s.records[i], (AccessWitness[]));
         w.status = s.status[i];
         w.returndataHash = bytes32(s.returndataHash[i]);
         w.calldata_ = s.calldata_[i];
