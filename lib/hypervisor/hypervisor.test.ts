@@ -48,7 +48,7 @@ describe('every sample: honest accepted, wrong status / returndataHash / gasUsed
       if (w.gasUsed > 0n) {
         assert.equal(codeOf((await hv.verify({ ...file, witness: { ...w, gasUsed: w.gasUsed - 1n } })).verdict), ERROR_CODES.GAS_USED_MISMATCH);
       }
-      assert.equal(codeOf((await hv.verify({ ...file, witness: { ...w, state_access_list: [{ opcode: OP.SLOAD, data: '0x' }] } })).verdict), ERROR_CODES.LEFTOVER_RECORDS);
+      assert.equal(codeOf((await hv.verify({ ...file, witness: { ...w, state_access_list: [...w.state_access_list, { opcode: OP.SLOAD, data: '0x' }] } })).verdict), ERROR_CODES.LEFTOVER_RECORDS);
       assert.equal(codeOf((await hv.verify({ ...file, witness: { ...w, stateRootLeave: keccak256('0x02') } })).verdict), ERROR_CODES.STATE_ROOT_MISMATCH);
     });
   }
