@@ -15,6 +15,8 @@ import { parseArgs } from 'node:util';
 import { assemble } from '../lib/evm/asm.ts';
 import { compileHypervisor, LocalHypervisor } from '../lib/hypervisor/ethereumjs.ts';
 import { buildHonestWitness, defaultContext } from '../lib/native/index.ts';
+import { encodeWitness } from '../lib/witness/abi.ts';
+import { RECORD_KIND_NAMES, RECORD_KINDS, type RecordFieldSpec } from '../lib/witness/records.ts';
 import type { Hex, WitnessFile } from '../lib/witness/types.ts';
 import { runRealCallsBench } from './bench/real-calls.ts';
 import { runWorstCaseBench } from './bench/worst-case.ts';
@@ -115,6 +117,41 @@ export const BENCH_PROGRAMS: Program[] = [
 
 export interface BenchRow { name: string; what: string; opcodes: number; nativeGas: bigint; hypervisorGas: bigint }
 
+const RECORD_LOOPS = 200;
+const EMPTY_KECCAK: Hex = '0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470';
+
+/**
+ * What a record costs: a loop of RECORD_LOOPS iterations that runs the kind's opcode (one argument, one result) against
+ * the same loop with ISZERO in its place (same stack effect, no record). The difference per iteration is the record's
+ * verification cost (validating it at setup, taking it, and the block the record opcode ends); setup alone is the
+ * difference of the two setups (gasAvailable 0: nothing runs, every record is left over).
+ */
+async function recordKindRows(hv: LocalHypervisor): Promise<string[]> {
+  const rows: string[] = [];
+  for (const kind of RECORD_KIND_NAMES) {
+    const spec = RECORD_KINDS[kind];
+    const fields = spec.fields as readonly RecordFieldSpec[];
+    if (fields.filter((f) => f.role === 'argument').length !== 1 || fields.length !== 2) continue;
+    const loop = (op: string): Hex => assemble(`PUSH ${RECORD_LOOPS} top: JUMPDEST PUSH 1 ${op} POP PUSH 1 SWAP1 SUB DUP1 @top JUMPI STOP`);
+    const run = async (code: Hex): Promise<{ gas: bigint; setup: bigint; native: bigint; bytes: number }> => {
+      const { file, native } = await buildHonestWitness(defaultContext({ code }));
+      const r = await hv.verify(file);
+      if (r.verdict.kind !== 'valid') throw new Error(`bench: record kind ${kind}: honest witness not accepted: ${JSON.stringify(r.verdict)}`);
+      const idle = { ...file.witness, gasAvailable: 0n, gasUsed: 0n, status: 0 as const, returndataHash: EMPTY_KECCAK };
+      const setup = (await hv.verify({ ...file, witness: idle })).hypervisorGas;
+      return { gas: r.hypervisorGas, setup, native: native.gasUsed, bytes: (encodeWitness(file.witness).length - 2) / 2 };
+    };
+    const withRecords = await run(loop(spec.opcodeName));
+    const without = await run(loop('ISZERO'));
+    const per = (a: bigint, b: bigint): string => (Number(a - b) / RECORD_LOOPS).toFixed(0);
+    const nativeGas = Number(withRecords.native - without.native) / RECORD_LOOPS + 3;
+    rows.push(
+      `| ${kind} | ${spec.opcodeName} | ${nativeGas} | ${per(withRecords.gas, without.gas)} | ${per(withRecords.setup, without.setup)} | ${(withRecords.bytes - without.bytes) / RECORD_LOOPS} |`,
+    );
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { engine: { type: 'string', default: 'ethereumjs' }, 'no-write': { type: 'boolean', default: false }, 'no-revm': { type: 'boolean', default: false } },
@@ -175,6 +212,12 @@ async function main(): Promise<void> {
   lines.push('| code bytes | hypervisor gas | gas per extra code byte |');
   lines.push('|---:|---:|---:|');
   lines.push(...setupRows);
+  lines.push('');
+  lines.push(`Access records (a loop of ${RECORD_LOOPS} iterations running the record opcode, against the same loop with ISZERO in its place; per access):`);
+  lines.push('');
+  lines.push('| record kind | opcode | native gas | verification gas | of which validating the record at setup | witness bytes |');
+  lines.push('|---|---|---:|---:|---:|---:|');
+  lines.push(...(await recordKindRows(hv)));
   lines.push('');
   lines.push(`Hypervisor runtime size: ${runtimeSize} bytes (EIP-170 limit 24,576; ${24576 - runtimeSize} bytes left).`);
   const table = lines.join('\n');

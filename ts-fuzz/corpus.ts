@@ -48,6 +48,11 @@ export interface CorpusEntry {
     /** Cases of the campaign that showed the same signature when this file was written. */
     repeats?: number;
   };
+  /**
+   * When the finding was the oracle's mistake rather than the hypervisor's: what was wrong and what changed (`expect`
+   * then holds the corrected expectation, which the replay checks).
+   */
+  resolution?: string;
   /** What the hypervisor owed this witness, and what it said. */
   expect: Expectation;
   verdict: string;
