@@ -22,6 +22,7 @@ import {
   jumpdestLoop,
   mutateGenome,
   randomGenome,
+  recordLoop,
   runEnteredEverywhere,
   stackEffect,
   stackOscillation,
@@ -135,6 +136,25 @@ describe('families 3, 4: straight-line code run once', () => {
       const reps = Number(/^([\d,]+) x/.exec(p.name)![1]!.replace(/,/g, ''));
       const perUnit = pattern.asm.split(/\s+/).filter((t) => !/^(0x[0-9a-f]+|\d+)$/i.test(t)).length;
       assert.equal(native.steps, (pattern.items ?? 0) + reps * perUnit + 1, pattern.asm);
+    }
+  });
+});
+
+describe('family 10: record opcodes', () => {
+  it('a loop of k x PUSH0 BLOBHASH POP takes one record per BLOBHASH until out of gas, and its honest witness is accepted', async () => {
+    const hv = await LocalHypervisor.create();
+    for (const k of [1, 4]) {
+      const p = recordLoop('BLOBHASH', k, 2_000n);
+      const { file, native } = await buildHonestWitness(defaultContext({ code: p.code, gasAvailable: p.gasAvailable }));
+      assert.equal(native.status, 0, 'runs out of gas');
+      // an iteration: JUMPDEST (1), k x (PUSH0 2 + BLOBHASH 3 + POP 2), PUSH1 (3) JUMP (8)
+      const perIteration = 1 + 7 * k + 11;
+      assert.ok(count(native, OP.BLOBHASH) >= k * Math.floor(2_000 / perIteration), `${count(native, OP.BLOBHASH)} BLOBHASH`);
+      // one record per BLOBHASH that ran; the last one reached may be where the gas ran out (no record then)
+      const reached = count(native, OP.BLOBHASH);
+      const records = file.witness.state_access_list.length;
+      assert.ok(records === reached || records === reached - 1, `${records} records for ${reached} BLOBHASH reached`);
+      assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' });
     }
   });
 });

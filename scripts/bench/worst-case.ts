@@ -18,7 +18,8 @@
  * window, near 1024, DUP16/SWAP16, alternating needs over a spilled stack), 8 memory (expansion, copies,
  * KECCAK256, with and without a 24 KB code that pushes guest memory up), 9 a seeded random search over programs built
  * from fragments of the above (stack height, fragments, loop position), hill-climbing on the ratio: loop bodies run
- * until out of gas, and the same bodies repeated straight-line over the whole code.
+ * until out of gas, and the same bodies repeated straight-line over the whole code, 10 loops over record opcodes
+ * (BLOCKHASH, BLOBHASH: each access takes one record, whatever the opcode's native price).
  *
  * Loops end either with STOP (a counter on the stack: families 1 and 2) or by running out of gas at a fixed
  * gasAvailable ("oog": an exceptional halt, guest gas = gasAvailable); both are honest witnesses.
@@ -223,6 +224,14 @@ function stackPrefix(items: number, fillWith: 'PUSH0' | 'DUP1' = 'PUSH0'): strin
  * with `PUSH2 head JUMP` over never-executed STOP bytes so that the head's pc is headMod modulo 64 (where the loop lies
  * relative to 64-byte boundaries of the code changes its verification cost).
  */
+/** Guest gas of the record loops: a few thousand records (each one 192 witness bytes). */
+export const RECORD_LOOP_BUDGET = 20_000n;
+
+/** A loop of k x (PUSH0 <op> POP) run out of gas: one record per iteration and opcode. */
+export function recordLoop(op: string, k: number, budget: bigint): GuestProgram {
+  return oogLoop('10 record opcodes', `loop of ${k} x PUSH0 ${op} POP`, '', rep(`PUSH0 ${op} POP`, k), budget);
+}
+
 function oogLoop(family: string, name: string, prefix: string, body: string, budget: bigint, headMod?: number): GuestProgram {
   let pre = prefix;
   let where = '';
@@ -652,7 +661,7 @@ export function bestDistinct(measured: readonly Measurement[], n: number): Measu
 // ---------------------------------------------------------------------------------------------------------------
 // The benchmark
 
-/** The fixed programs of families 1-8 (the k sweeps are separate). */
+/** The fixed programs of families 1-8 and 10 (the k sweeps are separate). */
 export function familyPrograms(): GuestProgram[] {
   const ps: GuestProgram[] = [];
   // 1: the counter variant at a few k (the out-of-gas variant is swept over every k)
@@ -695,6 +704,10 @@ export function familyPrograms(): GuestProgram[] {
   ps.push(mstoreOnce(6000 * 32), mstoreOnce(6000 * 32, MAX_CODE_SIZE));
   ps.push(memoryLoop('MCOPY', 32 * 1024, LOOP_BUDGET), memoryLoop('CALLDATACOPY', 4096, LOOP_BUDGET), memoryLoop('KECCAK256', 32 * 1024, LOOP_BUDGET));
   ps.push(memoryLoop('CODECOPY', MAX_CODE_SIZE, LOOP_BUDGET, MAX_CODE_SIZE), memoryLoop('MCOPY', 32, LOOP_BUDGET, MAX_CODE_SIZE));
+  // 10: record opcodes: every access takes one record (validated at setup, then taken), whatever its native price
+  for (const op of ['BLOBHASH', 'BLOCKHASH']) {
+    for (const k of [1, 16]) ps.push(recordLoop(op, k, RECORD_LOOP_BUDGET));
+  }
   return ps;
 }
 
