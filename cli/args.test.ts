@@ -40,6 +40,17 @@ describe('iso-hv argument parsing', () => {
     assert.deepEqual(parseCli(['verify', '-', '--json']), { kind: 'verify', file: '-', build: { constants: {} }, json: true });
   });
 
+  it('run --case takes a case file, optionally a case name, and no message options', () => {
+    assert.deepEqual(parseCli(['run', '--case', 'c.json']), { kind: 'runCase', file: 'c.json', build: { constants: {} }, json: false });
+    assert.deepEqual(parseCli(['run', '--case', 'cases.json', '--name', 'add_d0g0v0', '--json']), {
+      kind: 'runCase', file: 'cases.json', name: 'add_d0g0v0', build: { constants: {} }, json: true,
+    });
+    usageError(['run', '--case', 'c.json', '--code', '0x00'], /--code cannot be combined with --case/);
+    usageError(['run', '--name', 'x'], /--name chooses a case of --case/);
+    usageError(['witness', '--case', 'c.json'], /--case is an option of run only/);
+    usageError(['verify', 'w.json', '--name', 'x'], /--name is an option of run only/);
+  });
+
   it('help', () => {
     assert.deepEqual(parseCli(['--help']), { kind: 'help' });
     assert.deepEqual(parseCli(['run', '-h']), { kind: 'help' });

@@ -11,9 +11,12 @@ export const USAGE = `iso-hv: run and verify EVM message witnesses with the ISO 
 
 Usage:
   iso-hv run     --code 0x… [message options] [--json] [build options]
+  iso-hv run     --case <file.json> [--name NAME] [--json] [build options]
       Runs the message natively (@ethereumjs/evm), builds its honest witness, verifies it with
       the hypervisor in revm (forge) and prints the native outcome, the verdict and the
-      hypervisor's gas.
+      hypervisor's gas. With --case the message is one case of the shape of
+      ../shared/conformance/cases.json (a file holding one case, or a cases file with --name
+      choosing one); the case's expected outcome, if it states one, is compared too.
   iso-hv witness --code 0x… [message options]
       Prints the honest witness as JSON (docs/witness.md, "JSON form").
   iso-hv verify  <file.json | -> [--json] [build options]
@@ -78,6 +81,7 @@ export interface BuildOptions {
 export type Command =
   | { kind: 'help' }
   | { kind: 'run'; message: MessageOptions; build: BuildOptions; json: boolean }
+  | { kind: 'runCase'; file: string; name?: string; build: BuildOptions; json: boolean }
   | { kind: 'witness'; message: MessageOptions }
   | { kind: 'verify'; file: string; build: BuildOptions; json: boolean };
 
@@ -107,6 +111,7 @@ export function parseUint(flag: string, v: string, max: bigint = MAX_UINT256): b
 
 const MESSAGE_FLAGS = new Set(['--code', '--calldata', '--value', '--gas', '--caller', '--origin', '--to', '--gas-price', '--static']);
 const BUILD_FLAGS = new Set(['--hypervisor', '--constant', '--hv-gas']);
+const CASE_FLAGS = new Set(['--case', '--name']);
 const BOOLEAN_FLAGS = new Set(['--static', '--json', '--help', '-h']);
 
 /** Splits argv into flags (with values) and positionals; `--flag=value` is accepted too. */
@@ -130,7 +135,7 @@ function tokenize(argv: readonly string[]): { flags: Array<[string, string | tru
       flags.push([name, true]);
       continue;
     }
-    if (!MESSAGE_FLAGS.has(name) && !BUILD_FLAGS.has(name)) throw new UsageError(`unknown option ${name}`);
+    if (!MESSAGE_FLAGS.has(name) && !BUILD_FLAGS.has(name) && !CASE_FLAGS.has(name)) throw new UsageError(`unknown option ${name}`);
     if (eq > 0 && a.startsWith('--')) {
       flags.push([name, a.slice(eq + 1)]);
       continue;
@@ -163,6 +168,8 @@ export function parseCli(argv: readonly string[]): Command {
     isStatic: false,
   };
   const build: BuildOptions = { constants: {} };
+  let caseFile: string | undefined;
+  let caseName: string | undefined;
   for (const [f, v] of flags) {
     if (f !== '--constant') {
       if (seen.has(f)) throw new UsageError(`${f} given more than once`);
@@ -170,6 +177,7 @@ export function parseCli(argv: readonly string[]): Command {
     }
     if (cmd === 'verify' && MESSAGE_FLAGS.has(f)) throw new UsageError(`${f} is not an option of verify (the witness file gives the message)`);
     if (cmd === 'witness' && (BUILD_FLAGS.has(f) || f === '--json')) throw new UsageError(`${f} is not an option of witness`);
+    if (cmd !== 'run' && CASE_FLAGS.has(f)) throw new UsageError(`${f} is an option of run only`);
     const val = v as string;
     switch (f) {
       case '--json':
@@ -202,6 +210,12 @@ export function parseCli(argv: readonly string[]): Command {
       case '--to':
         message.to = parseAddress(f, val);
         break;
+      case '--case':
+        caseFile = val;
+        break;
+      case '--name':
+        caseName = val;
+        break;
       case '--hypervisor':
         if (!/^[A-Za-z0-9_./-]+$/.test(val)) throw new UsageError(`--hypervisor: not a plain source path: ${JSON.stringify(val)}`);
         build.hypervisor = val;
@@ -225,7 +239,13 @@ export function parseCli(argv: readonly string[]): Command {
     return { kind: 'verify', file: positionals[0]!, build, json };
   }
   if (positionals.length > 0) throw new UsageError(`${cmd}: unexpected argument ${JSON.stringify(positionals[0])}`);
-  if (message.code === undefined) throw new UsageError(`${cmd}: --code is required`);
+  if (caseName !== undefined && caseFile === undefined) throw new UsageError('--name chooses a case of --case <file.json>: give the file');
+  if (caseFile !== undefined) {
+    const given = flags.map(([f]) => f).find((f) => MESSAGE_FLAGS.has(f));
+    if (given !== undefined) throw new UsageError(`${given} cannot be combined with --case (the case gives the message)`);
+    return { kind: 'runCase', file: caseFile, ...(caseName !== undefined ? { name: caseName } : {}), build, json };
+  }
+  if (message.code === undefined) throw new UsageError(cmd === 'run' ? 'run: --code is required (or --case <file.json>)' : `${cmd}: --code is required`);
   const m = message as MessageOptions;
   return cmd === 'run' ? { kind: 'run', message: m, build, json } : { kind: 'witness', message: m };
 }

@@ -55,6 +55,19 @@ describe('iso-hv end to end (FakeHypervisor)', () => {
 });
 
 describe('iso-hv end to end (src/Hypervisor.huff)', () => {
+  const corpus = path.join(REPO_ROOT, '..', 'shared', 'conformance', 'cases.json');
+  it('run --case: a case of the shared conformance corpus, its outcome compared with the case\'s', { skip: !fs.existsSync(corpus) && 'corpus not found' }, async () => {
+    const r = await iso(['run', '--case', corpus, '--name', 'gasCostMemory_d36g0v0', '--json']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const o = JSON.parse(r.stdout);
+    assert.equal(o.case, 'gasCostMemory_d36g0v0');
+    assert.deepEqual({ matches: o.expectedMatches, differences: o.differences }, { matches: true, differences: [] });
+    assert.equal(o.verdict.valid, true);
+    const bad = await iso(['run', '--case', corpus]);
+    assert.equal(bad.exitCode, 2);
+    assert.match(bad.stderr, /holds 300 cases: name one with --name/);
+  });
+
   it('run: an honest witness is valid (human output)', async () => {
     const r = await iso(['run', '--code', '0x600160020160005260206000f3', '--calldata', '0x01', '--value', '5', '--gas', '50000']);
     assert.equal(r.exitCode, 0, r.stderr);

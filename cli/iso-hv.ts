@@ -5,7 +5,17 @@
 import * as fs from 'node:fs';
 import { keccak256 } from 'viem';
 import { verifyBatch, type BatchResult } from '../lib/forge/index.ts';
-import { buildHonestWitness, defaultContext, recordOpcodeName, unsupportedOpcodes } from '../lib/native/index.ts';
+import {
+  buildHonestWitness,
+  contextOfCase,
+  defaultContext,
+  messageCaseFromJson,
+  recordOpcodeName,
+  unmodelledState,
+  unsupportedOpcodes,
+  type MessageCase,
+  type MessageContext,
+} from '../lib/native/index.ts';
 import { formatVerdict, stringifyWitness, witnessFromJson, type Verdict, type WitnessFile } from '../lib/witness/index.ts';
 import {
   EXIT_INVALID,
@@ -104,28 +114,24 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       io.stdout(stringifyWitness(file));
       return EXIT_VALID;
     }
-    if (cmd.kind === 'run') {
-      const { file, native } = await buildHonestWitness(contextOf(cmd.message));
-      warnUnsupported(native, io);
-      const r = await verifyOne(file, cmd.build);
-      if (cmd.json) {
-        io.stdout(
-          `${JSON.stringify({
-            native: { status: native.status, gasUsed: native.gasUsed.toString(), returndata: native.returndata },
-            verdict: verdictJson(r.verdict),
-            hypervisorGas: r.hypervisorGas.toString(),
-          })}\n`,
-        );
-      } else {
-        io.stdout(
-          `native:      ${STATUS_NAMES[native.status]} (status ${native.status}), gasUsed ${native.gasUsed}` +
-            `${native.error && native.status !== 1 ? ` (${native.error})` : ''}\n` +
-            `returndata:  ${native.returndata}\n` +
-            `verdict:     ${formatVerdict(r.verdict)}\n` +
-            `hypervisor:  ${r.hypervisorGas} gas\n`,
+    if (cmd.kind === 'run') return await runMessage(contextOf(cmd.message), undefined, cmd.build, cmd.json, io);
+    if (cmd.kind === 'runCase') {
+      let c: MessageCase;
+      try {
+        const text = fs.readFileSync(cmd.file, 'utf8');
+        c = messageCaseFromJson(JSON.parse(text), cmd.name);
+      } catch (e) {
+        io.stderr(`iso-hv: ${cmd.file}: ${(e as Error).message}\n`);
+        return EXIT_USAGE;
+      }
+      const unused = unmodelledState(c);
+      if (unused.length > 0) {
+        io.stderr(
+          `iso-hv: note: the case's ${unused.join(' and ')} ${unused.length > 1 ? 'are' : 'is'} not used: this version runs the frame alone, ` +
+            'so only opcodes that read outside the frame would see them (see the warning below, if any)\n',
         );
       }
-      return exitFor(r.verdict);
+      return await runMessage(contextOfCase(c), c, cmd.build, cmd.json, io);
     }
     // verify
     let text: string;
@@ -161,6 +167,44 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     io.stderr(`iso-hv: ${e instanceof Error ? e.message : String(e)}\n`);
     return EXIT_NO_VERDICT;
   }
+}
+
+const EXPECTED_STATUS = { success: 1, revert: 2, halt: 0 } as const;
+
+/** run: the native run, the honest witness, its verdict; with a case that states an outcome, the comparison too. */
+async function runMessage(ctx: MessageContext, c: MessageCase | undefined, build: BuildOptions, json: boolean, io: Io): Promise<number> {
+  const { file, native } = await buildHonestWitness(ctx);
+  warnUnsupported(native, io);
+  const r = await verifyOne(file, build);
+  const e = c?.expected;
+  const differences: string[] = [];
+  if (e !== undefined) {
+    if (EXPECTED_STATUS[e.status] !== native.status) differences.push(`status ${STATUS_NAMES[native.status]}, the case expects ${e.status}`);
+    if (e.gasUsed !== native.gasUsed) differences.push(`gasUsed ${native.gasUsed}, the case expects ${e.gasUsed}`);
+    if (e.returndata !== native.returndata.toLowerCase()) differences.push(`returndata ${native.returndata}, the case expects ${e.returndata}`);
+  }
+  if (json) {
+    io.stdout(
+      `${JSON.stringify({
+        ...(c?.name !== undefined ? { case: c.name } : {}),
+        native: { status: native.status, gasUsed: native.gasUsed.toString(), returndata: native.returndata },
+        ...(e !== undefined ? { expectedMatches: differences.length === 0, differences } : {}),
+        verdict: verdictJson(r.verdict),
+        hypervisorGas: r.hypervisorGas.toString(),
+      })}\n`,
+    );
+  } else {
+    io.stdout(
+      (c?.name !== undefined ? `case:        ${c.name}\n` : '') +
+        `native:      ${STATUS_NAMES[native.status]} (status ${native.status}), gasUsed ${native.gasUsed}` +
+        `${native.error && native.status !== 1 ? ` (${native.error})` : ''}\n` +
+        `returndata:  ${native.returndata}\n` +
+        (e !== undefined ? `expected:    ${differences.length === 0 ? 'matches the case' : differences.join('; ')}\n` : '') +
+        `verdict:     ${formatVerdict(r.verdict)}\n` +
+        `hypervisor:  ${r.hypervisorGas} gas\n`,
+    );
+  }
+  return exitFor(r.verdict);
 }
 
 function warnUnsupported(native: Parameters<typeof unsupportedOpcodes>[0], io: Io): void {

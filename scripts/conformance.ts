@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildHonestWitness, recordOpcodeName, unsupportedOpcodes, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
+import { buildHonestWitness, contextOfCase, messageCaseFromJson, recordOpcodeName, unsupportedOpcodes, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
 import { formatVerdict, type Hex, type Status, type Verdict, type WitnessFile } from '../lib/witness/index.ts';
 
 interface ConformanceCase {
@@ -81,20 +81,9 @@ function loadCases(path: string): ConformanceCase[] {
   return cases as ConformanceCase[];
 }
 
+/** The message of a case, read as `iso-hv run --case` reads it (lib/native/case.ts). */
 function contextOf(c: ConformanceCase): MessageContext {
-  const gasPrice = c.tx.effectiveGasPrice ?? c.tx.gasPrice ?? '0x0';
-  return {
-    code: c.code.toLowerCase() as Hex,
-    calldata: c.calldata.toLowerCase() as Hex,
-    callvalue: BigInt(c.callvalue),
-    gasAvailable: BigInt(c.gasLimit),
-    caller: c.caller.toLowerCase() as Hex,
-    origin: c.origin.toLowerCase() as Hex,
-    to: c.codeAddress.toLowerCase() as Hex,
-    context: c.address.toLowerCase() as Hex,
-    gasPrice: BigInt(gasPrice),
-    isStatic: c.isStatic,
-  };
+  return contextOfCase(messageCaseFromJson(c));
 }
 
 function compare(c: ConformanceCase, n: NativeOutcome): string[] {

@@ -2,3 +2,4 @@ export * from './context.ts';
 export * from './opcodes.ts';
 export * from './run.ts';
 export * from './honest.ts';
+export * from './case.ts';
