@@ -109,8 +109,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   }
   try {
     if (cmd.kind === 'witness') {
-      const { file, native } = await buildHonestWitness(contextOf(cmd.message));
-      warnUnsupported(native, io);
+      const ctx = contextOf(cmd.message);
+      const { file, native } = await buildHonestWitness(ctx);
+      warnUnsupported(native, ctx, io);
       io.stdout(stringifyWitness(file));
       return EXIT_VALID;
     }
@@ -174,7 +175,7 @@ const EXPECTED_STATUS = { success: 1, revert: 2, halt: 0 } as const;
 /** run: the native run, the honest witness, its verdict; with a case that states an outcome, the comparison too. */
 async function runMessage(ctx: MessageContext, c: MessageCase | undefined, build: BuildOptions, json: boolean, io: Io): Promise<number> {
   const { file, native } = await buildHonestWitness(ctx);
-  warnUnsupported(native, io);
+  warnUnsupported(native, ctx, io);
   const r = await verifyOne(file, build);
   const e = c?.expected;
   const differences: string[] = [];
@@ -207,8 +208,8 @@ async function runMessage(ctx: MessageContext, c: MessageCase | undefined, build
   return exitFor(r.verdict);
 }
 
-function warnUnsupported(native: Parameters<typeof unsupportedOpcodes>[0], io: Io): void {
-  const ops = unsupportedOpcodes(native);
+function warnUnsupported(native: Parameters<typeof unsupportedOpcodes>[0], frame: { isStatic: boolean }, io: Io): void {
+  const ops = unsupportedOpcodes(native, frame);
   if (ops.length > 0) {
     io.stderr(
       `iso-hv: warning: the message executes ${ops.map(recordOpcodeName).join(', ')}, which need access records ` +

@@ -108,8 +108,9 @@ async function main(): Promise<void> {
   // 1. native runs and honest witnesses
   const results: Result[] = [];
   for (const [i, c] of cases.entries()) {
-    const { file, native } = await buildHonestWitness(contextOf(c));
-    const needs = unsupportedOpcodes(native).map(recordOpcodeName);
+    const ctx = contextOf(c);
+    const { file, native } = await buildHonestWitness(ctx);
+    const needs = unsupportedOpcodes(native, ctx).map(recordOpcodeName);
     if (needs.length > 0) results.push({ case: c, outcome: 'skipped', needs });
     else results.push({ case: c, outcome: 'checked', native, file, mismatches: compare(c, native) });
     if ((i + 1) % 25 === 0 || i + 1 === cases.length) process.stderr.write(`\rnative: ${i + 1}/${cases.length}`);

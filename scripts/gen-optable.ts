@@ -102,7 +102,8 @@ export function renderOpcodesMjs(): string {
 /** docs/opcodes.md: one row per defined opcode, from the table's own fields. */
 export function renderOpcodesDoc(): string {
   const what = (o: (typeof OPCODES)[number]): string => {
-    if (o.kind === 'record') return `record \`${o.recordKind}\`${o.field === 'none' ? '' : ` (${o.field})`}: UNSUPPORTED_OPCODE in this version`;
+    const inStatic = o.inStaticFrame === 'halts' ? '; halts in a static frame' : o.inStaticFrame === 'haltsWithValue' ? '; halts in a static frame when it sends value' : '';
+    if (o.kind === 'record') return `record \`${o.recordKind}\`${o.field === 'none' ? '' : ` (${o.field})`}: UNSUPPORTED_OPCODE in this version${inStatic}`;
     if (o.kind === 'recorded') return `record \`${o.recordKind}\``;
     return o.field === 'none' ? '' : `message field \`${o.field}\``;
   };

@@ -240,7 +240,7 @@ export function applyMutations(file: WitnessFile, mutations: readonly Mutation[]
 export function expectedVerdict(w: MessageWitness, native: NativeOutcome | undefined): Expectation {
   if (w.gasAvailable >= GAS_LIMIT_64) return { verdict: 'invalid', code: ERROR_CODES.GAS_AVAILABLE_TOO_LARGE };
   if (native === undefined) throw new Error('expectedVerdict: a native run is needed');
-  const unsupported = unsupportedOpcodes(native);
+  const unsupported = unsupportedOpcodes(native, w);
   if (unsupported.length > 0) return { verdict: 'any', why: `runs record opcode(s) ${unsupported.map((o) => `0x${o.toString(16)}`).join(', ')}` };
   const records = recordsVerdict(w.state_access_list, native.records);
   if (records !== undefined) return records;
@@ -396,7 +396,7 @@ export async function prepareCase(spec: CaseSpec, opts: PrepareOptions = {}): Pr
     file = honestWitnessFrom(context, native);
   }
   const base = { spec, code, context, traits: t, native, natives };
-  const unsupported = unsupportedOpcodes(native);
+  const unsupported = unsupportedOpcodes(native, context);
   if (unsupported.length > 0) {
     return { ...base, items: [], skipped: `runs record opcode(s) ${unsupported.map((o) => `0x${o.toString(16)}`).join(', ')}` };
   }

@@ -107,6 +107,28 @@ test('pops and pushes of every opcode match its execution in @ethereumjs/evm', a
   }
 });
 
+/** Whether `op` over `items` words of `word` halts as a static-state change when run in a static frame. */
+async function haltsInStaticFrame(op: number, items: number, word: 0 | 1): Promise<boolean> {
+  const evm = await createEVM({ common: common() });
+  const push = word === 0 ? [OP.PUSH0] : [OP.PUSH1, 1];
+  const code = Uint8Array.from([...Array.from({ length: items }, () => push).flat(), op, OP.STOP]);
+  for (const a of [TO, CALLER]) await evm.stateManager.putAccount(a, new Account());
+  await evm.stateManager.putCode(TO, code);
+  const r = await evm.runCall({ to: TO, caller: CALLER, origin: CALLER, gasLimit: 10_000_000n, block: BLOCK, isStatic: true });
+  return r.execResult.exceptionError?.error === 'static state change';
+}
+
+test("each opcode's rule in a static frame matches @ethereumjs/evm: halts always, only with value, or runs", async () => {
+  for (const o of DEFINED) {
+    if (o.immediate > 0) continue;
+    // operands of 1 (a nonzero value for CALL) and of 0 (no value)
+    const withOnes = await haltsInStaticFrame(o.code, o.pops, 1);
+    const withZeros = await haltsInStaticFrame(o.code, o.pops, 0);
+    const rule = withOnes && withZeros ? 'halts' : withOnes ? 'haltsWithValue' : 'runs';
+    assert.equal(o.inStaticFrame, rule, hex(o));
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
 // The Huff sources
 

@@ -138,6 +138,9 @@ export type OperandRole =
   | 'weiValue'
   | 'salt';
 
+/** What an opcode does in a static frame (see OpSpec.inStaticFrame). */
+export type StaticFrameRule = 'runs' | 'halts' | 'haltsWithValue';
+
 export interface OpSpec {
   code: number;
   name: string;
@@ -157,6 +160,11 @@ export interface OpSpec {
   dynamicGas: DynamicGasRule;
   /** The access record kind it consumes: not 'none' exactly for kind 'record'. */
   recordKind: RecordKind | 'none';
+  /**
+   * What it does in a static frame (EIP-214, EIP-1153): 'halts' for the opcodes that change state (an exceptional halt
+   * before anything else of theirs happens), 'haltsWithValue' for CALL (halts when it would send value), else 'runs'.
+   */
+  inStaticFrame: StaticFrameRule;
   /** The message or block field it reads ('none' if none). */
   field: ContextField | 'none';
   /** One role per popped item, top of the stack first (`operands.length === pops`). */
@@ -179,6 +187,7 @@ interface Row<N extends string = string> {
   dynamicGas: DynamicGasRule;
   recordKind: RecordKind | 'none';
   field: ContextField | 'none';
+  inStaticFrame?: StaticFrameRule;
 }
 
 interface LocalExtra {
@@ -208,6 +217,14 @@ function rec<N extends string>(code: number, name: N, recordKind: RecordKind, dy
  */
 function recorded<N extends string>(code: number, name: N, recordKind: RecordKind, gas: number, operands: readonly OperandRole[], pushes: number): Row<N> {
   return { code, name, family: 'Host', gas, operands, pushes, kind: 'recorded', endsBlock: true, dynamicGas: 'none', recordKind, field: 'none' };
+}
+
+/**
+ * A record opcode that changes state: in a static frame it halts (its handler `op_static_write` checks that first,
+ * so it needs no record there); elsewhere UNSUPPORTED_OPCODE until its record kind exists.
+ */
+function writes<N extends string>(row: Row<N>): Row<N> {
+  return { ...row, handler: 'op_static_write', inStaticFrame: 'halts' };
 }
 
 const END = { endsBlock: true };
@@ -280,7 +297,7 @@ const NAMED = [
   local(0x52, 'MSTORE', 'Memory', 3, ['memOffset', 'value'], 0, { dynamicGas: 'memoryExpansion' }),
   local(0x53, 'MSTORE8', 'Memory', 3, ['memOffset', 'value'], 0, { dynamicGas: 'memoryExpansion' }),
   rec(0x54, 'SLOAD', 'storage', 'coldWarmSlot', ['slot'], 1),
-  rec(0x55, 'SSTORE', 'storage', 'sstore', ['slot', 'value'], 0),
+  writes(rec(0x55, 'SSTORE', 'storage', 'sstore', ['slot', 'value'], 0)),
   local(0x56, 'JUMP', 'Control', 8, ['jumpDest'], 0, END),
   local(0x57, 'JUMPI', 'Control', 10, ['jumpDest', 'condition'], 0, END),
   local(0x58, 'PC', 'Control', 2, [], 1),
@@ -289,26 +306,27 @@ const NAMED = [
   local(0x5a, 'GAS', 'System', 2, [], 1),
   local(0x5b, 'JUMPDEST', 'Control', 1, [], 0),
   rec(0x5c, 'TLOAD', 'transientStorage', 'none', ['slot'], 1),
-  rec(0x5d, 'TSTORE', 'transientStorage', 'none', ['slot', 'value'], 0),
+  writes(rec(0x5d, 'TSTORE', 'transientStorage', 'none', ['slot', 'value'], 0)),
   local(0x5e, 'MCOPY', 'Memory', 3, ['memOffset', 'memOffset', 'length'], 0, { dynamicGas: 'copyWords' }),
   local(0x5f, 'PUSH0', 'Stack', 2, [], 1),
-  rec(0xf0, 'CREATE', 'create', 'create', ['weiValue', 'memOffset', 'length'], 1),
-  rec(0xf1, 'CALL', 'call', 'call', ['gas', 'address', 'weiValue', ...MEM_RANGE, ...MEM_RANGE], 1),
+  writes(rec(0xf0, 'CREATE', 'create', 'create', ['weiValue', 'memOffset', 'length'], 1)),
+  // CALL halts in a static frame only when it sends value: its handler `op_call` checks that first
+  { ...rec(0xf1, 'CALL', 'call', 'call', ['gas', 'address', 'weiValue', ...MEM_RANGE, ...MEM_RANGE], 1), handler: 'op_call', inStaticFrame: 'haltsWithValue' },
   rec(0xf2, 'CALLCODE', 'call', 'call', ['gas', 'address', 'weiValue', ...MEM_RANGE, ...MEM_RANGE], 1),
   local(0xf3, 'RETURN', 'Control', 0, MEM_RANGE, 0, { dynamicGas: 'memoryExpansion', endsBlock: true }),
   rec(0xf4, 'DELEGATECALL', 'call', 'call', ['gas', 'address', ...MEM_RANGE, ...MEM_RANGE], 1),
-  rec(0xf5, 'CREATE2', 'create', 'create2', ['weiValue', 'memOffset', 'length', 'salt'], 1),
+  writes(rec(0xf5, 'CREATE2', 'create', 'create2', ['weiValue', 'memOffset', 'length', 'salt'], 1)),
   rec(0xfa, 'STATICCALL', 'call', 'call', ['gas', 'address', ...MEM_RANGE, ...MEM_RANGE], 1),
   local(0xfd, 'REVERT', 'Control', 0, MEM_RANGE, 0, { dynamicGas: 'memoryExpansion', endsBlock: true }),
   local(0xfe, 'INVALID', 'Control', 0, [], 0, END),
-  rec(0xff, 'SELFDESTRUCT', 'selfdestruct', 'selfdestruct', ['address'], 0),
+  writes(rec(0xff, 'SELFDESTRUCT', 'selfdestruct', 'selfdestruct', ['address'], 0)),
 ] as const;
 
 const NUMBERED: readonly Row[] = [
   ...range(1, 32).map((n) => local(0x5f + n, `PUSH${n}`, 'Stack', 3, [], 1)),
   ...range(1, 16).map((n) => local(0x7f + n, `DUP${n}`, 'Stack', 3, items(n), n + 1)),
   ...range(1, 16).map((n) => local(0x8f + n, `SWAP${n}`, 'Stack', 3, items(n + 1), n + 1)),
-  ...range(0, 4).map((n) => rec(0xa0 + n, `LOG${n}`, 'log', 'log', [...MEM_RANGE, ...Array.from({ length: n }, () => 'topic' as const)], 0)),
+  ...range(0, 4).map((n) => writes(rec(0xa0 + n, `LOG${n}`, 'log', 'log', [...MEM_RANGE, ...Array.from({ length: n }, () => 'topic' as const)], 0))),
 ];
 
 /** The name of an opcode defined on Prague. */
@@ -325,13 +343,14 @@ function spec(code: number): OpSpec {
     return {
       code, name: `UNDEFINED_0x${code.toString(16).padStart(2, '0')}`, kind: 'undefined', gas: 0, pops: 0, pushes: 0,
       immediate: 0, endsBlock: true, handler: 'op_invalid', family: 'Control', dynamicGas: 'none', recordKind: 'none', field: 'none', operands: [],
+      inStaticFrame: 'runs',
     };
   }
   const immediate = code >= PUSH1_CODE && code <= PUSH32_CODE ? code - PUSH1_CODE + 1 : 0;
   return Object.freeze({
     code, name: r.name, kind: r.kind, gas: r.gas, pops: r.operands.length, pushes: r.pushes, immediate, endsBlock: r.endsBlock,
     handler: r.handler ?? `op_${r.name.toLowerCase()}`, family: r.family, dynamicGas: r.dynamicGas, recordKind: r.recordKind,
-    field: r.field, operands: Object.freeze([...r.operands]),
+    field: r.field, operands: Object.freeze([...r.operands]), inStaticFrame: r.inStaticFrame ?? 'runs',
   });
 }
 

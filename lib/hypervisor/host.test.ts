@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { concatHex, keccak256, padHex, type Hex } from 'viem';
 import { assemble } from '../evm/asm.ts';
+import { OPCODES } from '../evm/opcodes.ts';
 import { buildHonestWitness, defaultContext } from '../native/index.ts';
 import { ERROR_CODES, type Verdict } from '../witness/errors.ts';
 import { decodeRecord, encodeRecord } from '../witness/records.ts';
@@ -92,4 +93,27 @@ test('a record opcode followed by an instruction that halts before its step is r
     assert.equal(file.witness.state_access_list.length, 1, code);
     assert.deepEqual(await verdictOf(file, file.witness.state_access_list), { valid: true, kind: 'valid' });
   }
+});
+
+test('in a static frame the opcodes that change state halt, with no record; elsewhere they are unsupported', async () => {
+  const verifier = await hv;
+  const seven = 'PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH0';
+  for (const op of OPCODES.filter((o) => o.inStaticFrame === 'halts')) {
+    const code = assemble(`${seven} ${op.name} STOP`);
+    const halted = await buildHonestWitness(defaultContext({ code, isStatic: true }));
+    assert.equal(halted.native.status, 0, op.name);
+    assert.deepEqual((await verifier.verify(halted.file)).verdict, { valid: true, kind: 'valid' }, op.name);
+    // the claim that it ran is rejected: it halts
+    const claimedSuccess = { ...halted.file, witness: { ...halted.file.witness, status: 1 as const, gasUsed: 21n } };
+    assert.equal(((await verifier.verify(claimedSuccess)).verdict as { code?: number }).code, ERROR_CODES.STATUS_MISMATCH, op.name);
+    const plain = await buildHonestWitness(defaultContext({ code }));
+    expectInvalid((await verifier.verify(plain.file)).verdict, ERROR_CODES.UNSUPPORTED_OPCODE, 7, 0);
+  }
+  // CALL halts in a static frame only when it sends value (the third operand from the top)
+  const callWith = (value: string): Hex => assemble(`PUSH0 PUSH0 PUSH0 PUSH0 ${value} PUSH0 PUSH0 CALL STOP`);
+  const withValue = await buildHonestWitness(defaultContext({ code: callWith('PUSH1 1'), isStatic: true }));
+  assert.equal(withValue.native.status, 0);
+  assert.deepEqual((await verifier.verify(withValue.file)).verdict, { valid: true, kind: 'valid' });
+  const noValue = await buildHonestWitness(defaultContext({ code: callWith('PUSH0'), isStatic: true }));
+  expectInvalid((await verifier.verify(noValue.file)).verdict, ERROR_CODES.UNSUPPORTED_OPCODE, 7, 0);
 });

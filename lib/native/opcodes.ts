@@ -22,9 +22,15 @@ export function readsOutside(outcome: { opcodes: ReadonlyMap<number, number> }):
   return [...outcome.opcodes.keys()].some((op) => OUTSIDE_OPCODES.has(op));
 }
 
-/** The record opcodes a run executed (reached, even if it halted there), in ascending order. */
-export function unsupportedOpcodes(outcome: { opcodes: ReadonlyMap<number, number> }): number[] {
-  return [...outcome.opcodes.keys()].filter((op) => RECORD_OPCODES.has(op)).sort((a, b) => a - b);
+/**
+ * The record opcodes a run executed (reached, even if it halted there) that this version cannot verify, in ascending
+ * order. In a static frame an opcode that changes state halts where it is reached (OpSpec.inStaticFrame 'halts'), with
+ * no record, so the hypervisor verifies it: pass the frame to leave those out.
+ */
+export function unsupportedOpcodes(outcome: { opcodes: ReadonlyMap<number, number> }, frame?: { isStatic: boolean }): number[] {
+  return [...outcome.opcodes.keys()]
+    .filter((op) => RECORD_OPCODES.has(op) && !(frame?.isStatic === true && OPCODES[op]!.inStaticFrame === 'halts'))
+    .sort((a, b) => a - b);
 }
 
 /** Name of a record opcode, or `0x..` for any other opcode. */
