@@ -13,9 +13,7 @@
  *   npm run gen:layouts                  (re)write the files
  *   npx tsx scripts/gen-layouts.ts --check   exit 1 if a file on disk differs (scripts/gen-layouts.test.ts)
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readHuffConstantFile, type HuffConstantFile } from '../lib/huff-constants.ts';
 import {
   generatedBanner,
@@ -24,8 +22,7 @@ import {
   tsConstObject,
   type MirroredConstant,
 } from './layouts/render.ts';
-
-export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { isMain, REPO_ROOT, runGenerator, type GeneratedFile } from './generated-files.ts';
 /** The program whose namespace evaluates every constant. */
 const PROGRAM = 'src/Hypervisor.huff';
 
@@ -163,35 +160,9 @@ export function renderLayouts(): Map<string, string> {
   ]);
 }
 
-/** Generated files that are missing or differ from what the generator writes now (repo-relative paths). */
-export function staleLayouts(): string[] {
-  const stale: string[] = [];
-  for (const [file, content] of renderLayouts()) {
-    let onDisk: string | undefined;
-    try {
-      onDisk = readFileSync(path.join(REPO_ROOT, file), 'utf8');
-    } catch {
-      onDisk = undefined;
-    }
-    if (onDisk !== content) stale.push(file);
-  }
-  return stale;
+/** The generated files, as the shared generator driver takes them (rendered together: the Huff sources are read once). */
+function generatedFiles(): GeneratedFile[] {
+  return [...renderLayouts()].map(([file, content]) => ({ path: file, render: () => content }));
 }
 
-function main(): void {
-  if (process.argv.includes('--check')) {
-    const stale = staleLayouts();
-    if (stale.length > 0) {
-      console.error(`out of date: ${stale.join(', ')}\nrun \`npm run gen:layouts\``);
-      process.exit(1);
-    }
-    console.log('layout mirrors are up to date');
-    return;
-  }
-  for (const [file, content] of renderLayouts()) {
-    writeFileSync(path.join(REPO_ROOT, file), content);
-    console.log(`wrote ${file}`);
-  }
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) main();
+if (isMain(import.meta.url)) runGenerator(generatedFiles(), 'npm run gen:layouts');

@@ -6,15 +6,13 @@
  *   docs/opcodes.md               the instruction set as the hypervisor executes it, one row per opcode.
  * `--check` exits 1 if a file on disk differs from what would be written (used by the tests).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { fusedHandler, OPCODES, PUSH_FUSIONS } from '../lib/evm/opcodes.ts';
+import { isMain, runGenerator, type GeneratedFile } from './generated-files.ts';
+
+export type { GeneratedFile };
 
 const GENERATOR = 'scripts/gen-optable.ts';
 const FROM = 'lib/evm/opcodes.ts';
-const fromRoot = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
-
-export const OPTABLE_PATH = fromRoot('src/hypervisor/OpTable.huff');
 
 /** Meta word layout (src/hypervisor/Analysis.huff reads it): bit 0 "rare" (JUMPDEST, GAS, PUSHn or ending the block: the
  * analysis leaves its plain path), bits 1-6 the immediate size n, bit 7 ends the block, bits 8-12 pops, bits 13-31 the
@@ -129,12 +127,6 @@ export function renderOpcodesDoc(): string {
   return lines.join('\n');
 }
 
-export interface GeneratedFile {
-  /** Path from the repository root. */
-  path: string;
-  render: () => string;
-}
-
 /** Every file this script writes. */
 export const GENERATED_FILES: readonly GeneratedFile[] = [
   { path: 'src/hypervisor/OpTable.huff', render: renderOpTable },
@@ -143,30 +135,4 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   { path: 'docs/opcodes.md', render: renderOpcodesDoc },
 ];
 
-/** The generated files whose content on disk differs from what the generator writes now. */
-export function staleFiles(): string[] {
-  return GENERATED_FILES.filter((f) => {
-    let onDisk: string | undefined;
-    try {
-      onDisk = readFileSync(fromRoot(f.path), 'utf8');
-    } catch {
-      onDisk = undefined;
-    }
-    return onDisk !== f.render();
-  }).map((f) => f.path);
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  if (process.argv.includes('--check')) {
-    const stale = staleFiles();
-    if (stale.length > 0) {
-      console.error(`out of date: ${stale.join(', ')}: run \`npx tsx ${GENERATOR}\``);
-      process.exit(1);
-    }
-  } else {
-    for (const f of GENERATED_FILES) {
-      writeFileSync(fromRoot(f.path), f.render());
-      console.log(`wrote ${f.path}`);
-    }
-  }
-}
+if (isMain(import.meta.url)) runGenerator(GENERATED_FILES, 'npm run gen:optable');

@@ -3,11 +3,9 @@
  * record kinds): per kind its opcode, the size of its `data` and each field's offset in it.
  * `--check` exits 1 if the file on disk differs (used by the tests).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { isMain, runGenerator, type GeneratedFile } from './generated-files.ts';
 import { RECORD_KIND_NAMES, RECORD_KINDS, recordDataSize, recordOpcode, type RecordFieldSpec } from '../lib/witness/records.ts';
 
-export const RECORD_LAYOUT_PATH = fileURLToPath(new URL('../src/hypervisor/RecordLayout.huff', import.meta.url));
 
 /** `blockHash` → `BLOCK_HASH`. */
 export function constantStem(name: string): string {
@@ -39,15 +37,7 @@ export function renderRecordLayout(): string {
   return lines.join('\n');
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const text = renderRecordLayout();
-  if (process.argv.includes('--check')) {
-    if (readFileSync(RECORD_LAYOUT_PATH, 'utf8') !== text) {
-      console.error('src/hypervisor/RecordLayout.huff is out of date: run `npm run gen:records`');
-      process.exit(1);
-    }
-  } else {
-    writeFileSync(RECORD_LAYOUT_PATH, text);
-    console.log(`wrote ${RECORD_LAYOUT_PATH}`);
-  }
-}
+/** The file this script writes. */
+export const GENERATED_FILES: readonly GeneratedFile[] = [{ path: 'src/hypervisor/RecordLayout.huff', render: renderRecordLayout }];
+
+if (isMain(import.meta.url)) runGenerator(GENERATED_FILES, 'npm run gen:records');
