@@ -9,6 +9,7 @@ import {
   buildHonestWitness,
   contextOfCase,
   defaultContext,
+  differencesFromExpected,
   messageCaseFromJson,
   recordOpcodeName,
   unmodelledState,
@@ -170,20 +171,13 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   }
 }
 
-const EXPECTED_STATUS = { success: 1, revert: 2, halt: 0 } as const;
-
 /** run: the native run, the honest witness, its verdict; with a case that states an outcome, the comparison too. */
 async function runMessage(ctx: MessageContext, c: MessageCase | undefined, build: BuildOptions, json: boolean, io: Io): Promise<number> {
   const { file, native } = await buildHonestWitness(ctx);
   warnUnsupported(native, ctx, io);
   const r = await verifyOne(file, build);
   const e = c?.expected;
-  const differences: string[] = [];
-  if (e !== undefined) {
-    if (EXPECTED_STATUS[e.status] !== native.status) differences.push(`status ${STATUS_NAMES[native.status]}, the case expects ${e.status}`);
-    if (e.gasUsed !== native.gasUsed) differences.push(`gasUsed ${native.gasUsed}, the case expects ${e.gasUsed}`);
-    if (e.returndata !== native.returndata.toLowerCase()) differences.push(`returndata ${native.returndata}, the case expects ${e.returndata}`);
-  }
+  const differences = e === undefined ? [] : differencesFromExpected(e, native);
   if (json) {
     io.stdout(
       `${JSON.stringify({

@@ -16,8 +16,16 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildHonestWitness, contextOfCase, messageCaseFromJson, recordOpcodeName, unsupportedOpcodes, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
-import { formatVerdict, type Hex, type Status, type Verdict, type WitnessFile } from '../lib/witness/index.ts';
+import {
+  buildHonestWitness,
+  contextOfCase,
+  differencesFromExpected,
+  messageCaseFromJson,
+  recordOpcodeName,
+  unsupportedOpcodes,
+  type NativeOutcome,
+} from '../lib/native/index.ts';
+import { formatVerdict, type Hex, type Verdict, type WitnessFile } from '../lib/witness/index.ts';
 
 interface ConformanceCase {
   name: string;
@@ -40,8 +48,6 @@ interface ConformanceCase {
 type Result =
   | { case: ConformanceCase; outcome: 'skipped'; needs: string[] }
   | { case: ConformanceCase; outcome: 'checked'; native: NativeOutcome; file: WitnessFile; mismatches: string[]; verdict?: Verdict; hypervisorGas?: bigint };
-
-const STATUS_NAMES: Record<Status, ConformanceCase['expected']['status']> = { 0: 'halt', 1: 'success', 2: 'revert' };
 
 function usage(message?: string): never {
   if (message !== undefined) process.stderr.write(`conformance: ${message}\n`);
@@ -81,20 +87,6 @@ function loadCases(path: string): ConformanceCase[] {
   return cases as ConformanceCase[];
 }
 
-/** The message of a case, read as `iso-hv run --case` reads it (lib/native/case.ts). */
-function contextOf(c: ConformanceCase): MessageContext {
-  return contextOfCase(messageCaseFromJson(c));
-}
-
-function compare(c: ConformanceCase, n: NativeOutcome): string[] {
-  const out: string[] = [];
-  const e = c.expected;
-  if (STATUS_NAMES[n.status] !== e.status) out.push(`status ${STATUS_NAMES[n.status]}${n.error ? ` (${n.error})` : ''}, expected ${e.status}${e.error ? ` (${e.error})` : ''}`);
-  if (n.returndata.toLowerCase() !== e.returndata.toLowerCase()) out.push(`returndata ${n.returndata}, expected ${e.returndata}`);
-  if (n.gasUsed !== BigInt(e.gasUsed)) out.push(`gasUsed ${n.gasUsed}, expected ${BigInt(e.gasUsed)}`);
-  return out;
-}
-
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 async function main(): Promise<void> {
@@ -108,11 +100,13 @@ async function main(): Promise<void> {
   // 1. native runs and honest witnesses
   const results: Result[] = [];
   for (const [i, c] of cases.entries()) {
-    const ctx = contextOf(c);
+    // read as `iso-hv run --case` reads it (lib/native/case.ts); every corpus case states its expected outcome
+    const message = messageCaseFromJson(c);
+    const ctx = contextOfCase(message);
     const { file, native } = await buildHonestWitness(ctx);
     const needs = unsupportedOpcodes(native, ctx).map(recordOpcodeName);
     if (needs.length > 0) results.push({ case: c, outcome: 'skipped', needs });
-    else results.push({ case: c, outcome: 'checked', native, file, mismatches: compare(c, native) });
+    else results.push({ case: c, outcome: 'checked', native, file, mismatches: differencesFromExpected(message.expected!, native) });
     if ((i + 1) % 25 === 0 || i + 1 === cases.length) process.stderr.write(`\rnative: ${i + 1}/${cases.length}`);
   }
   process.stderr.write('\n');

@@ -8,8 +8,13 @@
  * the frame, and those that this version executes (BLOCKHASH, BLOBHASH) take their answers from the reference run's
  * synthetic block (lib/native/run.ts), so `unmodelledState` names what a case carries that the run does not use.
  */
-import type { Hex } from '../witness/types.ts';
+import type { Hex, Status } from '../witness/types.ts';
 import type { MessageContext } from './context.ts';
+import type { NativeOutcome } from './run.ts';
+
+/** A case's name for an outcome status. */
+export type CaseStatus = 'success' | 'revert' | 'halt';
+export const CASE_STATUS: Readonly<Record<Status, CaseStatus>> = { 0: 'halt', 1: 'success', 2: 'revert' };
 
 export interface MessageCase {
   name?: string;
@@ -31,7 +36,7 @@ export interface MessageCase {
   accountsAtStart: Record<string, unknown>;
   block: Record<string, string>;
   /** The outcome the case states, if it states one. */
-  expected?: { status: 'success' | 'revert' | 'halt'; returndata: Hex; gasUsed: bigint };
+  expected?: { status: CaseStatus; error?: string; returndata: Hex; gasUsed: bigint };
 }
 
 /** A case that is not of the expected shape; `field` names the offending field. */
@@ -107,7 +112,12 @@ export function messageCaseFromJson(value: unknown, name?: string): MessageCase 
     if (e.status !== 'success' && e.status !== 'revert' && e.status !== 'halt') {
       throw new MessageCaseError('expected.status', `expected success, revert or halt, got ${JSON.stringify(e.status)}`);
     }
-    out.expected = { status: e.status, returndata: hex(e, 'returndata'), gasUsed: quantity(e, 'gasUsed', 'expected.gasUsed') };
+    out.expected = {
+      status: e.status,
+      ...(typeof e.error === 'string' ? { error: e.error } : {}),
+      returndata: hex(e, 'returndata'),
+      gasUsed: quantity(e, 'gasUsed', 'expected.gasUsed'),
+    };
   }
   return out;
 }
@@ -133,5 +143,17 @@ export function unmodelledState(c: MessageCase): string[] {
   const out: string[] = [];
   if (Object.keys(c.preStorage).length > 0) out.push('preStorage');
   if (Object.keys(c.block).length > 0) out.push('block');
+  return out;
+}
+
+/** How a native run differs from the outcome a case expects (empty when it matches): status, gasUsed, return data. */
+export function differencesFromExpected(expected: NonNullable<MessageCase['expected']>, native: NativeOutcome): string[] {
+  const out: string[] = [];
+  const status = CASE_STATUS[native.status];
+  if (status !== expected.status) {
+    out.push(`status ${status}${native.error ? ` (${native.error})` : ''}, the case expects ${expected.status}${expected.error ? ` (${expected.error})` : ''}`);
+  }
+  if (native.gasUsed !== expected.gasUsed) out.push(`gasUsed ${native.gasUsed}, the case expects ${expected.gasUsed}`);
+  if (native.returndata.toLowerCase() !== expected.returndata) out.push(`returndata ${native.returndata}, the case expects ${expected.returndata}`);
   return out;
 }
