@@ -9,7 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { encodeFunctionData, parseAbi } from 'viem';
+import { encodeFunctionData, keccak256, parseAbi } from 'viem';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { assemble } from '../lib/evm/asm.ts';
@@ -118,7 +118,6 @@ export const BENCH_PROGRAMS: Program[] = [
 export interface BenchRow { name: string; what: string; opcodes: number; nativeGas: bigint; hypervisorGas: bigint }
 
 const RECORD_LOOPS = 200;
-const EMPTY_KECCAK: Hex = '0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470';
 
 /**
  * What a record costs: a loop of RECORD_LOOPS iterations that runs the kind's opcode (one argument, one result) against
@@ -137,7 +136,7 @@ async function recordKindRows(hv: LocalHypervisor): Promise<string[]> {
       const { file, native } = await buildHonestWitness(defaultContext({ code }));
       const r = await hv.verify(file);
       if (r.verdict.kind !== 'valid') throw new Error(`bench: record kind ${kind}: honest witness not accepted: ${JSON.stringify(r.verdict)}`);
-      const idle = { ...file.witness, gasAvailable: 0n, gasUsed: 0n, status: 0 as const, returndataHash: EMPTY_KECCAK };
+      const idle = { ...file.witness, gasAvailable: 0n, gasUsed: 0n, status: 0 as const, returndataHash: keccak256('0x') };
       const setup = (await hv.verify({ ...file, witness: idle })).hypervisorGas;
       return { gas: r.hypervisorGas, setup, native: native.gasUsed, bytes: (encodeWitness(file.witness).length - 2) / 2 };
     };

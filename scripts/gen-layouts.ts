@@ -18,6 +18,7 @@ import { readHuffConstantFile, type HuffConstantFile } from '../lib/huff-constan
 import {
   generatedBanner,
   jsDoc,
+  screamingCase,
   solidityLibrary,
   tsConstObject,
   type MirroredConstant,
@@ -63,7 +64,6 @@ function only(f: HuffConstantFile, names: readonly string[]): MirroredConstant[]
 /** `InvalidWitness(uint256,...)` → `InvalidWitness`. */
 const errorName = (signature: string): string => signature.slice(0, signature.indexOf('('));
 /** `InvalidWitness` → `INVALID_WITNESS`. */
-const screamingCase = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 
 const text = (lines: readonly string[]): string => `${lines.join('\n')}\n`;
 

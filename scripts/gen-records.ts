@@ -4,17 +4,9 @@
  * `--check` exits 1 if the file on disk differs (used by the tests).
  */
 import { isMain, runGenerator, type GeneratedFile } from './generated-files.ts';
+import { hexLiteral, screamingCase } from './layouts/render.ts';
 import { RECORD_KIND_NAMES, RECORD_KINDS, recordDataSize, recordOpcode, type RecordFieldSpec } from '../lib/witness/records.ts';
 
-
-/** `blockHash` → `BLOCK_HASH`. */
-export function constantStem(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
-}
-
-function hex(n: number): string {
-  return `0x${n.toString(16).padStart(2, '0')}`;
-}
 
 export function renderRecordLayout(): string {
   const lines: string[] = [
@@ -25,12 +17,12 @@ export function renderRecordLayout(): string {
   ];
   for (const kind of RECORD_KIND_NAMES) {
     const spec = RECORD_KINDS[kind];
-    const stem = `REC_${constantStem(kind)}`;
+    const stem = `REC_${screamingCase(kind)}`;
     lines.push(`/// ${kind} (${spec.opcodeName}): ${spec.doc}`);
-    lines.push(`#define constant ${stem}_OPCODE = ${hex(recordOpcode(kind))}`);
-    lines.push(`#define constant ${stem}_SIZE = ${hex(recordDataSize(kind))}`);
+    lines.push(`#define constant ${stem}_OPCODE = ${hexLiteral(BigInt(recordOpcode(kind)))}`);
+    lines.push(`#define constant ${stem}_SIZE = ${hexLiteral(BigInt(recordDataSize(kind)))}`);
     spec.fields.forEach((f: RecordFieldSpec, i: number) => {
-      lines.push(`#define constant ${stem}_${constantStem(f.name)} = ${hex(32 * i)}   // ${f.role}: ${f.doc}`);
+      lines.push(`#define constant ${stem}_${screamingCase(f.name)} = ${hexLiteral(BigInt(32 * i))}   // ${f.role}: ${f.doc}`);
     });
     lines.push('');
   }

@@ -21,7 +21,7 @@
  */
 import { keccak256 } from 'viem';
 import { buildHonestWitness, honestWitness, runNative, unsupportedOpcodes, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
-import { decodeWitness, encodeWitness, ERROR_CODES, RECORD_KINDS, recordKindOf, type AccessRecord, type Hex, type MessageWitness, type RecordFieldSpec, type WitnessFile } from '../lib/witness/index.ts';
+import { argumentsDiffer, decodeWitness, encodeWitness, ERROR_CODES, recordKindOf, type AccessRecord, type Hex, type MessageWitness, type WitnessFile } from '../lib/witness/index.ts';
 import { deriveOutcome } from './derive.ts';
 import { installMemoryGuard } from './guard.ts';
 import { assemble, traits, type ProgramTraits } from './program.ts';
@@ -266,10 +266,7 @@ export function recordsVerdict(claimed: readonly AccessRecord[], taken: readonly
     if (c.opcode !== t.opcode) return { verdict: 'invalid', code: ERROR_CODES.RECORD_OPCODE_MISMATCH };
     if (c.data.length !== t.data.length) return { verdict: 'invalid', code: ERROR_CODES.RECORD_LENGTH_MISMATCH };
     if (c.data.toLowerCase() === t.data.toLowerCase()) continue;
-    const kind = recordKindOf(t.opcode)!;
-    const word = (d: Hex, j: number): string => d.slice(2 + 64 * j, 66 + 64 * j).toLowerCase();
-    const fields = RECORD_KINDS[kind].fields as readonly RecordFieldSpec[];
-    if (fields.some((f, j) => f.role === 'argument' && word(c.data, j) !== word(t.data, j))) {
+    if (argumentsDiffer(recordKindOf(t.opcode)!, c, t)) {
       return { verdict: 'invalid', code: ERROR_CODES.RECORD_ARGUMENT_MISMATCH };
     }
     return { verdict: 'any', why: `record ${i} claims another result than the reference run's` };

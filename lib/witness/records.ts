@@ -161,6 +161,15 @@ export function decodeRecord(record: AccessRecord): TypedRecord {
   return out as unknown as TypedRecord;
 }
 
+/**
+ * Whether two records of the same kind and data length claim different values for a field the frame computes itself
+ * (an argument): word by word, as RECORD_ARGUMENT compares them.
+ */
+export function argumentsDiffer(kind: RecordKindName, a: AccessRecord, b: AccessRecord): boolean {
+  const word = (data: Hex, i: number): string => data.slice(2 + 64 * i, 66 + 64 * i).toLowerCase();
+  return fieldsOf(kind).some((f, i) => f.role === 'argument' && word(a.data, i) !== word(b.data, i));
+}
+
 /** JSON form: numbers as decimal strings, the rest as 0x-hex. */
 export function recordToJson(record: TypedRecord): TypedRecordJson {
   const values = record as unknown as Record<string, bigint | Hex>;

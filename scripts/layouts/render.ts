@@ -12,6 +12,11 @@ export interface MirroredConstant extends HuffConstant {
   readonly mirrorName: string;
 }
 
+/** `camelCase` → `CAMEL_CASE`, for constant names. */
+export function screamingCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
 /** `0x`-hex of `v` with an even number of digits (at least two). */
 export function hexLiteral(v: bigint): string {
   const h = v.toString(16);
