@@ -13,6 +13,7 @@
 export type OpKind =
   | 'local' // executed by a handler of the hypervisor, no outside access
   | 'recorded' // executed by its handler, which takes the opcode's access record through the seam (src/hypervisor/Records.huff)
+  | 'keyed' // executed by its handler from the witness's key lists (src/hypervisor/Keys.huff); SSTORE also takes a record
   | 'record' // needs an access record kind that this version does not implement: UNSUPPORTED_OPCODE
   | 'undefined'; // not an opcode on Prague: exceptional halt
 
@@ -69,6 +70,7 @@ export type DynamicGasRule =
  * - 'blockField': a field of the block or chain, named by the opcode's `field` (COINBASE .. BLOBBASEFEE);
  * - 'blockHash': the hash of a recent block (BLOCKHASH);
  * - 'blobHash': a versioned hash of the transaction's blobs (BLOBHASH);
+ * - 'storageWrite': an SSTORE's slot, value and the state root after it (SSTORE, which also reads the storage key list);
  * - 'log': a log entry the frame emits (LOG0..LOG4);
  * - 'call': a call and the callee's claimed outcome (CALL, CALLCODE, DELEGATECALL, STATICCALL);
  * - 'create': a contract creation and its claimed outcome (CREATE, CREATE2);
@@ -82,6 +84,7 @@ export type RecordKind =
   | 'blockField'
   | 'blockHash'
   | 'blobHash'
+  | 'storageWrite'
   | 'log'
   | 'call'
   | 'create'
@@ -92,7 +95,7 @@ export type RecordKind =
  * executing account (ADDRESS), 'code' the code that runs (selected by the witness's codeHash).
  */
 export type MessageField = 'origin' | 'caller' | 'context' | 'callvalue' | 'gasPrice' | 'calldata' | 'code';
-/** A field of the block or chain, answered by a 'blockField' record. */
+/** A field of the block or chain: a word of the witness's `block` (docs/witness.md, "Block values"). */
 export type BlockField = 'coinbase' | 'timestamp' | 'number' | 'prevrandao' | 'gasLimit' | 'chainId' | 'baseFee' | 'blobBaseFee';
 /** The named value an opcode reads: a message field or a block field. */
 export type ContextField = MessageField | BlockField;
@@ -138,6 +141,9 @@ export type OperandRole =
   | 'weiValue'
   | 'salt';
 
+/** The witness key list a keyed opcode looks its key up in (docs/witness.md, "Key lists"). */
+export type KeyList = 'storage' | 'transient' | 'account';
+
 /** What an opcode does in a static frame (see OpSpec.inStaticFrame). */
 export type StaticFrameRule = 'runs' | 'halts' | 'haltsWithValue';
 
@@ -167,6 +173,8 @@ export interface OpSpec {
   inStaticFrame: StaticFrameRule;
   /** The message or block field it reads ('none' if none). */
   field: ContextField | 'none';
+  /** The key list a 'keyed' opcode looks its key up in ('none' for every other kind). */
+  keyList: KeyList | 'none';
   /** One role per popped item, top of the stack first (`operands.length === pops`). */
   operands: readonly OperandRole[];
 }
@@ -187,14 +195,16 @@ interface Row<N extends string = string> {
   dynamicGas: DynamicGasRule;
   recordKind: RecordKind | 'none';
   field: ContextField | 'none';
+  keyList?: KeyList;
   inStaticFrame?: StaticFrameRule;
 }
 
 interface LocalExtra {
   dynamicGas?: DynamicGasRule;
-  field?: MessageField;
+  field?: ContextField;
   endsBlock?: boolean;
   handler?: string;
+  inStaticFrame?: StaticFrameRule;
 }
 
 /** A local opcode: executed by its handler (`op_<name>` unless stated) in `family`. */
@@ -202,6 +212,7 @@ function local<N extends string>(code: number, name: N, family: Family, gas: num
   return {
     code, name, family, gas, operands, pushes, kind: 'local', endsBlock: extra.endsBlock ?? false, handler: extra.handler,
     dynamicGas: extra.dynamicGas ?? 'none', recordKind: 'none', field: extra.field ?? 'none',
+    ...(extra.inStaticFrame === undefined ? {} : { inStaticFrame: extra.inStaticFrame }),
   };
 }
 
@@ -217,6 +228,16 @@ function rec<N extends string>(code: number, name: N, recordKind: RecordKind, dy
  */
 function recorded<N extends string>(code: number, name: N, recordKind: RecordKind, gas: number, operands: readonly OperandRole[], pushes: number): Row<N> {
   return { code, name, family: 'Host', gas, operands, pushes, kind: 'recorded', endsBlock: true, dynamicGas: 'none', recordKind, field: 'none' };
+}
+
+/**
+ * An opcode answered by the witness's key lists (src/hypervisor/Keys.huff): its handler `op_<name>` in Host.huff looks
+ * its key up in `keyList`, charges its dynamic gas (cold/warm, copy, memory) and uses the frame's view of the key.
+ * It ends its block, so a block whose gas or stack check fails halts before the key is looked up, where the EVM
+ * halts without reaching the opcode.
+ */
+function keyed<N extends string>(code: number, name: N, keyList: KeyList, gas: number, dynamicGas: DynamicGasRule, operands: readonly OperandRole[], pushes: number): Row<N> {
+  return { code, name, family: 'Host', gas, operands, pushes, kind: 'keyed', endsBlock: true, dynamicGas, recordKind: 'none', field: 'none', keyList };
 }
 
 /**
@@ -266,7 +287,7 @@ const NAMED = [
   local(0x1d, 'SAR', 'Bitwise', 3, ['shift', 'value'], 1),
   local(0x20, 'KECCAK256', 'System', 30, MEM_RANGE, 1, { dynamicGas: 'keccakWords' }),
   local(0x30, 'ADDRESS', 'System', 2, [], 1, { field: 'context' }),
-  rec(0x31, 'BALANCE', 'account', 'coldWarmAccount', ['address'], 1),
+  keyed(0x31, 'BALANCE', 'account', 0, 'coldWarmAccount', ['address'], 1),
   local(0x32, 'ORIGIN', 'TxInfo', 2, [], 1, { field: 'origin' }),
   local(0x33, 'CALLER', 'System', 2, [], 1, { field: 'caller' }),
   local(0x34, 'CALLVALUE', 'System', 2, [], 1, { field: 'callvalue' }),
@@ -276,28 +297,29 @@ const NAMED = [
   local(0x38, 'CODESIZE', 'System', 2, [], 1, { field: 'code' }),
   local(0x39, 'CODECOPY', 'System', 3, COPY, 0, { field: 'code', dynamicGas: 'copyWords' }),
   local(0x3a, 'GASPRICE', 'TxInfo', 2, [], 1, { field: 'gasPrice' }),
-  rec(0x3b, 'EXTCODESIZE', 'account', 'coldWarmAccount', ['address'], 1),
-  rec(0x3c, 'EXTCODECOPY', 'code', 'coldWarmAccountCopy', ['address', ...COPY], 0),
+  keyed(0x3b, 'EXTCODESIZE', 'account', 0, 'coldWarmAccount', ['address'], 1),
+  keyed(0x3c, 'EXTCODECOPY', 'account', 0, 'coldWarmAccountCopy', ['address', ...COPY], 0),
   local(0x3d, 'RETURNDATASIZE', 'System', 2, [], 1),
   local(0x3e, 'RETURNDATACOPY', 'System', 3, ['memOffset', 'returnDataOffset', 'length'], 0, { dynamicGas: 'copyWords' }),
-  rec(0x3f, 'EXTCODEHASH', 'account', 'coldWarmAccount', ['address'], 1),
+  keyed(0x3f, 'EXTCODEHASH', 'account', 0, 'coldWarmAccount', ['address'], 1),
   recorded(0x40, 'BLOCKHASH', 'blockHash', 20, ['blockNumber'], 1),
-  rec(0x41, 'COINBASE', 'blockField', 'none', [], 1, 'coinbase'),
-  rec(0x42, 'TIMESTAMP', 'blockField', 'none', [], 1, 'timestamp'),
-  rec(0x43, 'NUMBER', 'blockField', 'none', [], 1, 'number'),
-  rec(0x44, 'PREVRANDAO', 'blockField', 'none', [], 1, 'prevrandao'),
-  rec(0x45, 'GASLIMIT', 'blockField', 'none', [], 1, 'gasLimit'),
-  rec(0x46, 'CHAINID', 'blockField', 'none', [], 1, 'chainId'),
-  rec(0x47, 'SELFBALANCE', 'account', 'none', [], 1),
-  rec(0x48, 'BASEFEE', 'blockField', 'none', [], 1, 'baseFee'),
+  local(0x41, 'COINBASE', 'TxInfo', 2, [], 1, { field: 'coinbase' }),
+  local(0x42, 'TIMESTAMP', 'TxInfo', 2, [], 1, { field: 'timestamp' }),
+  local(0x43, 'NUMBER', 'TxInfo', 2, [], 1, { field: 'number' }),
+  local(0x44, 'PREVRANDAO', 'TxInfo', 2, [], 1, { field: 'prevrandao' }),
+  local(0x45, 'GASLIMIT', 'TxInfo', 2, [], 1, { field: 'gasLimit' }),
+  local(0x46, 'CHAINID', 'TxInfo', 2, [], 1, { field: 'chainId' }),
+  keyed(0x47, 'SELFBALANCE', 'account', 5, 'none', [], 1),
+  local(0x48, 'BASEFEE', 'TxInfo', 2, [], 1, { field: 'baseFee' }),
   recorded(0x49, 'BLOBHASH', 'blobHash', 3, ['index'], 1),
-  rec(0x4a, 'BLOBBASEFEE', 'blockField', 'none', [], 1, 'blobBaseFee'),
+  local(0x4a, 'BLOBBASEFEE', 'TxInfo', 2, [], 1, { field: 'blobBaseFee' }),
   local(0x50, 'POP', 'Stack', 2, items(1), 0),
   local(0x51, 'MLOAD', 'Memory', 3, ['memOffset'], 1, { dynamicGas: 'memoryExpansion' }),
   local(0x52, 'MSTORE', 'Memory', 3, ['memOffset', 'value'], 0, { dynamicGas: 'memoryExpansion' }),
   local(0x53, 'MSTORE8', 'Memory', 3, ['memOffset', 'value'], 0, { dynamicGas: 'memoryExpansion' }),
-  rec(0x54, 'SLOAD', 'storage', 'coldWarmSlot', ['slot'], 1),
-  writes(rec(0x55, 'SSTORE', 'storage', 'sstore', ['slot', 'value'], 0)),
+  keyed(0x54, 'SLOAD', 'storage', 0, 'coldWarmSlot', ['slot'], 1),
+  // SSTORE also takes a storageWrite record (its slot, value and the state root after it); it halts in a static frame
+  { ...keyed(0x55, 'SSTORE', 'storage', 0, 'sstore', ['slot', 'value'], 0), recordKind: 'storageWrite', inStaticFrame: 'halts' },
   local(0x56, 'JUMP', 'Control', 8, ['jumpDest'], 0, END),
   local(0x57, 'JUMPI', 'Control', 10, ['jumpDest', 'condition'], 0, END),
   local(0x58, 'PC', 'Control', 2, [], 1),
@@ -305,8 +327,8 @@ const NAMED = [
   // GAS does not end its block: the analysis gives a GAS inside a block the gas to add back (gen-optable's meta word)
   local(0x5a, 'GAS', 'System', 2, [], 1),
   local(0x5b, 'JUMPDEST', 'Control', 1, [], 0),
-  rec(0x5c, 'TLOAD', 'transientStorage', 'none', ['slot'], 1),
-  writes(rec(0x5d, 'TSTORE', 'transientStorage', 'none', ['slot', 'value'], 0)),
+  keyed(0x5c, 'TLOAD', 'transient', 100, 'none', ['slot'], 1),
+  { ...keyed(0x5d, 'TSTORE', 'transient', 100, 'none', ['slot', 'value'], 0), inStaticFrame: 'halts' },
   local(0x5e, 'MCOPY', 'Memory', 3, ['memOffset', 'memOffset', 'length'], 0, { dynamicGas: 'copyWords' }),
   local(0x5f, 'PUSH0', 'Stack', 2, [], 1),
   writes(rec(0xf0, 'CREATE', 'create', 'create', ['weiValue', 'memOffset', 'length'], 1)),
@@ -326,7 +348,8 @@ const NUMBERED: readonly Row[] = [
   ...range(1, 32).map((n) => local(0x5f + n, `PUSH${n}`, 'Stack', 3, [], 1)),
   ...range(1, 16).map((n) => local(0x7f + n, `DUP${n}`, 'Stack', 3, items(n), n + 1)),
   ...range(1, 16).map((n) => local(0x8f + n, `SWAP${n}`, 'Stack', 3, items(n + 1), n + 1)),
-  ...range(0, 4).map((n) => writes(rec(0xa0 + n, `LOG${n}`, 'log', 'log', [...MEM_RANGE, ...Array.from({ length: n }, () => 'topic' as const)], 0))),
+  // LOGn reads nothing outside the frame: it extends the frame's logs hash chain, a claim checked at exit (Host.huff)
+  ...range(0, 4).map((n) => local(0xa0 + n, `LOG${n}`, 'Host', 0, [...MEM_RANGE, ...Array.from({ length: n }, () => 'topic' as const)], 0, { dynamicGas: 'log', endsBlock: true, inStaticFrame: 'halts' })),
 ];
 
 /** The name of an opcode defined on Prague. */
@@ -342,7 +365,7 @@ function spec(code: number): OpSpec {
   if (!r) {
     return {
       code, name: `UNDEFINED_0x${code.toString(16).padStart(2, '0')}`, kind: 'undefined', gas: 0, pops: 0, pushes: 0,
-      immediate: 0, endsBlock: true, handler: 'op_invalid', family: 'Control', dynamicGas: 'none', recordKind: 'none', field: 'none', operands: [],
+      immediate: 0, endsBlock: true, handler: 'op_invalid', family: 'Control', dynamicGas: 'none', recordKind: 'none', field: 'none', keyList: 'none', operands: [],
       inStaticFrame: 'runs',
     };
   }
@@ -350,7 +373,7 @@ function spec(code: number): OpSpec {
   return Object.freeze({
     code, name: r.name, kind: r.kind, gas: r.gas, pops: r.operands.length, pushes: r.pushes, immediate, endsBlock: r.endsBlock,
     handler: r.handler ?? `op_${r.name.toLowerCase()}`, family: r.family, dynamicGas: r.dynamicGas, recordKind: r.recordKind,
-    field: r.field, operands: Object.freeze([...r.operands]), inStaticFrame: r.inStaticFrame ?? 'runs',
+    field: r.field, keyList: r.keyList ?? 'none', operands: Object.freeze([...r.operands]), inStaticFrame: r.inStaticFrame ?? 'runs',
   });
 }
 

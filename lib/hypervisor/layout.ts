@@ -11,12 +11,16 @@
  *   0x200-0x3ff  OP_HANDLERS copy: 256 x 2-byte handler addresses
  *   0x400-0x7ff  OP_META copy: 256 x 4-byte words (fields below: rare flag, immediate size, ends, pops, gas/height delta)
  *   0x800-0xbff  FUSE_PUSH1, FUSE_PUSH2 copies: 2 x 256 x 2-byte fused handler addresses
- *   0xc00-...    instruction entries: 8 bytes per guest code byte, for pc in [0, codeLen + 32]
+ *   0xc00-0xcff  host variables: the frame's refund counter and logs hash, where the key lists and their states are
+ *   0xd00-0xdff  host scratch: the preimage of a log's hash-chain link, of an archive address
+ *   0xe00-...    instruction entries: 8 bytes per guest code byte, for pc in [0, codeLen + 32]
  * Dynamic region (placed after the entries once the code length is known):
  *   CODE         the guest code (copied from its archive without the leading 0x00), then 64 zero bytes
  *   JUMPDEST MAP one bit per code byte (bit 7 - pc % 8 of byte pc / 8): copied at setup from the archive,
  *                where the factory computed it from the code's one instruction decoding; the only thing
  *                a jump trusts
+ *   KEY STATES   two words per key of the witness's key lists (storage, then transient, then account keys): the
+ *                key's flags (KEY_FLAG_WARM, KEY_FLAG_USED) and its current value (storage and transient keys)
  *   SPILL AREA   made on the careful path's first spill, when guest stack items must leave the native
  *                stack: guest memory moves up by SPILL_AREA_SIZE and its old place holds the items
  *   guest memory starts at the hypervisor's MSIZE after setup (MEM_GUEST_BASE), 32-byte aligned,
@@ -57,8 +61,39 @@ export const MEMORY_LAYOUT = {
   MEM_META: 0x0400,
   /** FUSE_PUSH1 then FUSE_PUSH2 copies */
   MEM_FUSE: 0x0800,
+  /** the frame's refund counter change (int256, two's complement) */
+  MEM_REFUND: 0x0c00,
+  /** hash chain over the frame's logs so far (Host.huff, LOG) */
+  MEM_LOGS_HASH: 0x0c20,
+  /** calldata offset of storage key 0 (its count is the word before) */
+  MEM_STORAGE_KEYS: 0x0c40,
+  /** calldata offset of transient key 0 */
+  MEM_TRANSIENT_KEYS: 0x0c60,
+  /** calldata offset of account key 0 */
+  MEM_ACCOUNT_KEYS: 0x0c80,
+  /** address of storage key 0's state (KEY STATES) */
+  MEM_STORAGE_STATES: 0x0ca0,
+  /** address of transient key 0's state */
+  MEM_TRANSIENT_STATES: 0x0cc0,
+  /** address of account key 0's state */
+  MEM_ACCOUNT_STATES: 0x0ce0,
+  /** 8 words of scratch for host instructions while the guest runs */
+  MEM_HOST_SCRATCH: 0x0d00,
   /** instruction entries */
-  MEM_ENTRIES: 0x0c00,
+  MEM_ENTRIES: 0x0e00,
+  /**
+   * Key states (KEY STATES): key i of a list has its state at the list's MEM_*_STATES + KEY_STATE_SIZE * i.
+   * two words: flags, then the current value
+   */
+  KEY_STATE_SIZE: 0x40,
+  /** KEY_STATE_SIZE = 1 << KEY_STATE_SHIFT */
+  KEY_STATE_SHIFT: 0x06,
+  /** offset of the current value in a key state */
+  KEY_STATE_VALUE: 0x20,
+  /** EIP-2929: the key is warm (claimed at entry, or the frame touched it) */
+  KEY_FLAG_WARM: 0x01,
+  /** the frame looked the key up (every listed key must be used) */
+  KEY_FLAG_USED: 0x02,
   /** mload(this + 2 * op) ends with op's handler */
   MEM_HANDLERS_M30: 0x01e2,
   /** mload(this + 4 * op) ends with op's meta word */
@@ -72,7 +107,7 @@ export const MEMORY_LAYOUT = {
   /** 8 bytes per entry: q = Q_BASE + (pc << ENTRY_SHIFT) */
   ENTRY_SHIFT: 0x03,
   /** the instruction pointer of pc 0 */
-  Q_BASE: 0x0be8,
+  Q_BASE: 0x0de8,
   /** 16: need field (12 bits), the start of the block info */
   ENTRY_NEED_BIT: 0x10,
   /** need field: need + HEIGHT_FIELD_BIAS */

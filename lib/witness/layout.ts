@@ -26,21 +26,67 @@ export const WITNESS_LAYOUT = {
   W_CALLDATA_PTR: 0x01e0,
   /** keccak256 of the code that runs: selects its archive */
   W_CODE_HASH: 0x0200,
+  // appended after codeHash: the block values (struct BlockValues, inline), the frame's claimed refund and logs,
+  // and the key lists (docs/witness.md, "Block values" and "Key lists")
+  /** block.coinbase (an address) */
+  W_COINBASE: 0x0220,
+  W_TIMESTAMP: 0x0240,
+  W_NUMBER: 0x0260,
+  W_PREVRANDAO: 0x0280,
+  /** the block's gas limit (GASLIMIT) */
+  W_GAS_LIMIT: 0x02a0,
+  W_CHAIN_ID: 0x02c0,
+  W_BASE_FEE: 0x02e0,
+  W_BLOB_BASE_FEE: 0x0300,
+  /** int256: the frame's refund counter change (0 unless status 1) */
+  W_REFUND: 0x0320,
+  /** hash chain over the frame's logs (0 unless status 1) */
+  W_LOGS_HASH: 0x0340,
+  /** tuple-relative offset of StorageKey[] */
+  W_STORAGE_KEYS_PTR: 0x0360,
+  /** tuple-relative offset of TransientKey[] */
+  W_TRANSIENT_KEYS_PTR: 0x0380,
+  /** tuple-relative offset of AccountKey[] */
+  W_ACCOUNT_KEYS_PTR: 0x03a0,
   /** tuple-relative offsets are relative to this */
   W_TUPLE_BASE: 0x20,
-  /** the head is 16 words */
-  W_ACCESS_LIST_CANONICAL: 0x0200,
+  /** the head is 29 words */
+  W_ACCESS_LIST_CANONICAL: 0x03a0,
   /** absolute offset of the record count */
-  W_RECORD_COUNT: 0x0220,
+  W_RECORD_COUNT: 0x03c0,
   /** record offsets are relative to this */
-  W_RECORD_OFFSETS: 0x0240,
+  W_RECORD_OFFSETS: 0x03e0,
   /** canonical offset of `data` inside a record */
   W_RECORD_DATA_PTR: 0x40,
-  /** smallest canonical witness: 608 bytes */
-  W_MIN_SIZE: 0x0260,
+  /** smallest canonical witness: 1,120 bytes (no records, calldata or keys) */
+  W_MIN_SIZE: 0x0460,
+  /**
+   * Key lists (after the calldata, in this order): a count word, then the entries inline, sorted strictly ascending
+   * by their first word. Field offsets inside an entry:
+   * StorageKey { uint256 slot; bool warm; uint256 original; uint256 value }
+   */
+  STORAGE_KEY_SIZE: 0x80,
+  /** TransientKey { uint256 slot; uint256 value } */
+  TRANSIENT_KEY_SIZE: 0x40,
+  /** AccountKey { address account; bool warm; uint256 balance; bytes32 codeHash } */
+  ACCOUNT_KEY_SIZE: 0x80,
+  /** slot or account: what the list is sorted by */
+  KEY_ID: 0x00,
+  /** storage and account keys: warm (EIP-2929) at frame entry */
+  KEY_WARM: 0x20,
+  /** the slot's value at transaction start */
+  STORAGE_KEY_ORIGINAL: 0x40,
+  /** the slot's value at frame entry */
+  STORAGE_KEY_VALUE: 0x60,
+  /** the transient slot's value at frame entry */
+  TRANSIENT_KEY_VALUE: 0x20,
+  /** balance at frame entry */
+  ACCOUNT_KEY_BALANCE: 0x40,
+  /** EXTCODEHASH's answer: 0 for an account that does not exist */
+  ACCOUNT_KEY_CODE_HASH: 0x60,
 } as const;
 
 export type WitnessLayoutName = keyof typeof WITNESS_LAYOUT;
 
-/** Smallest canonical witness size in bytes (608). */
+/** Smallest canonical witness size in bytes (1120). */
 export const MIN_WITNESS_SIZE: number = WITNESS_LAYOUT.W_MIN_SIZE;

@@ -55,6 +55,15 @@ export const RECORD_KINDS = {
       { name: 'hash', type: 'bytes32', role: 'result', doc: 'the versioned hash BLOBHASH returns' },
     ],
   },
+  storageWrite: {
+    opcodeName: 'SSTORE',
+    doc: "a write to the executing account's storage: the slot and value (from the stack) and the state root after it",
+    fields: [
+      { name: 'slot', type: 'uint256', role: 'argument', doc: 'the slot SSTORE writes' },
+      { name: 'value', type: 'uint256', role: 'argument', doc: 'the value SSTORE writes' },
+      { name: 'stateRoot', type: 'bytes32', role: 'result', doc: 'the state root after the write' },
+    ],
+  },
 } as const satisfies Record<string, RecordKindSpec>;
 
 export type RecordKindName = keyof typeof RECORD_KINDS;

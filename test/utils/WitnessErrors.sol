@@ -20,12 +20,19 @@ library WitnessErrors {
     uint256 internal constant BAD_ADDRESS = 0x0c;
     uint256 internal constant BAD_STATUS = 0x0d;
     uint256 internal constant GAS_AVAILABLE_TOO_LARGE = 0x0e;
+    uint256 internal constant BAD_KEY_LIST_OFFSET = 0x0f;
+    uint256 internal constant KEY_LIST_OUT_OF_BOUNDS = 0x10;
+    uint256 internal constant KEYS_NOT_SORTED = 0x11;
+    uint256 internal constant BAD_ACCOUNT_KEY = 0x12;
     // outcome
     uint256 internal constant LEFTOVER_RECORDS = 0x20;
     uint256 internal constant STATE_ROOT_MISMATCH = 0x21;
     uint256 internal constant STATUS_MISMATCH = 0x22;
     uint256 internal constant GAS_USED_MISMATCH = 0x23;
     uint256 internal constant RETURNDATA_HASH_MISMATCH = 0x24;
+    uint256 internal constant UNUSED_KEY = 0x25;
+    uint256 internal constant REFUND_MISMATCH = 0x26;
+    uint256 internal constant LOGS_HASH_MISMATCH = 0x27;
     // execution
     uint256 internal constant UNSUPPORTED_OPCODE = 0x40;
     // access records (Records.huff)
@@ -33,11 +40,13 @@ library WitnessErrors {
     uint256 internal constant RECORD_OPCODE_MISMATCH = 0x42;
     uint256 internal constant RECORD_LENGTH_MISMATCH = 0x43;
     uint256 internal constant RECORD_ARGUMENT_MISMATCH = 0x44;
+    // key lists (Keys.huff)
+    uint256 internal constant MISSING_KEY = 0x45;
 
     /// Every constant by name, in the order of the Huff source.
     function all() internal pure returns (string[] memory names, uint256[] memory values) {
-        names = new string[](24);
-        values = new uint256[](24);
+        names = new string[](32);
+        values = new uint256[](32);
         (names[0], values[0]) = ("WITNESS_TOO_SHORT", WITNESS_TOO_SHORT);
         (names[1], values[1]) = ("BAD_TUPLE_OFFSET", BAD_TUPLE_OFFSET);
         (names[2], values[2]) = ("BAD_ACCESS_LIST_OFFSET", BAD_ACCESS_LIST_OFFSET);
@@ -52,16 +61,24 @@ library WitnessErrors {
         (names[11], values[11]) = ("BAD_ADDRESS", BAD_ADDRESS);
         (names[12], values[12]) = ("BAD_STATUS", BAD_STATUS);
         (names[13], values[13]) = ("GAS_AVAILABLE_TOO_LARGE", GAS_AVAILABLE_TOO_LARGE);
-        (names[14], values[14]) = ("LEFTOVER_RECORDS", LEFTOVER_RECORDS);
-        (names[15], values[15]) = ("STATE_ROOT_MISMATCH", STATE_ROOT_MISMATCH);
-        (names[16], values[16]) = ("STATUS_MISMATCH", STATUS_MISMATCH);
-        (names[17], values[17]) = ("GAS_USED_MISMATCH", GAS_USED_MISMATCH);
-        (names[18], values[18]) = ("RETURNDATA_HASH_MISMATCH", RETURNDATA_HASH_MISMATCH);
-        (names[19], values[19]) = ("UNSUPPORTED_OPCODE", UNSUPPORTED_OPCODE);
-        (names[20], values[20]) = ("MISSING_RECORD", MISSING_RECORD);
-        (names[21], values[21]) = ("RECORD_OPCODE_MISMATCH", RECORD_OPCODE_MISMATCH);
-        (names[22], values[22]) = ("RECORD_LENGTH_MISMATCH", RECORD_LENGTH_MISMATCH);
-        (names[23], values[23]) = ("RECORD_ARGUMENT_MISMATCH", RECORD_ARGUMENT_MISMATCH);
+        (names[14], values[14]) = ("BAD_KEY_LIST_OFFSET", BAD_KEY_LIST_OFFSET);
+        (names[15], values[15]) = ("KEY_LIST_OUT_OF_BOUNDS", KEY_LIST_OUT_OF_BOUNDS);
+        (names[16], values[16]) = ("KEYS_NOT_SORTED", KEYS_NOT_SORTED);
+        (names[17], values[17]) = ("BAD_ACCOUNT_KEY", BAD_ACCOUNT_KEY);
+        (names[18], values[18]) = ("LEFTOVER_RECORDS", LEFTOVER_RECORDS);
+        (names[19], values[19]) = ("STATE_ROOT_MISMATCH", STATE_ROOT_MISMATCH);
+        (names[20], values[20]) = ("STATUS_MISMATCH", STATUS_MISMATCH);
+        (names[21], values[21]) = ("GAS_USED_MISMATCH", GAS_USED_MISMATCH);
+        (names[22], values[22]) = ("RETURNDATA_HASH_MISMATCH", RETURNDATA_HASH_MISMATCH);
+        (names[23], values[23]) = ("UNUSED_KEY", UNUSED_KEY);
+        (names[24], values[24]) = ("REFUND_MISMATCH", REFUND_MISMATCH);
+        (names[25], values[25]) = ("LOGS_HASH_MISMATCH", LOGS_HASH_MISMATCH);
+        (names[26], values[26]) = ("UNSUPPORTED_OPCODE", UNSUPPORTED_OPCODE);
+        (names[27], values[27]) = ("MISSING_RECORD", MISSING_RECORD);
+        (names[28], values[28]) = ("RECORD_OPCODE_MISMATCH", RECORD_OPCODE_MISMATCH);
+        (names[29], values[29]) = ("RECORD_LENGTH_MISMATCH", RECORD_LENGTH_MISMATCH);
+        (names[30], values[30]) = ("RECORD_ARGUMENT_MISMATCH", RECORD_ARGUMENT_MISMATCH);
+        (names[31], values[31]) = ("MISSING_KEY", MISSING_KEY);
     }
 
     /// Signature of the hypervisor's `InvalidWitness` error.

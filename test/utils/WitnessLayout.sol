@@ -27,23 +27,67 @@ library WitnessLayout {
     uint256 internal constant W_CALLDATA_PTR = 0x01e0;
     /// keccak256 of the code that runs: selects its archive
     uint256 internal constant W_CODE_HASH = 0x0200;
+    // appended after codeHash: the block values (struct BlockValues, inline), the frame's claimed refund and logs,
+    // and the key lists (docs/witness.md, "Block values" and "Key lists")
+    /// block.coinbase (an address)
+    uint256 internal constant W_COINBASE = 0x0220;
+    uint256 internal constant W_TIMESTAMP = 0x0240;
+    uint256 internal constant W_NUMBER = 0x0260;
+    uint256 internal constant W_PREVRANDAO = 0x0280;
+    /// the block's gas limit (GASLIMIT)
+    uint256 internal constant W_GAS_LIMIT = 0x02a0;
+    uint256 internal constant W_CHAIN_ID = 0x02c0;
+    uint256 internal constant W_BASE_FEE = 0x02e0;
+    uint256 internal constant W_BLOB_BASE_FEE = 0x0300;
+    /// int256: the frame's refund counter change (0 unless status 1)
+    uint256 internal constant W_REFUND = 0x0320;
+    /// hash chain over the frame's logs (0 unless status 1)
+    uint256 internal constant W_LOGS_HASH = 0x0340;
+    /// tuple-relative offset of StorageKey[]
+    uint256 internal constant W_STORAGE_KEYS_PTR = 0x0360;
+    /// tuple-relative offset of TransientKey[]
+    uint256 internal constant W_TRANSIENT_KEYS_PTR = 0x0380;
+    /// tuple-relative offset of AccountKey[]
+    uint256 internal constant W_ACCOUNT_KEYS_PTR = 0x03a0;
     /// tuple-relative offsets are relative to this
     uint256 internal constant W_TUPLE_BASE = 0x20;
-    /// the head is 16 words
-    uint256 internal constant W_ACCESS_LIST_CANONICAL = 0x0200;
+    /// the head is 29 words
+    uint256 internal constant W_ACCESS_LIST_CANONICAL = 0x03a0;
     /// absolute offset of the record count
-    uint256 internal constant W_RECORD_COUNT = 0x0220;
+    uint256 internal constant W_RECORD_COUNT = 0x03c0;
     /// record offsets are relative to this
-    uint256 internal constant W_RECORD_OFFSETS = 0x0240;
+    uint256 internal constant W_RECORD_OFFSETS = 0x03e0;
     /// canonical offset of `data` inside a record
     uint256 internal constant W_RECORD_DATA_PTR = 0x40;
-    /// smallest canonical witness: 608 bytes
-    uint256 internal constant W_MIN_SIZE = 0x0260;
+    /// smallest canonical witness: 1,120 bytes (no records, calldata or keys)
+    uint256 internal constant W_MIN_SIZE = 0x0460;
+    /// Key lists (after the calldata, in this order): a count word, then the entries inline, sorted strictly ascending
+    /// by their first word. Field offsets inside an entry:
+    /// StorageKey { uint256 slot; bool warm; uint256 original; uint256 value }
+    uint256 internal constant STORAGE_KEY_SIZE = 0x80;
+    /// TransientKey { uint256 slot; uint256 value }
+    uint256 internal constant TRANSIENT_KEY_SIZE = 0x40;
+    /// AccountKey { address account; bool warm; uint256 balance; bytes32 codeHash }
+    uint256 internal constant ACCOUNT_KEY_SIZE = 0x80;
+    /// slot or account: what the list is sorted by
+    uint256 internal constant KEY_ID = 0x00;
+    /// storage and account keys: warm (EIP-2929) at frame entry
+    uint256 internal constant KEY_WARM = 0x20;
+    /// the slot's value at transaction start
+    uint256 internal constant STORAGE_KEY_ORIGINAL = 0x40;
+    /// the slot's value at frame entry
+    uint256 internal constant STORAGE_KEY_VALUE = 0x60;
+    /// the transient slot's value at frame entry
+    uint256 internal constant TRANSIENT_KEY_VALUE = 0x20;
+    /// balance at frame entry
+    uint256 internal constant ACCOUNT_KEY_BALANCE = 0x40;
+    /// EXTCODEHASH's answer: 0 for an account that does not exist
+    uint256 internal constant ACCOUNT_KEY_CODE_HASH = 0x60;
 
     /// Every constant by name, in the order of the Huff source.
     function all() internal pure returns (string[] memory names, uint256[] memory values) {
-        names = new string[](23);
-        values = new uint256[](23);
+        names = new string[](46);
+        values = new uint256[](46);
         (names[0], values[0]) = ("W_TUPLE_OFFSET", W_TUPLE_OFFSET);
         (names[1], values[1]) = ("W_STATE_ROOT_ENTER", W_STATE_ROOT_ENTER);
         (names[2], values[2]) = ("W_STATE_ROOT_LEAVE", W_STATE_ROOT_LEAVE);
@@ -61,11 +105,34 @@ library WitnessLayout {
         (names[14], values[14]) = ("W_RETURNDATA_HASH", W_RETURNDATA_HASH);
         (names[15], values[15]) = ("W_CALLDATA_PTR", W_CALLDATA_PTR);
         (names[16], values[16]) = ("W_CODE_HASH", W_CODE_HASH);
-        (names[17], values[17]) = ("W_TUPLE_BASE", W_TUPLE_BASE);
-        (names[18], values[18]) = ("W_ACCESS_LIST_CANONICAL", W_ACCESS_LIST_CANONICAL);
-        (names[19], values[19]) = ("W_RECORD_COUNT", W_RECORD_COUNT);
-        (names[20], values[20]) = ("W_RECORD_OFFSETS", W_RECORD_OFFSETS);
-        (names[21], values[21]) = ("W_RECORD_DATA_PTR", W_RECORD_DATA_PTR);
-        (names[22], values[22]) = ("W_MIN_SIZE", W_MIN_SIZE);
+        (names[17], values[17]) = ("W_COINBASE", W_COINBASE);
+        (names[18], values[18]) = ("W_TIMESTAMP", W_TIMESTAMP);
+        (names[19], values[19]) = ("W_NUMBER", W_NUMBER);
+        (names[20], values[20]) = ("W_PREVRANDAO", W_PREVRANDAO);
+        (names[21], values[21]) = ("W_GAS_LIMIT", W_GAS_LIMIT);
+        (names[22], values[22]) = ("W_CHAIN_ID", W_CHAIN_ID);
+        (names[23], values[23]) = ("W_BASE_FEE", W_BASE_FEE);
+        (names[24], values[24]) = ("W_BLOB_BASE_FEE", W_BLOB_BASE_FEE);
+        (names[25], values[25]) = ("W_REFUND", W_REFUND);
+        (names[26], values[26]) = ("W_LOGS_HASH", W_LOGS_HASH);
+        (names[27], values[27]) = ("W_STORAGE_KEYS_PTR", W_STORAGE_KEYS_PTR);
+        (names[28], values[28]) = ("W_TRANSIENT_KEYS_PTR", W_TRANSIENT_KEYS_PTR);
+        (names[29], values[29]) = ("W_ACCOUNT_KEYS_PTR", W_ACCOUNT_KEYS_PTR);
+        (names[30], values[30]) = ("W_TUPLE_BASE", W_TUPLE_BASE);
+        (names[31], values[31]) = ("W_ACCESS_LIST_CANONICAL", W_ACCESS_LIST_CANONICAL);
+        (names[32], values[32]) = ("W_RECORD_COUNT", W_RECORD_COUNT);
+        (names[33], values[33]) = ("W_RECORD_OFFSETS", W_RECORD_OFFSETS);
+        (names[34], values[34]) = ("W_RECORD_DATA_PTR", W_RECORD_DATA_PTR);
+        (names[35], values[35]) = ("W_MIN_SIZE", W_MIN_SIZE);
+        (names[36], values[36]) = ("STORAGE_KEY_SIZE", STORAGE_KEY_SIZE);
+        (names[37], values[37]) = ("TRANSIENT_KEY_SIZE", TRANSIENT_KEY_SIZE);
+        (names[38], values[38]) = ("ACCOUNT_KEY_SIZE", ACCOUNT_KEY_SIZE);
+        (names[39], values[39]) = ("KEY_ID", KEY_ID);
+        (names[40], values[40]) = ("KEY_WARM", KEY_WARM);
+        (names[41], values[41]) = ("STORAGE_KEY_ORIGINAL", STORAGE_KEY_ORIGINAL);
+        (names[42], values[42]) = ("STORAGE_KEY_VALUE", STORAGE_KEY_VALUE);
+        (names[43], values[43]) = ("TRANSIENT_KEY_VALUE", TRANSIENT_KEY_VALUE);
+        (names[44], values[44]) = ("ACCOUNT_KEY_BALANCE", ACCOUNT_KEY_BALANCE);
+        (names[45], values[45]) = ("ACCOUNT_KEY_CODE_HASH", ACCOUNT_KEY_CODE_HASH);
     }
 }
