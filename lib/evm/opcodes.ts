@@ -63,29 +63,17 @@ export type DynamicGasRule =
 
 /**
  * The access record kind a record opcode consumes (docs/witness.md, one table per kind):
- * - 'storage': a slot of the executing account's storage (SLOAD, SSTORE);
- * - 'transientStorage': a transient storage slot, EIP-1153 (TLOAD, TSTORE);
- * - 'account': a field of an account: balance, code size, code hash (BALANCE, EXTCODESIZE, EXTCODEHASH, SELFBALANCE);
- * - 'code': bytes of an account's code (EXTCODECOPY);
- * - 'blockField': a field of the block or chain, named by the opcode's `field` (COINBASE .. BLOBBASEFEE);
  * - 'blockHash': the hash of a recent block (BLOCKHASH);
  * - 'blobHash': a versioned hash of the transaction's blobs (BLOBHASH);
  * - 'storageWrite': an SSTORE's slot, value and the state root after it (SSTORE, which also reads the storage key list);
- * - 'log': a log entry the frame emits (LOG0..LOG4);
  * - 'call': a call and the callee's claimed outcome (CALL, CALLCODE, DELEGATECALL, STATICCALL);
  * - 'create': a contract creation and its claimed outcome (CREATE, CREATE2);
  * - 'selfdestruct': SELFDESTRUCT's transfer and account change.
  */
 export type RecordKind =
-  | 'storage'
-  | 'transientStorage'
-  | 'account'
-  | 'code'
-  | 'blockField'
   | 'blockHash'
   | 'blobHash'
   | 'storageWrite'
-  | 'log'
   | 'call'
   | 'create'
   | 'selfdestruct';
@@ -348,7 +336,8 @@ const NUMBERED: readonly Row[] = [
   ...range(1, 32).map((n) => local(0x5f + n, `PUSH${n}`, 'Stack', 3, [], 1)),
   ...range(1, 16).map((n) => local(0x7f + n, `DUP${n}`, 'Stack', 3, items(n), n + 1)),
   ...range(1, 16).map((n) => local(0x8f + n, `SWAP${n}`, 'Stack', 3, items(n + 1), n + 1)),
-  // LOGn reads nothing outside the frame: it extends the frame's logs hash chain, a claim checked at exit (Host.huff)
+  // LOGn reads nothing outside the frame: it extends the frame's logs hash chain, a claim checked at exit (Host.huff).
+  // Its handler charges all of its gas, the 375 of the opcode too: an OP_META word holds static gas below 256.
   ...range(0, 4).map((n) => local(0xa0 + n, `LOG${n}`, 'Host', 0, [...MEM_RANGE, ...Array.from({ length: n }, () => 'topic' as const)], 0, { dynamicGas: 'log', endsBlock: true, inStaticFrame: 'halts' })),
 ];
 
