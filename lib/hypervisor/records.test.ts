@@ -17,6 +17,7 @@ import { encodeWitness } from '../witness/abi.ts';
 import { decodeVerdict, ERROR_CODES, type Verdict } from '../witness/errors.ts';
 import { encodeRecord, type TypedRecord } from '../witness/records.ts';
 import type { AccessRecord, MessageWitness } from '../witness/types.ts';
+import { DEFAULT_BLOCK } from '../native/context.ts';
 
 const HARNESS = fileURLToPath(new URL('../../test/fixtures/RecordSeam.huff', import.meta.url));
 const ADDRESS = createAddressFromString('0x0000000000000000000000000000000000005eaa');
@@ -55,6 +56,12 @@ function witnessOf(records: AccessRecord[], requests: Request[]): MessageWitness
     returndataHash: keccak256('0x'),
     calldata,
     codeHash: keccak256('0x'),
+    block: DEFAULT_BLOCK,
+    refund: 0n,
+    logsHash: zero,
+    storageKeys: [],
+    transientKeys: [],
+    accountKeys: [],
   };
 }
 

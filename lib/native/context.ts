@@ -1,5 +1,37 @@
 /** The call context of one EVM message, as the reference execution and the witness builder see it. */
-import type { Hex } from '../witness/types.ts';
+import type { BlockValues, Hex } from '../witness/types.ts';
+
+/** A slot of `context`'s storage at frame entry. */
+export interface SlotState {
+  slot: bigint;
+  /** Its value at frame entry. */
+  value: bigint;
+  /** Its value at transaction start (EIP-2200/3529); defaults to `value`. */
+  original?: bigint;
+  /** Warm at frame entry (EIP-2929); defaults to false. */
+  warm?: boolean;
+}
+
+/** An account at frame entry (other than by the message's own value transfer, which the run makes). */
+export interface AccountState {
+  address: Hex;
+  balance?: bigint;
+  nonce?: bigint;
+  /** Its code; `to`'s code is the message's `code` and need not be given. */
+  code?: Hex;
+}
+
+/**
+ * The world the frame starts in, as far as its opcodes can see it: `context`'s storage and transient storage, the
+ * accounts, and the accounts warm besides the ones every message has warm (origin, caller, to, context, the block's
+ * coinbase and the precompiles).
+ */
+export interface PreState {
+  storage?: readonly SlotState[];
+  transientStorage?: readonly { slot: bigint; value: bigint }[];
+  accounts?: readonly AccountState[];
+  warmAccounts?: readonly Hex[];
+}
 
 export interface MessageContext {
   /** Code of `to`, the account whose code runs. */
@@ -16,7 +48,23 @@ export interface MessageContext {
   context: Hex;
   gasPrice: bigint;
   isStatic: boolean;
+  /** The block the transaction runs in; DEFAULT_BLOCK when omitted. */
+  block?: BlockValues;
+  /** The world at frame entry; empty (no storage, no other accounts) when omitted. */
+  preState?: PreState;
 }
+
+/** The block a message runs in unless its context names one. */
+export const DEFAULT_BLOCK: BlockValues = {
+  coinbase: '0x0000000000000000000000000000000000000000',
+  timestamp: 1n,
+  number: 1n,
+  prevrandao: '0x0000000000000000000000000000000000000000000000000000000000000000',
+  gasLimit: 30_000_000n,
+  chainId: 1n,
+  baseFee: 7n,
+  blobBaseFee: 1n,
+};
 
 export const DEFAULT_ORIGIN: Hex = '0x1000000000000000000000000000000000000001';
 export const DEFAULT_CALLER: Hex = DEFAULT_ORIGIN;
@@ -26,7 +74,7 @@ export const DEFAULT_GAS = 10_000_000n;
 /**
  * A full context from a partial one. Defaults: empty code and calldata, caller = origin =
  * 0x1000…0001, to = 0x2000…0002, context = to (a plain CALL frame), gas 10,000,000, value 0,
- * gasPrice 0, not static. Addresses and hex are lowercased.
+ * gasPrice 0, not static, DEFAULT_BLOCK, an empty pre-state. Addresses and hex are lowercased.
  */
 export function defaultContext(partial: Partial<MessageContext> = {}): MessageContext {
   const to = (partial.to ?? DEFAULT_TO).toLowerCase() as Hex;
@@ -41,5 +89,7 @@ export function defaultContext(partial: Partial<MessageContext> = {}): MessageCo
     context: (partial.context ?? to).toLowerCase() as Hex,
     gasPrice: partial.gasPrice ?? 0n,
     isStatic: partial.isStatic ?? false,
+    block: partial.block ?? DEFAULT_BLOCK,
+    preState: partial.preState ?? {},
   };
 }

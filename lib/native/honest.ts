@@ -1,18 +1,21 @@
 /** The honest witness of a message: the record the hypervisor must accept. */
 import { keccak256 } from 'viem';
 import type { MessageWitness, WitnessFile } from '../witness/types.ts';
-import type { MessageContext } from './context.ts';
+import { DEFAULT_BLOCK, type MessageContext } from './context.ts';
 import { runNative, type NativeOutcome } from './run.ts';
 
 /**
  * Runs the message natively and builds its witness: the context's fields, status and gasUsed
  * from the run, returndataHash = keccak256(return/revert data) (of empty data for a halt or
- * STOP), codeHash = keccak256(code), the access records of the run (lib/native/recorder.ts: every
- * executed opcode that has a record kind; the hypervisor does not execute any of them yet, so callers
- * should check unsupportedOpcodes(native) first), and stateRootEnter = stateRootLeave = the state root of
- * runNative's synthetic pre-state (a Merkle-Patricia root of `to` holding the code, and the
- * caller's funding for a plain call with value), deterministic in the context. No record
- * changes state, so the hypervisor only checks that the two roots are equal.
+ * STOP), codeHash = keccak256(code), the block values of the context, the access records of the run
+ * (lib/native/recorder.ts: every executed opcode that has a record kind; calls and creates are not supported yet,
+ * so callers should check unsupportedOpcodes(native) first), the keys the run looked up with their claims at frame
+ * entry (lib/native/keys.ts), the refund counter change and the logs hash of a successful run (0 otherwise), and
+ * the state roots of runNative's synthetic pre-state: stateRootEnter is the Merkle-Patricia root of the pre-state
+ * (`to` holding the code, the context's accounts and storage, the caller's funding for a plain call with value),
+ * each storageWrite record's root is that state with the frame's writes so far applied, and stateRootLeave is the
+ * last of these for a successful run and stateRootEnter otherwise. Accounts whose code the frame reads come with
+ * the file (`accountCode`), to be archived before verifying.
  */
 export async function buildHonestWitness(ctx: MessageContext): Promise<{ file: WitnessFile; native: NativeOutcome }> {
   const native = await runNative(ctx);
@@ -23,7 +26,7 @@ export async function buildHonestWitness(ctx: MessageContext): Promise<{ file: W
 export function honestWitness(ctx: MessageContext, native: NativeOutcome): WitnessFile {
   const witness: MessageWitness = {
     stateRootEnter: native.preStateRoot,
-    stateRootLeave: native.preStateRoot,
+    stateRootLeave: native.stateRootLeave,
     isStatic: ctx.isStatic,
     origin: ctx.origin,
     caller: ctx.caller,
@@ -38,6 +41,12 @@ export function honestWitness(ctx: MessageContext, native: NativeOutcome): Witne
     returndataHash: keccak256(native.returndata),
     calldata: ctx.calldata,
     codeHash: keccak256(ctx.code),
+    block: ctx.block ?? DEFAULT_BLOCK,
+    refund: native.gasRefund,
+    logsHash: native.logsHash,
+    storageKeys: native.storageKeys,
+    transientKeys: native.transientKeys,
+    accountKeys: native.accountKeys,
   };
-  return { code: ctx.code, witness };
+  return { code: ctx.code, witness, ...(native.accountCode.length > 0 ? { accountCode: native.accountCode } : {}) };
 }

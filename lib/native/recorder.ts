@@ -3,12 +3,26 @@
  * opcode that has a record kind (lib/witness/records.ts), the record an honest prover gives — its
  * arguments from the stack when the opcode starts, its results from the stack when the next
  * instruction starts. A record opcode that halts (out of gas, stack underflow) gives no record: the
- * hypervisor halts at the same point without taking one.
+ * hypervisor halts at the same point without taking one. SSTORE's storageWrite record is the exception: it is taken
+ * as the opcode starts once it gets past the static-frame check and the sentry (lib/native/keys.ts), also when it
+ * then runs out of gas, and its result (the state root after the write) is not on the stack: the recorder notes the
+ * write and the run fills in the root (lib/native/run.ts).
  */
 import type { InterpreterStep } from '@ethereumjs/evm';
 import { padHex, toHex } from 'viem';
 import { encodeRecord, recordKindOf, RECORD_KINDS, type RecordFieldSpec, type RecordKindName, type TypedRecord } from '../witness/records.ts';
+import { OP } from '../evm/opcodes.ts';
 import type { AccessRecord, Hex } from '../witness/types.ts';
+import { passesKeyChecks } from './keys.ts';
+
+/** A storage write the frame made (or began: the SSTORE may then have run out of gas), and the index of its record. */
+export interface StorageWrite {
+  recordIndex: number;
+  slot: bigint;
+  value: bigint;
+}
+
+const NO_ROOT: Hex = `0x${'00'.repeat(32)}`;
 
 interface PendingRecord {
   kind: RecordKindName;
@@ -26,6 +40,10 @@ function fieldValue(f: RecordFieldSpec, v: bigint): bigint | Hex {
 export class AccessRecorder {
   private pending: PendingRecord | undefined;
   private readonly out: AccessRecord[] = [];
+  /** The storage writes, in execution order (their records hold a zero state root until the run fills it in). */
+  readonly writes: StorageWrite[] = [];
+
+  constructor(private readonly frame: { isStatic: boolean } = { isStatic: false }) {}
 
   /**
    * Observes one step of the message's own frame (depth 0); `opcode` is the code byte at step.pc
@@ -36,6 +54,14 @@ export class AccessRecorder {
     this.complete(step.stack);
     const kind = recordKindOf(opcode);
     if (kind === undefined) return;
+    if (opcode === OP.SSTORE) {
+      if (!passesKeyChecks(opcode, step.gasLeft, step.stack.length, this.frame.isStatic)) return;
+      const n = step.stack.length;
+      const [slot, value] = [step.stack[n - 1]!, step.stack[n - 2]!];
+      this.writes.push({ recordIndex: this.out.length, slot, value });
+      this.out.push(encodeRecord({ kind: 'storageWrite', slot, value, stateRoot: NO_ROOT }));
+      return;
+    }
     const argFields = RECORD_KINDS[kind].fields.filter((f: RecordFieldSpec) => f.role === 'argument');
     const n = step.stack.length;
     if (n < argFields.length) return; // a stack underflow halts before any record is taken

@@ -1,13 +1,16 @@
 /** Reference execution of one message in @ethereumjs/evm (Prague). */
-import { Common, Hardfork, Mainnet } from '@ethereumjs/common';
+import { Common, createCustomCommon, Hardfork, Mainnet } from '@ethereumjs/common';
 import { createEVM, EVMError, getActivePrecompiles, type EVM, type EVMRunCallOpts, type InterpreterStep } from '@ethereumjs/evm';
 import { MerkleStateManager } from '@ethereumjs/statemanager';
-import { Account, createAddressFromString, createZeroAddress, hexToBytes } from '@ethereumjs/util';
-import { bytesToHex } from 'viem';
+import { Account, bigIntToBytes, createAddressFromString, hexToBytes, setLengthLeft } from '@ethereumjs/util';
+import { bytesToHex, keccak256 } from 'viem';
 import { immediateSize, OP } from '../evm/opcodes.ts';
-import type { AccessRecord, Hex, Status } from '../witness/types.ts';
-import { AccessRecorder } from './recorder.ts';
-import type { MessageContext } from './context.ts';
+import { logsHashOf, NO_LOGS_HASH } from '../witness/logs.ts';
+import { encodeRecord } from '../witness/records.ts';
+import type { AccessRecord, AccountKey, BlockValues, Hex, Status, StorageKey, TransientKey } from '../witness/types.ts';
+import { DEFAULT_BLOCK, type MessageContext } from './context.ts';
+import { KeyRecorder } from './keys.ts';
+import { AccessRecorder, type StorageWrite } from './recorder.ts';
 
 export interface NativeOutcome {
   status: Status;
@@ -27,26 +30,77 @@ export interface NativeOutcome {
   preStateRoot: Hex;
   /** The access records an honest prover gives for this run, in execution order (lib/native/recorder.ts). */
   records: AccessRecord[];
+  /** The state root at exit: the last storage write's root if the message succeeded, else preStateRoot. */
+  stateRootLeave: Hex;
+  /** The logs hash chain of the run (docs/witness.md, "Logs"); 0 unless it succeeded. */
+  logsHash: Hex;
+  /** The keys the frame looked up, ascending, with their claims at frame entry (lib/native/keys.ts). */
+  storageKeys: StorageKey[];
+  transientKeys: TransientKey[];
+  accountKeys: AccountKey[];
+  /** Code of the looked-up accounts whose code the frame read (EXTCODESIZE, EXTCODECOPY), where not empty. */
+  accountCode: Hex[];
+}
+
+/** The block header of the run: the context's block values (ethereumjs takes the chain id from the Common). */
+function headerOf(block: BlockValues): NonNullable<EVMRunCallOpts['block']> {
+  return {
+    header: {
+      number: block.number,
+      coinbase: createAddressFromString(block.coinbase),
+      timestamp: block.timestamp,
+      difficulty: 0n,
+      prevRandao: hexToBytes(block.prevrandao),
+      gasLimit: block.gasLimit,
+      baseFeePerGas: block.baseFee,
+      getBlobGasPrice: () => block.blobBaseFee,
+    },
+  };
+}
+
+const word = (n: bigint): Uint8Array => setLengthLeft(bigIntToBytes(n), 32);
+
+/** The accounts every message has warm (EIP-2929, EIP-3651): origin, caller, to, context, coinbase and the precompiles, plus the context's own. */
+export function warmAtEntry(ctx: MessageContext, common: Common = pragueCommon(ctx)): Set<Hex> {
+  const block = ctx.block ?? DEFAULT_BLOCK;
+  const out = new Set<Hex>([ctx.origin, ctx.caller, ctx.to, ctx.context, block.coinbase, ...(ctx.preState?.warmAccounts ?? [])].map((a) => a.toLowerCase() as Hex));
+  for (const a of getActivePrecompiles(common).keys()) out.add(`0x${a.replace(/^0x/, '').padStart(40, '0')}` as Hex);
+  return out;
+}
+
+function pragueCommon(ctx: MessageContext): Common {
+  const chainId = (ctx.block ?? DEFAULT_BLOCK).chainId;
+  if (chainId === 1n) return new Common({ chain: Mainnet, hardfork: Hardfork.Prague });
+  return createCustomCommon({ chainId: Number(chainId) }, Mainnet, { hardfork: Hardfork.Prague });
 }
 
 /**
- * A fixed synthetic block. Block opcodes need access records, so their values never reach a
- * witness; the block only has to be complete (ethereumjs's default block has no blob base
- * fee, and BLOBBASEFEE then throws instead of halting).
+ * The synthetic pre-state of a message in a fresh MerkleStateManager: `to` holds `code`, `context` exists, the
+ * context's accounts and `context`'s storage at frame entry, and for a plain call with value the caller's funding.
  */
-function syntheticBlock(): NonNullable<EVMRunCallOpts['block']> {
-  return {
-    header: {
-      number: 1n,
-      coinbase: createZeroAddress(),
-      timestamp: 1n,
-      difficulty: 0n,
-      prevRandao: new Uint8Array(32),
-      gasLimit: 30_000_000n,
-      baseFeePerGas: 7n,
-      getBlobGasPrice: () => 1n,
-    },
-  };
+async function buildPreState(ctx: MessageContext, common: Common): Promise<MerkleStateManager> {
+  const stateManager = new MerkleStateManager({ common });
+  const pre = ctx.preState ?? {};
+  const to = createAddressFromString(ctx.to);
+  const context = createAddressFromString(ctx.context);
+  const caller = createAddressFromString(ctx.caller);
+  const delegatecall = !to.equals(context);
+  for (const a of pre.accounts ?? []) {
+    const address = createAddressFromString(a.address);
+    await stateManager.putAccount(address, new Account(a.nonce ?? 0n, a.balance ?? 0n));
+    if (a.code !== undefined && a.code !== '0x' && !address.equals(to)) await stateManager.putCode(address, hexToBytes(a.code));
+  }
+  if ((await stateManager.getAccount(to)) === undefined) await stateManager.putAccount(to, new Account());
+  await stateManager.putCode(to, hexToBytes(ctx.code));
+  // the executing account exists (it is running code); ethereumjs cannot store into a missing one
+  if ((await stateManager.getAccount(context)) === undefined) await stateManager.putAccount(context, new Account());
+  if (!delegatecall && ctx.callvalue > 0n) {
+    const existing = (await stateManager.getAccount(caller)) ?? new Account();
+    existing.balance += ctx.callvalue;
+    await stateManager.putAccount(caller, existing);
+  }
+  for (const s of pre.storage ?? []) await stateManager.putStorage(context, word(s.slot), bigIntToBytes(s.value));
+  return stateManager;
 }
 
 /** Builds the synthetic pre-state and runs the message once; `onStep` observes every step. */
@@ -54,41 +108,31 @@ async function execute(
   ctx: MessageContext,
   onStep?: (step: InterpreterStep) => void,
 ): Promise<{ result: Awaited<ReturnType<EVM['runCall']>>; preStateRoot: Hex }> {
-  const common = new Common({ chain: Mainnet, hardfork: Hardfork.Prague });
-  const stateManager = new MerkleStateManager({ common });
-  const evm = await createEVM({ common, stateManager });
-
-  const to = createAddressFromString(ctx.to);
-  const context = createAddressFromString(ctx.context);
-  const caller = createAddressFromString(ctx.caller);
-  const delegatecall = !to.equals(context);
-  const code = hexToBytes(ctx.code);
-
-  await stateManager.putAccount(to, new Account());
-  await stateManager.putCode(to, code);
-  // the executing account exists (it is running code); ethereumjs cannot store into a missing one
-  if (delegatecall) await stateManager.putAccount(context, new Account());
-  if (!delegatecall && ctx.callvalue > 0n) {
-    const existing = (await stateManager.getAccount(caller)) ?? new Account();
-    existing.balance += ctx.callvalue;
-    await stateManager.putAccount(caller, existing);
-  }
+  const common = pragueCommon(ctx);
+  const stateManager = await buildPreState(ctx, common);
   const preStateRoot = bytesToHex(await stateManager.getStateRoot());
+  const evm = await createEVM({ common, stateManager });
+  const context = createAddressFromString(ctx.context);
+  const delegatecall = ctx.to.toLowerCase() !== ctx.context.toLowerCase();
+  const pre = ctx.preState ?? {};
 
-  // EIP-2929: in any real message the origin, the caller (the parent frame's executing
-  // account), `to` and `context` are already warm, and so are the precompiles; a stand-alone
-  // runCall warms nothing (BALANCE(ADDRESS) would cost 2600 instead of 100).
-  for (const a of [ctx.origin, ctx.caller, ctx.to, ctx.context]) evm.journal.addAlwaysWarmAddress(a.toLowerCase());
-  for (const a of getActivePrecompiles(common).keys()) evm.journal.addAlwaysWarmAddress(a);
+  // EIP-2929: a stand-alone runCall warms nothing (BALANCE(ADDRESS) would cost 2600 instead of 100)
+  for (const a of warmAtEntry(ctx, common)) evm.journal.addAlwaysWarmAddress(a);
+  for (const s of pre.storage ?? []) {
+    if (s.warm === true) evm.journal.addAlwaysWarmSlot(ctx.context.toLowerCase(), bytesToHex(word(s.slot)));
+    // EIP-2200's original value: the value at transaction start, as ethereumjs caches it at the first access
+    if (s.original !== undefined) stateManager.originalStorageCache.put(context, word(s.slot), bigIntToBytes(s.original));
+  }
+  for (const t of pre.transientStorage ?? []) evm.transientStorage.put(context, word(t.slot), bigIntToBytes(t.value));
   if (onStep) evm.events.on('step', onStep);
 
   const result = await evm.runCall({
-    block: syntheticBlock(),
-    code,
+    block: headerOf(ctx.block ?? DEFAULT_BLOCK),
+    code: hexToBytes(ctx.code),
     data: hexToBytes(ctx.calldata),
     gasLimit: ctx.gasAvailable,
     value: ctx.callvalue,
-    caller,
+    caller: createAddressFromString(ctx.caller),
     origin: createAddressFromString(ctx.origin),
     to: context,
     gasPrice: ctx.gasPrice,
@@ -96,6 +140,53 @@ async function execute(
     delegatecall,
   });
   return { result, preStateRoot };
+}
+
+/** The claims at frame entry of every key the frame looked up, each list ascending (docs/witness.md, "Key lists"). */
+async function keyClaims(ctx: MessageContext, keys: KeyRecorder): Promise<Pick<NativeOutcome, 'storageKeys' | 'transientKeys' | 'accountKeys' | 'accountCode'>> {
+  const pre = ctx.preState ?? {};
+  const ascending = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+  const storageKeys = [...keys.storage].sort(ascending).map((slot): StorageKey => {
+    const s = pre.storage?.find((x) => x.slot === slot);
+    return { slot, warm: s?.warm ?? false, original: s?.original ?? s?.value ?? 0n, value: s?.value ?? 0n };
+  });
+  const transientKeys = [...keys.transient].sort(ascending).map((slot): TransientKey => ({ slot, value: pre.transientStorage?.find((x) => x.slot === slot)?.value ?? 0n }));
+  const accountKeys: AccountKey[] = [];
+  const accountCode: Hex[] = [];
+  if (keys.accounts.size > 0) {
+    const common = pragueCommon(ctx);
+    const warm = warmAtEntry(ctx, common);
+    const state = await buildPreState(ctx, common);
+    // the accounts as the frame's first opcode sees them: after the message's value transfer
+    const delegatecall = ctx.to.toLowerCase() !== ctx.context.toLowerCase();
+    const balanceChange = (a: Hex): bigint =>
+      delegatecall || ctx.caller.toLowerCase() === ctx.context.toLowerCase() ? 0n : a === ctx.context.toLowerCase() ? ctx.callvalue : a === ctx.caller.toLowerCase() ? -ctx.callvalue : 0n;
+    for (const account of [...keys.accounts].sort((a, b) => ascending(BigInt(a), BigInt(b)))) {
+      const found = await state.getAccount(createAddressFromString(account));
+      const balance = (found?.balance ?? 0n) + balanceChange(account);
+      const code = found === undefined ? '0x' : bytesToHex(await state.getCode(createAddressFromString(account)));
+      const exists = balance !== 0n || (found?.nonce ?? 0n) !== 0n || code !== '0x';
+      accountKeys.push({ account, warm: warm.has(account), balance, codeHash: exists ? keccak256(code) : NO_LOGS_HASH });
+      if (keys.codeRead.has(account) && code !== '0x') accountCode.push(code);
+    }
+  }
+  return { storageKeys, transientKeys, accountKeys, accountCode };
+}
+
+/**
+ * The state roots after each storage write of the frame, in order: the writes applied one by one to the pre-state
+ * (the roots an honest prover states in the storageWrite records).
+ */
+async function rootsAfterWrites(ctx: MessageContext, writes: readonly StorageWrite[]): Promise<Hex[]> {
+  if (writes.length === 0) return [];
+  const stateManager = await buildPreState(ctx, pragueCommon(ctx));
+  const context = createAddressFromString(ctx.context);
+  const roots: Hex[] = [];
+  for (const w of writes) {
+    await stateManager.putStorage(context, word(w.slot), bigIntToBytes(w.value));
+    roots.push(bytesToHex(await stateManager.getStateRoot()));
+  }
+  return roots;
 }
 
 /**
@@ -115,11 +206,13 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
   let steps = 0;
   const code = hexToBytes(ctx.code);
   let last: { pc: number; op: number; top: bigint; second: bigint } | undefined;
-  const recorder = new AccessRecorder();
+  const recorder = new AccessRecorder({ isStatic: ctx.isStatic });
+  const keys = new KeyRecorder({ isStatic: ctx.isStatic, context: ctx.context });
   const onStep = (step: InterpreterStep): void => {
     // the byte at pc: step.opcode.code is a generic entry for undefined opcodes
     const op = code[step.pc] ?? OP.STOP;
     recorder.onStep(step, op);
+    keys.onStep(step, op);
     opcodes.set(op, (opcodes.get(op) ?? 0) + 1);
     steps++;
     const n = step.stack.length;
@@ -164,6 +257,14 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
     gasUsed = ctx.gasAvailable;
     returndata = '0x';
   }
+  // a record opcode with no step after it (the last before the end of the code, or followed by an instruction that
+  // failed before its step was reported) gets its results from the frame's final state
+  const records = recorder.records(exec.runState && { pc: exec.runState.programCounter, stack: exec.runState.stack.getStack() });
+  const roots = await rootsAfterWrites(ctx, recorder.writes);
+  recorder.writes.forEach((w: StorageWrite, i: number) => {
+    records[w.recordIndex] = encodeRecord({ kind: 'storageWrite', slot: w.slot, value: w.value, stateRoot: roots[i]! });
+  });
+  const claims = await keyClaims(ctx, keys);
   return {
     status,
     gasUsed,
@@ -171,9 +272,10 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
     opcodes,
     steps,
     gasRefund: status === 1 ? exec.gasRefund ?? 0n : 0n,
-    // a record opcode with no step after it (the last before the end of the code, or followed by an instruction that
-    // failed before its step was reported) gets its results from the frame's final state
-    records: recorder.records(exec.runState && { pc: exec.runState.programCounter, stack: exec.runState.stack.getStack() }),
+    records,
+    stateRootLeave: status === 1 && roots.length > 0 ? roots[roots.length - 1]! : preStateRoot,
+    logsHash: status === 1 ? logsHashOf((exec.logs ?? []).map(([, topics, data]) => ({ topics: topics.map((t) => bytesToHex(t)), data: bytesToHex(data) }))) : NO_LOGS_HASH,
+    ...claims,
     // ethereumjs appends " at <code hash>/<address>:<pc>" to some errors (invalid JUMP)
     ...(err === undefined ? {} : { error: err.error.replace(/ at 0x[0-9a-f]+\/0x[0-9a-f]+:\d+$/i, '') }),
     preStateRoot,

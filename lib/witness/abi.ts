@@ -1,12 +1,46 @@
 /** Canonical ABI encoding of the MessageWitness (docs/witness.md): abi.encode(struct), no selector. */
 import { decodeAbiParameters, encodeAbiParameters, isHex } from 'viem';
-import type { AccessRecord, Hex, MessageWitness, Status } from './types.ts';
+import type { AccessRecord, AccountKey, Hex, MessageWitness, Status, StorageKey, TransientKey } from './types.ts';
 import { MIN_WITNESS_SIZE } from './layout.ts';
 
 /** `tuple(uint256 opcode, bytes data)` */
 export const ACCESS_WITNESS_COMPONENTS = [
   { name: 'opcode', type: 'uint256' },
   { name: 'data', type: 'bytes' },
+] as const;
+
+/** `tuple(address coinbase, …, uint256 blobBaseFee)`: struct BlockValues, inline in the head (8 words). */
+export const BLOCK_VALUES_COMPONENTS = [
+  { name: 'coinbase', type: 'address' },
+  { name: 'timestamp', type: 'uint256' },
+  { name: 'number', type: 'uint256' },
+  { name: 'prevrandao', type: 'bytes32' },
+  { name: 'gasLimit', type: 'uint256' },
+  { name: 'chainId', type: 'uint256' },
+  { name: 'baseFee', type: 'uint256' },
+  { name: 'blobBaseFee', type: 'uint256' },
+] as const;
+
+/** `tuple(uint256 slot, bool warm, uint256 original, uint256 value)`: struct StorageKey. */
+export const STORAGE_KEY_COMPONENTS = [
+  { name: 'slot', type: 'uint256' },
+  { name: 'warm', type: 'bool' },
+  { name: 'original', type: 'uint256' },
+  { name: 'value', type: 'uint256' },
+] as const;
+
+/** `tuple(uint256 slot, uint256 value)`: struct TransientKey. */
+export const TRANSIENT_KEY_COMPONENTS = [
+  { name: 'slot', type: 'uint256' },
+  { name: 'value', type: 'uint256' },
+] as const;
+
+/** `tuple(address account, bool warm, uint256 balance, bytes32 codeHash)`: struct AccountKey. */
+export const ACCOUNT_KEY_COMPONENTS = [
+  { name: 'account', type: 'address' },
+  { name: 'warm', type: 'bool' },
+  { name: 'balance', type: 'uint256' },
+  { name: 'codeHash', type: 'bytes32' },
 ] as const;
 
 /** The ABI parameter list `(MessageWitness)` whose encoding is the hypervisor's calldata. */
@@ -31,13 +65,21 @@ export const WITNESS_ABI_TYPE = [
       { name: 'returndataHash', type: 'bytes32' },
       { name: 'calldata', type: 'bytes' },
       { name: 'codeHash', type: 'bytes32' },
+      { name: 'block', type: 'tuple', components: BLOCK_VALUES_COMPONENTS },
+      { name: 'refund', type: 'int256' },
+      { name: 'logsHash', type: 'bytes32' },
+      { name: 'storageKeys', type: 'tuple[]', components: STORAGE_KEY_COMPONENTS },
+      { name: 'transientKeys', type: 'tuple[]', components: TRANSIENT_KEY_COMPONENTS },
+      { name: 'accountKeys', type: 'tuple[]', components: ACCOUNT_KEY_COMPONENTS },
     ],
   },
 ] as const;
 
 /** The Solidity type string of the struct, for reference and for Solidity-side cross-checks. */
 export const WITNESS_TUPLE_TYPE =
-  '(bytes32,bytes32,bool,address,address,address,address,uint256,uint256,uint256,uint256,(uint256,bytes)[],uint256,bytes32,bytes)';
+  '(bytes32,bytes32,bool,address,address,address,address,uint256,uint256,uint256,uint256,(uint256,bytes)[],uint256,bytes32,bytes,bytes32,' +
+  '(address,uint256,uint256,bytes32,uint256,uint256,uint256,uint256),int256,bytes32,(uint256,bool,uint256,uint256)[],(uint256,uint256)[],' +
+  '(address,bool,uint256,bytes32)[])';
 
 /** Thrown by decodeWitness on anything that is not a canonical encoding of a MessageWitness. */
 export class WitnessDecodeError extends Error {
@@ -72,6 +114,12 @@ export function encodeWitness(w: MessageWitness): Hex {
       returndataHash: w.returndataHash,
       calldata: w.calldata,
       codeHash: w.codeHash,
+      block: { ...w.block, coinbase: lowerAddress(w.block.coinbase) },
+      refund: w.refund,
+      logsHash: w.logsHash,
+      storageKeys: w.storageKeys.map((k) => ({ slot: k.slot, warm: k.warm, original: k.original, value: k.value })),
+      transientKeys: w.transientKeys.map((k) => ({ slot: k.slot, value: k.value })),
+      accountKeys: w.accountKeys.map((k) => ({ account: lowerAddress(k.account), warm: k.warm, balance: k.balance, codeHash: k.codeHash })),
     },
   ]);
 }
@@ -86,8 +134,9 @@ export function encodeRecordList(records: readonly AccessRecord[]): Hex {
 /**
  * Decodes abi.encode(MessageWitness). Throws WitnessDecodeError unless `hex` is exactly the
  * canonical encoding of a witness with a status of 0, 1 or 2 and record opcodes of at most
- * 0xff (the same encoding rules the hypervisor enforces before execution, see docs/errors.md
- * codes 1-13). Addresses come back lowercase.
+ * 0xff, and key lists that are strictly ascending with no account key of code hash 0 and a balance (the same
+ * encoding rules the hypervisor enforces before execution, see docs/errors.md codes 1-18). Addresses come back
+ * lowercase.
  */
 export function decodeWitness(hex: Hex): MessageWitness {
   if (typeof hex !== 'string' || !isHex(hex, { strict: true }) || hex.length % 2 !== 0) {
@@ -131,7 +180,15 @@ export function decodeWitness(hex: Hex): MessageWitness {
     returndataHash: decoded.returndataHash,
     calldata: decoded.calldata,
     codeHash: decoded.codeHash,
+    block: { ...decoded.block, coinbase: lowerAddress(decoded.block.coinbase) },
+    refund: decoded.refund,
+    logsHash: decoded.logsHash,
+    storageKeys: decoded.storageKeys.map((k): StorageKey => ({ ...k })),
+    transientKeys: decoded.transientKeys.map((k): TransientKey => ({ ...k })),
+    accountKeys: decoded.accountKeys.map((k): AccountKey => ({ ...k, account: lowerAddress(k.account) })),
   };
+  const keyError = keyListError(w);
+  if (keyError !== undefined) throw new WitnessDecodeError(keyError);
   const canonical = encodeWitness(w);
   if (canonical !== data) {
     const at = firstDifference(canonical, data);
@@ -142,6 +199,27 @@ export function decodeWitness(hex: Hex): MessageWitness {
     );
   }
   return w;
+}
+
+/**
+ * What is wrong with a witness's key lists, or undefined: each list strictly ascending by its key (code 17,
+ * KEYS_NOT_SORTED), and an account key with code hash 0 (no account) has balance 0 (code 18, BAD_ACCOUNT_KEY).
+ */
+export function keyListError(w: Pick<MessageWitness, 'storageKeys' | 'transientKeys' | 'accountKeys'>): string | undefined {
+  const ascending = (keys: readonly bigint[], list: string): string | undefined => {
+    for (let i = 1; i < keys.length; i++) {
+      if (keys[i]! <= keys[i - 1]!) return `${list}[${i}] is not above ${list}[${i - 1}]: a key list must be strictly ascending (docs/errors.md code 17, KEYS_NOT_SORTED)`;
+    }
+    return undefined;
+  };
+  const problem =
+    ascending(w.storageKeys.map((k) => k.slot), 'storageKeys') ??
+    ascending(w.transientKeys.map((k) => k.slot), 'transientKeys') ??
+    ascending(w.accountKeys.map((k) => BigInt(k.account)), 'accountKeys');
+  if (problem !== undefined) return problem;
+  const i = w.accountKeys.findIndex((k) => BigInt(k.codeHash) === 0n && k.balance !== 0n);
+  if (i >= 0) return `accountKeys[${i}] has code hash 0 (no account) but a balance (docs/errors.md code 18, BAD_ACCOUNT_KEY)`;
+  return undefined;
 }
 
 /** Byte index of the first difference of two 0x-hex strings. */

@@ -4,3 +4,4 @@ export * from './abi.ts';
 export * from './json.ts';
 export * from './errors.ts';
 export * from './records.ts';
+export * from './logs.ts';

@@ -23,6 +23,21 @@ const file: WitnessFile = {
     returndataHash: keccak256(`0x${'00'.repeat(31)}03`),
     calldata: '0x',
     codeHash: keccak256('0x600160020160005260206000f3'),
+    block: {
+      coinbase: `0x${'cb'.repeat(20)}`,
+      timestamp: 1n,
+      number: 2n,
+      prevrandao: `0x${'d0'.repeat(32)}`,
+      gasLimit: 30_000_000n,
+      chainId: 1n,
+      baseFee: 7n,
+      blobBaseFee: 1n,
+    },
+    refund: -4800n,
+    logsHash: `0x${'e0'.repeat(32)}`,
+    storageKeys: [{ slot: 3n, warm: true, original: 1n, value: 2n }],
+    transientKeys: [{ slot: 4n, value: 5n }],
+    accountKeys: [{ account: `0x${'0a'.repeat(20)}`, warm: false, balance: 6n, codeHash: keccak256('0x00') }],
   },
 };
 
@@ -41,6 +56,18 @@ test('JSON round trip (object and text)', () => {
   assert.deepEqual(witnessFromJson(witnessToJson(file)), file);
   assert.deepEqual(witnessFromJson(stringifyWitness(file)), file);
   assert.deepEqual(witnessFromJson(JSON.stringify(witnessToJson(file))), file);
+});
+
+test('JSON of the block, refund, logs hash, key lists and account code', () => {
+  const j = witnessToJson({ ...file, accountCode: ['0x6001'] });
+  assert.deepEqual(j.block, { coinbase: `0x${'cb'.repeat(20)}`, timestamp: '1', number: '2', prevrandao: `0x${'d0'.repeat(32)}`, gasLimit: '30000000', chainId: '1', baseFee: '7', blobBaseFee: '1' });
+  assert.equal(j.refund, '-4800');
+  assert.deepEqual(j.storageKeys, [{ slot: '3', warm: true, original: '1', value: '2' }]);
+  assert.deepEqual(j.transientKeys, [{ slot: '4', value: '5' }]);
+  assert.deepEqual(j.accountKeys, [{ account: `0x${'0a'.repeat(20)}`, warm: false, balance: '6', codeHash: keccak256('0x00') }]);
+  assert.deepEqual(j.accountCode, ['0x6001']);
+  assert.deepEqual(witnessFromJson(j), { ...file, accountCode: ['0x6001'] });
+  assert.equal('accountCode' in witnessToJson(file), false, 'no accountCode when the frame reads no other code');
 });
 
 test('JSON normalises hex to lowercase', () => {
@@ -79,6 +106,17 @@ test('JSON validation errors name the field and say what is expected', () => {
   expectError((j) => { j.state_access_list = [{ opcode: '84', data: '0x', extra: 1 }]; }, 'state_access_list[0].extra', /unknown field/);
   expectError((j) => { j.gasused = '1'; }, 'gasused', /unknown field/);
   expectError((j) => { delete j.code; }, 'code', /hex/);
+  expectError((j) => { j.refund = '-0'; }, 'refund', /int256/);
+  expectError((j) => { j.refund = (1n << 255n).toString(); }, 'refund', /from -2\^255/);
+  expectError((j) => { delete j.block; }, 'block', /expected an object .* got missing/);
+  expectError((j) => { (j.block as Record<string, unknown>).number = 5; }, 'block.number', /decimal string/);
+  expectError((j) => { (j.block as Record<string, unknown>).extra = '1'; }, 'block.extra', /unknown field/);
+  expectError((j) => { delete (j.block as Record<string, unknown>).coinbase; }, 'block.coinbase', /20 bytes/);
+  expectError((j) => { j.storageKeys = {}; }, 'storageKeys', /array of \{ "slot"/);
+  expectError((j) => { (j.storageKeys as Record<string, unknown>[])[0]!.warm = 1; }, 'storageKeys[0].warm', /boolean/);
+  expectError((j) => { delete (j.transientKeys as Record<string, unknown>[])[0]!.value; }, 'transientKeys[0].value', /got missing/);
+  expectError((j) => { (j.accountKeys as Record<string, unknown>[])[0]!.account = '0x12'; }, 'accountKeys[0].account', /20 bytes/);
+  expectError((j) => { j.accountCode = ['0x6001', 'zz']; }, 'accountCode[1]', /hex/);
   assert.throws(() => witnessFromJson('{'), /not valid JSON/);
   assert.throws(() => witnessFromJson('[]'), /expected an object, got an array/);
 });

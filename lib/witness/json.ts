@@ -5,18 +5,41 @@
  * `{ "kind": "blockHash", "number": "5", "hash": "0x…" }`), plus a top-level `code`.
  */
 import { encodeRecord, RecordFormatError, recordFromJson } from './records.ts';
-import type { AccessRecord, Hex, MessageWitness, Status, WitnessFile } from './types.ts';
+import type { AccessRecord, AccountKey, BlockValues, Hex, MessageWitness, Status, StorageKey, TransientKey, WitnessFile } from './types.ts';
 
 export interface AccessRecordJson {
   opcode: string;
   data: Hex;
 }
 
-/** The JSON form of a MessageWitness field: numbers (bigint, status) as decimal strings, records as AccessRecordJson. */
-type JsonOf<T> = T extends bigint | number ? string : T extends AccessRecord[] ? AccessRecordJson[] : T;
+/** An object's JSON form: numbers (bigint, status) as decimal strings, booleans and hex as they are. */
+type JsonFields<T> = { [K in keyof T]: T[K] extends bigint | number ? string : T[K] };
 
-/** The JSON object of a witness file: the struct's fields in their JSON form, plus the guest `code`. */
-export type WitnessJson = { code: Hex } & { [K in keyof MessageWitness]: JsonOf<MessageWitness[K]> };
+export type BlockValuesJson = JsonFields<BlockValues>;
+export type StorageKeyJson = JsonFields<StorageKey>;
+export type TransientKeyJson = JsonFields<TransientKey>;
+export type AccountKeyJson = JsonFields<AccountKey>;
+
+/** The JSON form of a MessageWitness field: numbers (bigint, status) as decimal strings, records as AccessRecordJson. */
+type JsonOf<T> = T extends bigint | number
+  ? string
+  : T extends AccessRecord[]
+    ? AccessRecordJson[]
+    : T extends BlockValues
+      ? BlockValuesJson
+      : T extends StorageKey[]
+        ? StorageKeyJson[]
+        : T extends TransientKey[]
+          ? TransientKeyJson[]
+          : T extends AccountKey[]
+            ? AccountKeyJson[]
+            : T;
+
+/**
+ * The JSON object of a witness file: the struct's fields in their JSON form, plus the guest `code` and, when the
+ * frame reads other accounts' code, `accountCode`.
+ */
+export type WitnessJson = { code: Hex; accountCode?: Hex[] } & { [K in keyof MessageWitness]: JsonOf<MessageWitness[K]> };
 
 /** Field order of the JSON object (= struct order, `code` first). */
 export const WITNESS_JSON_FIELDS = [
@@ -37,7 +60,15 @@ export const WITNESS_JSON_FIELDS = [
   'returndataHash',
   'calldata',
   'codeHash',
+  'block',
+  'refund',
+  'logsHash',
+  'storageKeys',
+  'transientKeys',
+  'accountKeys',
+  'accountCode',
 ] as const satisfies ReadonlyArray<keyof WitnessJson>;
+
 
 /** Thrown by witnessFromJson; `field` names the offending field (e.g. `state_access_list[2].data`). */
 export class WitnessJsonError extends Error {
@@ -71,6 +102,22 @@ export function witnessToJson(file: WitnessFile): WitnessJson {
     returndataHash: lower(w.returndataHash),
     calldata: lower(w.calldata),
     codeHash: lower(w.codeHash),
+    block: {
+      coinbase: lower(w.block.coinbase),
+      timestamp: w.block.timestamp.toString(10),
+      number: w.block.number.toString(10),
+      prevrandao: lower(w.block.prevrandao),
+      gasLimit: w.block.gasLimit.toString(10),
+      chainId: w.block.chainId.toString(10),
+      baseFee: w.block.baseFee.toString(10),
+      blobBaseFee: w.block.blobBaseFee.toString(10),
+    },
+    refund: w.refund.toString(10),
+    logsHash: lower(w.logsHash),
+    storageKeys: w.storageKeys.map((k) => ({ slot: k.slot.toString(10), warm: k.warm, original: k.original.toString(10), value: k.value.toString(10) })),
+    transientKeys: w.transientKeys.map((k) => ({ slot: k.slot.toString(10), value: k.value.toString(10) })),
+    accountKeys: w.accountKeys.map((k) => ({ account: lower(k.account), warm: k.warm, balance: k.balance.toString(10), codeHash: lower(k.codeHash) })),
+    ...(file.accountCode === undefined || file.accountCode.length === 0 ? {} : { accountCode: file.accountCode.map(lower) }),
   };
 }
 
@@ -104,13 +151,69 @@ function uint(obj: Record<string, unknown>, key: string, field: string, max: big
   return n;
 }
 
-function hexBytes(obj: Record<string, unknown>, key: string, field: string, bytes?: number): Hex {
+const MIN_INT256 = -(1n << 255n);
+const MAX_INT256 = (1n << 255n) - 1n;
+
+function int256(obj: Record<string, unknown>, key: string, field: string): bigint {
   const v = obj[key];
+  if (typeof v !== 'string' || !/^(0|-?[1-9][0-9]*)$/.test(v)) {
+    throw new WitnessJsonError(field, `expected an int256 as a decimal string without leading zeros (e.g. "0", "-4800", "19900"), got ${describe(v)}`);
+  }
+  const n = BigInt(v);
+  if (n < MIN_INT256 || n > MAX_INT256) throw new WitnessJsonError(field, `expected an int256 (from -2^255 to 2^255-1), got ${v}`);
+  return n;
+}
+
+function bool(obj: Record<string, unknown>, key: string, field: string): boolean {
+  const v = obj[key];
+  if (typeof v !== 'boolean') throw new WitnessJsonError(field, `expected a boolean (true or false), got ${describe(v)}`);
+  return v;
+}
+
+/** `obj` checked to be an object with exactly the keys `keys` (each error names the field). */
+function objectWith(x: unknown, field: string, keys: readonly string[], example: string): Record<string, unknown> {
+  if (!isRecord(x)) throw new WitnessJsonError(field, `expected an object ${example}, got ${describe(x)}`);
+  for (const k of Object.keys(x)) {
+    if (!keys.includes(k)) throw new WitnessJsonError(`${field}.${k}`, `unknown field (expected only: ${keys.join(', ')})`);
+  }
+  return x;
+}
+
+function arrayOf<T>(x: unknown, field: string, example: string, item: (v: unknown, f: string) => T): T[] {
+  if (!Array.isArray(x)) throw new WitnessJsonError(field, `expected an array of ${example}, got ${describe(x)}`);
+  return x.map((v: unknown, i: number) => item(v, `${field}[${i}]`));
+}
+
+const STORAGE_KEY_EXAMPLE = '{ "slot": "<decimal>", "warm": false, "original": "<decimal>", "value": "<decimal>" }';
+const TRANSIENT_KEY_EXAMPLE = '{ "slot": "<decimal>", "value": "<decimal>" }';
+const ACCOUNT_KEY_EXAMPLE = '{ "account": "0x…", "warm": false, "balance": "<decimal>", "codeHash": "0x…" }';
+const BLOCK_EXAMPLE = '{ "coinbase": "0x…", "timestamp", "number", "prevrandao": "0x…", "gasLimit", "chainId", "baseFee", "blobBaseFee" }';
+
+function hexBytes(obj: Record<string, unknown>, key: string, field: string, bytes?: number): Hex {
+  return hexValue(obj[key], field, bytes);
+}
+
+function hexValue(v: unknown, field: string, bytes?: number): Hex {
   const what = bytes === undefined ? '0x-prefixed hex of whole bytes (e.g. "0x" or "0x00ff")' : `0x-prefixed hex of exactly ${bytes} bytes (${2 + 2 * bytes} characters)`;
   if (typeof v !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(v) || (bytes !== undefined && v.length !== 2 + 2 * bytes)) {
     throw new WitnessJsonError(field, `expected ${what}, got ${describe(v)}`);
   }
   return v.toLowerCase() as Hex;
+}
+
+function blockFromJson(x: unknown): BlockValues {
+  const b = objectWith(x, 'block', ['coinbase', 'timestamp', 'number', 'prevrandao', 'gasLimit', 'chainId', 'baseFee', 'blobBaseFee'], BLOCK_EXAMPLE);
+  const n = (k: string): bigint => uint(b, k, `block.${k}`, MAX_UINT256, 'a uint256');
+  return {
+    coinbase: hexBytes(b, 'coinbase', 'block.coinbase', 20),
+    timestamp: n('timestamp'),
+    number: n('number'),
+    prevrandao: hexBytes(b, 'prevrandao', 'block.prevrandao', 32),
+    gasLimit: n('gasLimit'),
+    chainId: n('chainId'),
+    baseFee: n('baseFee'),
+    blobBaseFee: n('blobBaseFee'),
+  };
 }
 
 /**
@@ -175,6 +278,32 @@ export function witnessFromJson(input: string | unknown): WitnessFile {
     returndataHash: hexBytes(o, 'returndataHash', 'returndataHash', 32),
     calldata: hexBytes(o, 'calldata', 'calldata'),
     codeHash: hexBytes(o, 'codeHash', 'codeHash', 32),
+    block: blockFromJson(o.block),
+    refund: int256(o, 'refund', 'refund'),
+    logsHash: hexBytes(o, 'logsHash', 'logsHash', 32),
+    storageKeys: arrayOf(o.storageKeys, 'storageKeys', STORAGE_KEY_EXAMPLE, (v, f) => {
+      const k = objectWith(v, f, ['slot', 'warm', 'original', 'value'], STORAGE_KEY_EXAMPLE);
+      return {
+        slot: uint(k, 'slot', `${f}.slot`, MAX_UINT256, 'a uint256'),
+        warm: bool(k, 'warm', `${f}.warm`),
+        original: uint(k, 'original', `${f}.original`, MAX_UINT256, 'a uint256'),
+        value: uint(k, 'value', `${f}.value`, MAX_UINT256, 'a uint256'),
+      };
+    }),
+    transientKeys: arrayOf(o.transientKeys, 'transientKeys', TRANSIENT_KEY_EXAMPLE, (v, f) => {
+      const k = objectWith(v, f, ['slot', 'value'], TRANSIENT_KEY_EXAMPLE);
+      return { slot: uint(k, 'slot', `${f}.slot`, MAX_UINT256, 'a uint256'), value: uint(k, 'value', `${f}.value`, MAX_UINT256, 'a uint256') };
+    }),
+    accountKeys: arrayOf(o.accountKeys, 'accountKeys', ACCOUNT_KEY_EXAMPLE, (v, f) => {
+      const k = objectWith(v, f, ['account', 'warm', 'balance', 'codeHash'], ACCOUNT_KEY_EXAMPLE);
+      return {
+        account: hexBytes(k, 'account', `${f}.account`, 20),
+        warm: bool(k, 'warm', `${f}.warm`),
+        balance: uint(k, 'balance', `${f}.balance`, MAX_UINT256, 'a uint256'),
+        codeHash: hexBytes(k, 'codeHash', `${f}.codeHash`, 32),
+      };
+    }),
   };
-  return { code: hexBytes(o, 'code', 'code'), witness };
+  const accountCode = o.accountCode === undefined ? undefined : arrayOf(o.accountCode, 'accountCode', '0x-hex code', (v, f) => hexValue(v, f));
+  return { code: hexBytes(o, 'code', 'code'), witness, ...(accountCode === undefined ? {} : { accountCode }) };
 }
