@@ -12,7 +12,6 @@ import {
   differencesFromExpected,
   messageCaseFromJson,
   recordOpcodeName,
-  unmodelledState,
   unsupportedOpcodes,
   type MessageCase,
   type MessageContext,
@@ -125,13 +124,6 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       } catch (e) {
         io.stderr(`iso-hv: ${cmd.file}: ${(e as Error).message}\n`);
         return EXIT_USAGE;
-      }
-      const unused = unmodelledState(c);
-      if (unused.length > 0) {
-        io.stderr(
-          `iso-hv: note: the case's ${unused.join(' and ')} ${unused.length > 1 ? 'are' : 'is'} not used: this version runs the frame alone, ` +
-            'so only opcodes that read outside the frame would see them (see the warning below, if any)\n',
-        );
       }
       return await runMessage(contextOfCase(c), c, cmd.build, cmd.json, io);
     }

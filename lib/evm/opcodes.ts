@@ -85,6 +85,8 @@ export type RecordKind =
 export type MessageField = 'origin' | 'caller' | 'context' | 'callvalue' | 'gasPrice' | 'calldata' | 'code';
 /** A field of the block or chain: a word of the witness's `block` (docs/witness.md, "Block values"). */
 export type BlockField = 'coinbase' | 'timestamp' | 'number' | 'prevrandao' | 'gasLimit' | 'chainId' | 'baseFee' | 'blobBaseFee';
+/** The fields of the witness's `block` (struct BlockValues), in struct order. */
+export const BLOCK_FIELDS: readonly BlockField[] = ['coinbase', 'timestamp', 'number', 'prevrandao', 'gasLimit', 'chainId', 'baseFee', 'blobBaseFee'];
 /** The named value an opcode reads: a message field or a block field. */
 export type ContextField = MessageField | BlockField;
 

@@ -4,12 +4,13 @@
  * (preStorage, accountsAtStart, warmAtStart, block). `iso-hv run --case` and scripts/conformance.ts read cases
  * through this module.
  *
- * This version runs the frame itself from the case; the state around it matters only to opcodes that read outside
- * the frame, and those that this version executes (BLOCKHASH, BLOBHASH) take their answers from the reference run's
- * synthetic block (lib/native/run.ts), so `unmodelledState` names what a case carries that the run does not use.
+ * The frame runs against the case's state (contextOfCase): its block, the storage of `address` (whose values at
+ * transaction start are the case's preStorage too), the warm set, and the accounts' balances and nonces at the first
+ * opcode. A case carries no code of accounts other than codeAddress: they run as accounts without code.
  */
-import type { Hex, Status } from '../witness/types.ts';
-import type { MessageContext } from './context.ts';
+import { logsHashOf } from '../witness/logs.ts';
+import type { BlockValues, Hex, Status } from '../witness/types.ts';
+import type { AccountState, MessageContext, SlotState } from './context.ts';
 import type { NativeOutcome } from './run.ts';
 
 /** A case's name for an outcome status. */
@@ -31,12 +32,23 @@ export interface MessageCase {
   gasLimit: bigint;
   isStatic: boolean;
   gasPrice: bigint;
-  preStorage: Record<string, string>;
-  warmAtStart: { addresses: string[]; slots: Record<string, string[]> };
-  accountsAtStart: Record<string, unknown>;
-  block: Record<string, string>;
+  /** Storage of `address` at the frame's first opcode (zero slots omitted): slot → value. */
+  preStorage: Map<bigint, bigint>;
+  warmAtStart: { addresses: Hex[]; slots: Map<Hex, bigint[]> };
+  /** Balances and nonces at the frame's first opcode (after gas purchase and value transfer). */
+  accountsAtStart: Map<Hex, { balance: bigint; nonce: bigint }>;
+  block?: BlockValues;
   /** The outcome the case states, if it states one. */
-  expected?: { status: CaseStatus; error?: string; returndata: Hex; gasUsed: bigint };
+  expected?: {
+    status: CaseStatus;
+    error?: string;
+    returndata: Hex;
+    gasUsed: bigint;
+    /** The frame's refund counter at exit. */
+    refundCounter?: bigint;
+    /** The logs hash chain (docs/witness.md, "Logs") of the case's logs. */
+    logsHash?: Hex;
+  };
 }
 
 /** A case that is not of the expected shape; `field` names the offending field. */
@@ -63,6 +75,28 @@ function quantity(o: Json, key: string, where = key): bigint {
     throw new MessageCaseError(where, `expected a number as 0x-hex or decimal string, got ${JSON.stringify(v)}`);
   }
   return BigInt(v);
+}
+
+function quantityValue(v: unknown, where: string): bigint {
+  return quantity({ v }, 'v', where);
+}
+
+function address(v: unknown, where: string): Hex {
+  if (typeof v !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(v)) throw new MessageCaseError(where, `expected an address, got ${JSON.stringify(v)}`);
+  return v.toLowerCase() as Hex;
+}
+
+function blockOf(b: Json): BlockValues {
+  return {
+    coinbase: address(b.coinbase, 'block.coinbase'),
+    timestamp: quantity(b, 'timestamp', 'block.timestamp'),
+    number: quantity(b, 'number', 'block.number'),
+    prevrandao: `0x${quantity(b, 'prevRandao', 'block.prevRandao').toString(16).padStart(64, '0')}`,
+    gasLimit: quantity(b, 'gasLimit', 'block.gasLimit'),
+    chainId: quantity(b, 'chainId', 'block.chainId'),
+    baseFee: quantity(b, 'baseFee', 'block.baseFee'),
+    blobBaseFee: b.blobBaseFee === undefined ? 1n : quantity(b, 'blobBaseFee', 'block.blobBaseFee'),
+  };
 }
 
 /**
@@ -98,13 +132,27 @@ export function messageCaseFromJson(value: unknown, name?: string): MessageCase 
     gasLimit: quantity(c, 'gasLimit'),
     isStatic: c.isStatic,
     gasPrice,
-    preStorage: isObject(c.preStorage) ? (c.preStorage as Record<string, string>) : {},
-    warmAtStart: isObject(c.warmAtStart)
-      ? { addresses: Array.isArray(c.warmAtStart.addresses) ? (c.warmAtStart.addresses as string[]) : [], slots: isObject(c.warmAtStart.slots) ? (c.warmAtStart.slots as Record<string, string[]>) : {} }
-      : { addresses: [], slots: {} },
-    accountsAtStart: isObject(c.accountsAtStart) ? c.accountsAtStart : {},
-    block: isObject(c.block) ? (c.block as Record<string, string>) : {},
+    preStorage: new Map(Object.entries(isObject(c.preStorage) ? c.preStorage : {}).map(([k, v]) => [quantityValue(k, `preStorage key ${k}`), quantityValue(v, `preStorage.${k}`)])),
+    warmAtStart: { addresses: [], slots: new Map() },
+    accountsAtStart: new Map(),
   };
+  if (isObject(c.warmAtStart)) {
+    const w = c.warmAtStart;
+    if (Array.isArray(w.addresses)) out.warmAtStart.addresses = w.addresses.map((a: unknown, i: number) => address(a, `warmAtStart.addresses[${i}]`));
+    if (isObject(w.slots)) {
+      for (const [a, slots] of Object.entries(w.slots)) {
+        if (!Array.isArray(slots)) throw new MessageCaseError(`warmAtStart.slots.${a}`, 'expected an array of slots');
+        out.warmAtStart.slots.set(address(a, `warmAtStart.slots.${a}`), slots.map((x: unknown, i: number) => quantityValue(x, `warmAtStart.slots.${a}[${i}]`)));
+      }
+    }
+  }
+  if (isObject(c.accountsAtStart)) {
+    for (const [a, acc] of Object.entries(c.accountsAtStart)) {
+      if (!isObject(acc)) throw new MessageCaseError(`accountsAtStart.${a}`, 'expected { balance, nonce }');
+      out.accountsAtStart.set(address(a, `accountsAtStart.${a}`), { balance: quantity(acc, 'balance', `accountsAtStart.${a}.balance`), nonce: quantity(acc, 'nonce', `accountsAtStart.${a}.nonce`) });
+    }
+  }
+  if (isObject(c.block)) out.block = blockOf(c.block);
   if (typeof c.name === 'string') out.name = c.name;
   if (out.gasLimit >= 1n << 64n) throw new MessageCaseError('gasLimit', `${out.gasLimit} is 2^64 or more`);
   if (isObject(c.expected)) {
@@ -117,13 +165,36 @@ export function messageCaseFromJson(value: unknown, name?: string): MessageCase 
       ...(typeof e.error === 'string' ? { error: e.error } : {}),
       returndata: hex(e, 'returndata'),
       gasUsed: quantity(e, 'gasUsed', 'expected.gasUsed'),
+      ...(e.refundCounter === undefined ? {} : { refundCounter: quantity(e, 'refundCounter', 'expected.refundCounter') }),
+      ...(Array.isArray(e.logs) ? { logsHash: logsHashOf(e.logs.map((l: unknown, i: number) => logOf(l, `expected.logs[${i}]`))) } : {}),
     };
   }
   return out;
 }
 
-/** The message context of a case. */
+function logOf(l: unknown, where: string): { topics: Hex[]; data: Hex } {
+  if (!isObject(l) || !Array.isArray(l.topics)) throw new MessageCaseError(where, 'expected { address, topics, data }');
+  return {
+    topics: l.topics.map((t: unknown, i: number) => `0x${quantityValue(t, `${where}.topics[${i}]`).toString(16).padStart(64, '0')}` as Hex),
+    data: hex(l, 'data'),
+  };
+}
+
+/**
+ * The message context of a case, with its state: the block, `address`'s storage (original = value: the case's
+ * storage is the transaction's pre-state), the warm set, and the accounts. The run itself transfers `callvalue` from
+ * caller to address, so the executing account starts with its balance at the first opcode less the value.
+ */
 export function contextOfCase(c: MessageCase): MessageContext {
+  const warmSlots = new Set((c.warmAtStart.slots.get(c.address) ?? []).map((s) => s.toString()));
+  const slots = new Set<bigint>([...c.preStorage.keys(), ...(c.warmAtStart.slots.get(c.address) ?? [])]);
+  const storage: SlotState[] = [...slots].map((slot) => ({ slot, value: c.preStorage.get(slot) ?? 0n, warm: warmSlots.has(slot.toString()) }));
+  const transfers = c.callvalue > 0n && c.codeAddress === c.address && c.caller !== c.address;
+  const accounts: AccountState[] = [...c.accountsAtStart].map(([address, a]) => ({
+    address,
+    nonce: a.nonce,
+    balance: transfers && address === c.address ? a.balance - c.callvalue : a.balance,
+  }));
   return {
     code: c.code,
     calldata: c.calldata,
@@ -135,15 +206,9 @@ export function contextOfCase(c: MessageCase): MessageContext {
     context: c.address,
     gasPrice: c.gasPrice,
     isStatic: c.isStatic,
+    ...(c.block === undefined ? {} : { block: c.block }),
+    preState: { storage, accounts, warmAccounts: c.warmAtStart.addresses },
   };
-}
-
-/** The parts of a case's state that the reference run does not use (empty when the case has none). */
-export function unmodelledState(c: MessageCase): string[] {
-  const out: string[] = [];
-  if (Object.keys(c.preStorage).length > 0) out.push('preStorage');
-  if (Object.keys(c.block).length > 0) out.push('block');
-  return out;
 }
 
 /** How a native run differs from the outcome a case expects (empty when it matches): status, gasUsed, return data. */
@@ -155,5 +220,9 @@ export function differencesFromExpected(expected: NonNullable<MessageCase['expec
   }
   if (native.gasUsed !== expected.gasUsed) out.push(`gasUsed ${native.gasUsed}, the case expects ${expected.gasUsed}`);
   if (native.returndata.toLowerCase() !== expected.returndata) out.push(`returndata ${native.returndata}, the case expects ${expected.returndata}`);
+  if (expected.refundCounter !== undefined && native.status === 1 && native.gasRefund !== expected.refundCounter) {
+    out.push(`refund ${native.gasRefund}, the case expects ${expected.refundCounter}`);
+  }
+  if (expected.logsHash !== undefined && native.status === 1 && native.logsHash !== expected.logsHash) out.push(`logs hash ${native.logsHash}, the case's logs hash to ${expected.logsHash}`);
   return out;
 }

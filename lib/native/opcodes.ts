@@ -1,5 +1,5 @@
-/** Opcodes that need an access record (state, block, log, call and create opcodes), from lib/evm/opcodes.ts. */
-import { OPCODES } from '../evm/opcodes.ts';
+/** Opcodes the hypervisor does not execute yet (calls, creates, SELFDESTRUCT) and those that read outside the message, from lib/evm/opcodes.ts. */
+import { BLOCK_FIELDS, OPCODES, type ContextField } from '../evm/opcodes.ts';
 
 /** Record-needing opcode → its name. */
 export const RECORD_OPCODE_NAMES: ReadonlyMap<number, string> = new Map<number, string>(
@@ -12,9 +12,12 @@ export const RECORD_OPCODE_NAMES: ReadonlyMap<number, string> = new Map<number, 
  */
 export const RECORD_OPCODES: ReadonlySet<number> = new Set(RECORD_OPCODE_NAMES.keys());
 
-/** Opcodes whose result comes from outside the frame: the unsupported ones and those the hypervisor executes with a record. */
+/**
+ * Opcodes whose result comes from outside the message: the unsupported ones, those the hypervisor executes with a
+ * record or a key (state), and the block opcodes (the witness's block values).
+ */
 export const OUTSIDE_OPCODES: ReadonlySet<number> = new Set(
-  OPCODES.filter((o) => o.kind === 'record' || o.kind === 'recorded').map((o) => o.code),
+  OPCODES.filter((o) => o.kind === 'record' || o.kind === 'recorded' || o.kind === 'keyed' || (BLOCK_FIELDS as readonly ContextField[]).includes(o.field as ContextField)).map((o) => o.code),
 );
 
 /** Whether a run executed an opcode whose result comes from outside the frame (its outcome depends on more than the message). */
