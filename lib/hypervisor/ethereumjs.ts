@@ -114,10 +114,11 @@ export class LocalHypervisor {
     return { verdict: decodeVerdict(success, bytesToHex(exec.returnValue)), hypervisorGas: exec.executionGasUsed };
   }
 
-  /** Archives the file's code and verifies the witness (which names its code by codeHash: a witness whose
-   * codeHash is not the code's hash names another code, which must be archived separately). */
+  /** Archives the file's code and the account code it carries, and verifies the witness (which names its code by
+   * codeHash: a witness whose codeHash is not the code's hash names another code, which must be archived separately). */
   async verify(file: WitnessFile, gasLimit?: bigint, via: CallKind = 'call'): Promise<HypervisorRun> {
     await this.archive(file.code);
+    for (const code of file.accountCode ?? []) await this.archive(code);
     return this.verifyCalldata(encodeWitness(file.witness), gasLimit, via);
   }
 }

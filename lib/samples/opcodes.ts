@@ -225,13 +225,42 @@ export const SAMPLES: Sample[] = [
   { name: 'BLOBHASH without blobs', covers: ['BLOBHASH'], code: assemble(unary('BLOBHASH', 0n)), status: 1 },
   { name: 'out of gas in the block of BLOCKHASH: no record', covers: ['BLOCKHASH'], code: assemble('PUSH 5 BLOCKHASH STOP'), gasAvailable: 22n, status: 0 },
   { name: 'BLOBHASH on an empty stack: no record', covers: ['BLOBHASH'], code: assemble('BLOBHASH STOP'), status: 0 },
+  // block values: pushed from the witness's block (the honest witness states the context's block)
+  ...(['COINBASE', 'TIMESTAMP', 'NUMBER', 'PREVRANDAO', 'GASLIMIT', 'CHAINID', 'BASEFEE', 'BLOBBASEFEE'] as const).map(
+    (op): Sample => ({ name: `${op} returned`, covers: [op], code: assemble(unary(op)), status: 1 }),
+  ),
+  // logs: the witness's logsHash chains them (0 unless the frame succeeds)
+  { name: 'LOG0 of 5 bytes', covers: ['LOG0'], code: assemble('PUSH 0x1122334455 PUSH 0 MSTORE PUSH 5 PUSH 27 LOG0 STOP'), status: 1 },
+  { name: 'LOG1 to LOG4 in a row, data past memory', covers: ['LOG1', 'LOG2', 'LOG3', 'LOG4'], code: assemble(`
+      PUSH 1 PUSH 40 PUSH 0 LOG1
+      PUSH 2 PUSH 1 PUSH 0 PUSH 0 LOG2
+      PUSH 3 PUSH 2 PUSH 1 PUSH 33 PUSH 64 LOG3
+      PUSH 4 PUSH 3 PUSH 2 PUSH 1 PUSH 0 PUSH 0 LOG4 STOP`), status: 1 },
+  { name: 'LOG2 then REVERT: no logs', covers: ['LOG2'], code: assemble('PUSH 9 PUSH 8 PUSH 32 PUSH 0 LOG2 PUSH 0 PUSH 0 REVERT'), status: 2 },
+  { name: 'LOG1 then an exceptional halt: no logs', covers: ['LOG1'], code: assemble('PUSH 9 PUSH 32 PUSH 0 LOG1 INVALID'), status: 0 },
+  { name: 'LOG0 out of gas on its data bytes', covers: ['LOG0'], code: assemble('PUSH 1000 PUSH 0 LOG0 STOP'), gasAvailable: 2000n, status: 0 },
+  { name: 'LOG4 with a huge length', covers: ['LOG4'], code: assemble(`PUSH 0 PUSH 0 PUSH 0 PUSH 0 PUSH ${1n << 64n} PUSH 0 LOG4 STOP`), status: 0 },
+  { name: 'LOG3 on too few stack items', covers: ['LOG3'], code: assemble('PUSH 1 PUSH 2 PUSH 3 PUSH 4 LOG3 STOP'), status: 0 },
+  // state of the frame's own account (empty storage, no balance): the honest witness lists the keys it looks up
+  { name: 'SLOAD cold then warm', covers: ['SLOAD'], code: assemble(`PUSH 5 SLOAD PUSH 5 SLOAD ADD ${RET_TOP}`), status: 1 },
+  { name: 'SSTORE 0 to 1 to 0, SLOAD between: refund', covers: ['SSTORE', 'SLOAD'], code: assemble(`PUSH 1 PUSH 7 SSTORE PUSH 7 SLOAD PUSH 0 PUSH 7 SSTORE ${RET_TOP}`), status: 1 },
+  { name: 'SSTORE then REVERT: no refund, root back', covers: ['SSTORE'], code: assemble('PUSH 1 PUSH 7 SSTORE PUSH 0 PUSH 0 REVERT'), status: 2 },
+  { name: 'SSTORE halts at the 2,300-gas sentry', covers: ['SSTORE'], code: assemble('PUSH 1 PUSH 7 SSTORE STOP'), gasAvailable: 2306n, status: 0 },
+  { name: 'SSTORE past the sentry, out of gas on its cost', covers: ['SSTORE'], code: assemble('PUSH 1 PUSH 7 SSTORE STOP'), gasAvailable: 2307n, status: 0 },
+  { name: 'SLOAD out of gas on its cold cost', covers: ['SLOAD'], code: assemble('PUSH 5 SLOAD STOP'), gasAvailable: 1000n, status: 0 },
+  { name: 'TSTORE then TLOAD', covers: ['TSTORE', 'TLOAD'], code: assemble(`PUSH 42 PUSH 3 TSTORE PUSH 3 TLOAD PUSH 4 TLOAD ADD ${RET_TOP}`), status: 1 },
+  { name: 'SELFBALANCE and BALANCE of ADDRESS', covers: ['SELFBALANCE', 'BALANCE'], code: assemble(`SELFBALANCE ADDRESS BALANCE ADD ${RET_TOP}`), callvalue: 5n, status: 1 },
+  { name: 'BALANCE of a cold empty account', covers: ['BALANCE'], code: assemble(`PUSH 0xdead BALANCE ${RET_TOP}`), status: 1 },
+  { name: 'EXTCODESIZE and EXTCODEHASH of ADDRESS', covers: ['EXTCODESIZE', 'EXTCODEHASH'], code: assemble(`ADDRESS EXTCODESIZE ADDRESS EXTCODEHASH ADD ${RET_TOP}`), status: 1 },
+  { name: 'EXTCODEHASH and EXTCODESIZE of a cold empty account', covers: ['EXTCODEHASH', 'EXTCODESIZE'], code: assemble(`PUSH 0xdead EXTCODEHASH PUSH 0xbeef EXTCODESIZE ADD ${RET_TOP}`), status: 1 },
+  { name: 'EXTCODECOPY of ADDRESS past its end', covers: ['EXTCODECOPY'], code: assemble('PUSH 40 PUSH 2 PUSH 0 ADDRESS EXTCODECOPY PUSH 64 PUSH 0 RETURN'), status: 1 },
   ...OPCODES.filter((o) => o.kind === 'undefined').map((o): Sample => ({
     name: `undefined opcode 0x${o.code.toString(16).padStart(2, '0')}`, covers: [], code: `0x6001${o.code.toString(16).padStart(2, '0')}`, status: 0,
   })),
 ];
 
-/** The opcodes the hypervisor executes itself (kind 'local' or 'recorded' in lib/evm/opcodes.ts) that no sample covers, by name. */
+/** The opcodes the hypervisor executes itself (kind 'local', 'recorded' or 'keyed' in lib/evm/opcodes.ts) that no sample covers, by name. */
 export function uncoveredLocalOpcodes(samples: readonly Sample[] = SAMPLES): string[] {
   const covered = new Set(samples.flatMap((s) => s.covers));
-  return OPCODES.filter((o) => (o.kind === 'local' || o.kind === 'recorded') && !covered.has(o.name)).map((o) => o.name);
+  return OPCODES.filter((o) => (o.kind === 'local' || o.kind === 'recorded' || o.kind === 'keyed') && !covered.has(o.name)).map((o) => o.name);
 }
