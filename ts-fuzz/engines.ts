@@ -72,6 +72,7 @@ export class EthereumjsEngine implements Engine {
     const out: BatchResult[] = [];
     for (const c of cases) {
       await this.hv.archive(c.code);
+      for (const code of c.accountCode ?? []) await this.hv.archive(code);
       out.push(await this.hv.verifyCalldata(c.rawWitness ?? encodeWitness(c.witness), this.gas));
       // let the event loop run (a campaign worker must hear its coordinator during long batches)
       await new Promise<void>((resolve) => setImmediate(resolve));

@@ -34,7 +34,7 @@ export function describeExpectation(e: Expectation): string {
   switch (e.verdict) {
     case 'valid': return 'valid';
     case 'invalid': return `InvalidWitness code ${e.code}`;
-    case 'invalid-encoding': return 'InvalidWitness with an encoding code (1-14)';
+    case 'invalid-encoding': return 'InvalidWitness with an encoding code (1-18)';
     case 'any': return `any verdict (${e.why})`;
     case 'not-archived': return `CodeNotArchived(${e.codeHash}) (not a verdict)`;
   }
@@ -68,7 +68,7 @@ export function judgeVerdict(item: CheckItem, v: Verdict): Judgement | undefined
       return v.code === e.code ? undefined : mk('wrong-code');
     case 'invalid-encoding':
       if (v.kind === 'valid') return mk('accepted-invalid');
-      return v.code >= 1 && v.code <= 14 ? undefined : mk('wrong-code');
+      return v.code >= 1 && v.code <= 18 ? undefined : mk('wrong-code');
     case 'any':
       return undefined;
   }

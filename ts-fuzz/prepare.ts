@@ -6,13 +6,18 @@
  * the answer for W' itself, whatever the mutation was. W' is re-derived into its own message
  * context (its code, caller, origin, to, context, value, gas price, gas available, static flag and
  * calldata), that context is run natively, and
- *   - W' is valid iff it has no records, stateRootEnter = stateRootLeave, and its status, gasUsed
- *     and returndataHash equal the native run's;
+ *   the world W' claims (its block and key lists) becomes the run's pre-state (contextOf), and
+ *   - W' is valid iff its records are the run's, its keys are exactly those the run looks up, its
+ *     state roots chain as the run's writes do, and its status, gasUsed, returndataHash, refund and
+ *     logsHash equal the run's;
  *   - otherwise it is invalid with the first failing check in the hypervisor's documented order
- *     (LEFTOVER_RECORDS, STATE_ROOT_MISMATCH, STATUS_MISMATCH, GAS_USED_MISMATCH,
- *     RETURNDATA_HASH_MISMATCH), or GAS_AVAILABLE_TOO_LARGE before execution;
+ *     (records and missing keys while the guest runs; then LEFTOVER_RECORDS, STATE_ROOT_MISMATCH,
+ *     STATUS_MISMATCH, GAS_USED_MISMATCH, RETURNDATA_HASH_MISMATCH, REFUND_MISMATCH,
+ *     LOGS_HASH_MISMATCH, UNUSED_KEY), or GAS_AVAILABLE_TOO_LARGE before execution
+ *     (expectedVerdict);
  *   - a corrupted encoding that the canonical decoder rejects must be rejected with one of the
- *     encoding codes 1-14;
+ *     encoding codes 1-18;
+ *   - claims no pre-state reproduces (unrepresentableClaims) are not checked (any verdict);
  *   - a context whose run reaches a record opcode is not checked (any verdict is fine, no verdict
  *     is a finding).
  * So a mutation that changes nothing observable (CALLER when the code never reads it, gasAvailable
@@ -20,8 +25,9 @@
  * together) is expected to be accepted, and one that changes the outcome to be rejected.
  */
 import { keccak256 } from 'viem';
-import { buildHonestWitness, honestWitness, runNative, unsupportedOpcodes, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
-import { argumentsDiffer, decodeWitness, encodeWitness, ERROR_CODES, recordKindOf, type AccessRecord, type Hex, type MessageWitness, type WitnessFile } from '../lib/witness/index.ts';
+import { buildHonestWitness, DEFAULT_BLOCK, honestWitness, runNative, unsupportedOpcodes, warmAtEntry, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
+import { OP } from '../lib/evm/opcodes.ts';
+import { argumentsDiffer, decodeRecord, decodeWitness, encodeWitness, ERROR_CODES, recordKindOf, type AccessRecord, type Hex, type MessageWitness, type WitnessFile } from '../lib/witness/index.ts';
 import { deriveOutcome } from './derive.ts';
 import { installMemoryGuard } from './guard.ts';
 import { assemble, traits, type ProgramTraits } from './program.ts';
@@ -30,7 +36,7 @@ import type { CaseSpec, CtxSpec, GasSpec, Mutation } from './spec.ts';
 export type Expectation =
   | { verdict: 'valid' }
   | { verdict: 'invalid'; code: number }
-  /** A non-canonical encoding: any of the encoding codes 1..14. */
+  /** A non-canonical encoding: any of the encoding codes 1..18. */
   | { verdict: 'invalid-encoding' }
   /** Not checkable by this version (a record opcode runs): any verdict, but a verdict. */
   | { verdict: 'any'; why: string }
@@ -88,28 +94,84 @@ export function contextFromSpec(c: CtxSpec, code: Hex, gasAvailable: bigint): Me
   };
 }
 
-/** The message context a witness claims, with `code` the code its codeHash names. */
-export function contextOf(w: MessageWitness, code: Hex): MessageContext {
+/**
+ * The message context a witness claims, with `code` the code its codeHash names, in the world its claims describe:
+ * its block, and a pre-state built from its key lists (each storage slot's value, original value and warmth, each
+ * transient slot's value, each account's balance, code (by its claimed code hash, from `code` and `accountCode`) and
+ * warmth). Claims that no pre-state can produce are named by unrepresentableClaims.
+ */
+export function contextOf(w: MessageWitness, code: Hex, accountCode: readonly Hex[] = []): MessageContext {
+  const to = w.to.toLowerCase() as Hex;
+  const context = w.context.toLowerCase() as Hex;
+  const caller = w.caller.toLowerCase() as Hex;
+  const transfers = to === context && caller !== context ? w.callvalue : 0n;
+  const codes = new Map<string, Hex>([code, ...accountCode].map((c) => [keccak256(c), c]));
   return {
     code,
     calldata: w.calldata.toLowerCase() as Hex,
     callvalue: w.callvalue,
     gasAvailable: w.gasAvailable,
-    caller: w.caller.toLowerCase() as Hex,
+    caller,
     origin: w.origin.toLowerCase() as Hex,
-    to: w.to.toLowerCase() as Hex,
-    context: w.context.toLowerCase() as Hex,
+    to,
+    context,
     gasPrice: w.gasPrice,
     isStatic: w.isStatic,
+    block: { ...w.block, coinbase: w.block.coinbase.toLowerCase() as Hex },
+    preState: {
+      storage: w.storageKeys.map((k) => ({ slot: k.slot, value: k.value, original: k.original, warm: k.warm })),
+      transientStorage: w.transientKeys.map((k) => ({ slot: k.slot, value: k.value })),
+      accounts: w.accountKeys.map((k) => {
+        const account = k.account.toLowerCase() as Hex;
+        const emptyCode = BigInt(k.codeHash) === 0n || k.codeHash.toLowerCase() === EMPTY_HASH;
+        return {
+          address: account,
+          // the run moves the value from caller to context
+          balance: account === context && transfers > 0n ? k.balance - transfers : k.balance,
+          nonce: k.codeHash.toLowerCase() === EMPTY_HASH && k.balance === 0n ? 1n : 0n,
+          ...(emptyCode ? {} : { code: codes.get(k.codeHash.toLowerCase()) ?? '0x' }),
+        };
+      }),
+      warmAccounts: w.accountKeys.filter((k) => k.warm).map((k) => k.account.toLowerCase() as Hex),
+    },
   };
+}
+
+/**
+ * Why no pre-state makes the reference run see exactly the witness's account claims (undefined when one does): an
+ * account claimed cold that every message has warm, a code hash whose code is not at hand, an account claimed not to
+ * exist that the message itself creates, a balance the message's own value transfer cannot give.
+ */
+export function unrepresentableClaims(w: MessageWitness, code: Hex, accountCode: readonly Hex[] = []): string | undefined {
+  const ctx = contextOf(w, code, accountCode);
+  const alwaysWarm = warmAtEntry({ ...ctx, preState: {} });
+  const known = new Set([code, ...accountCode].map((c) => keccak256(c)));
+  for (const k of w.accountKeys) {
+    const a = k.account.toLowerCase() as Hex;
+    const h = k.codeHash.toLowerCase() as Hex;
+    if (!k.warm && alwaysWarm.has(a)) return `account ${a} is claimed cold, but every such message has it warm`;
+    if (BigInt(h) !== 0n && h !== EMPTY_HASH && !known.has(h)) return `account ${a} claims code hash ${h}, whose code is not at hand`;
+    if (a === ctx.to && h !== keccak256(code) && !(code === '0x' && (BigInt(h) === 0n || h === EMPTY_HASH))) return `account ${a} (to) claims another code hash than its code's`;
+    const created = a === ctx.to || a === ctx.context || (a === ctx.caller && ctx.callvalue > 0n);
+    if (BigInt(h) === 0n && created) return `account ${a} is claimed not to exist, but the message itself needs it`;
+    if (a === ctx.context && ctx.to === ctx.context && ctx.caller !== ctx.context && k.balance < ctx.callvalue) return `account ${a} is claimed to hold less than the value it receives`;
+  }
+  return undefined;
 }
 
 export function sameContext(a: MessageContext, b: MessageContext): boolean {
   return (
     a.code === b.code && a.calldata === b.calldata && a.callvalue === b.callvalue && a.gasAvailable === b.gasAvailable &&
     a.caller === b.caller && a.origin === b.origin && a.to === b.to && a.context === b.context && a.gasPrice === b.gasPrice &&
-    a.isStatic === b.isStatic
+    a.isStatic === b.isStatic && stateKey(a) === stateKey(b)
   );
+}
+
+/** The block and pre-state of a context as one comparable string (absent ones as their defaults). */
+function stateKey(c: MessageContext): string {
+  const p = c.preState ?? {};
+  const empty = (p.storage?.length ?? 0) + (p.transientStorage?.length ?? 0) + (p.accounts?.length ?? 0) + (p.warmAccounts?.length ?? 0) === 0;
+  return JSON.stringify({ block: c.block ?? DEFAULT_BLOCK, pre: empty ? {} : p }, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
 /** Most gas a native run of this program may get: keeps runs short and memory small. */
@@ -236,42 +298,68 @@ export function applyMutations(file: WitnessFile, mutations: readonly Mutation[]
   return { w, code, raw: hexOf(bytes) };
 }
 
-/** The verdict the hypervisor owes a (canonically encoded) witness, given its context's native run. */
-export function expectedVerdict(w: MessageWitness, native: NativeOutcome | undefined): Expectation {
+/**
+ * The verdict the hypervisor owes a (canonically encoded) witness, given the native run of the context it claims
+ * (contextOf: its message in the world of its claims). `unrepresentable` names claims no pre-state reproduces
+ * (unrepresentableClaims): then any verdict will do.
+ *
+ * While the guest runs, records and key lookups are checked in execution order (the first record that differs, or
+ * the first key looked up that the lists lack: MISSING_KEY); at exit, in the hypervisor's order: leftover records,
+ * the state root (the last storageWrite record's root if the run succeeded, else stateRootEnter), status, gasUsed,
+ * returndataHash, refund (the run's if it succeeded, else 0), logsHash (likewise) and keys listed but never looked up.
+ */
+export function expectedVerdict(w: MessageWitness, native: NativeOutcome | undefined, unrepresentable?: string): Expectation {
   if (w.gasAvailable >= GAS_LIMIT_64) return { verdict: 'invalid', code: ERROR_CODES.GAS_AVAILABLE_TOO_LARGE };
   if (native === undefined) throw new Error('expectedVerdict: a native run is needed');
   const unsupported = unsupportedOpcodes(native, w);
   if (unsupported.length > 0) return { verdict: 'any', why: `runs record opcode(s) ${unsupported.map((o) => `0x${o.toString(16)}`).join(', ')}` };
+  if (unrepresentable !== undefined) return { verdict: 'any', why: unrepresentable };
+  const listed = {
+    storage: new Set(w.storageKeys.map((k) => k.slot)),
+    transient: new Set(w.transientKeys.map((k) => k.slot)),
+    account: new Set(w.accountKeys.map((k) => BigInt(k.account))),
+  };
+  const missing = native.keyLookups.find((l) => !listed[l.list].has(l.key));
   const records = recordsVerdict(w.state_access_list, native.records);
-  if (records !== undefined) return records;
-  if (w.stateRootEnter.toLowerCase() !== w.stateRootLeave.toLowerCase()) return { verdict: 'invalid', code: ERROR_CODES.STATE_ROOT_MISMATCH };
+  if (records !== undefined && (missing === undefined || records.at < missing.recordsBefore)) return records.expect;
+  if (missing !== undefined) return { verdict: 'invalid', code: ERROR_CODES.MISSING_KEY };
+  if (w.state_access_list.length > native.records.length) return { verdict: 'invalid', code: ERROR_CODES.LEFTOVER_RECORDS };
+  const writes = native.records.map((r, i) => [r, i] as const).filter(([r]) => r.opcode === OP.SSTORE);
+  const lastWrite = writes[writes.length - 1];
+  const rootAtExit = native.status === 1 && lastWrite !== undefined ? (decodeRecord(w.state_access_list[lastWrite[1]]!) as { stateRoot: Hex }).stateRoot : w.stateRootEnter;
+  if (w.stateRootLeave.toLowerCase() !== rootAtExit.toLowerCase()) return { verdict: 'invalid', code: ERROR_CODES.STATE_ROOT_MISMATCH };
   if (w.status !== native.status) return { verdict: 'invalid', code: ERROR_CODES.STATUS_MISMATCH };
   if (w.gasUsed !== native.gasUsed) return { verdict: 'invalid', code: ERROR_CODES.GAS_USED_MISMATCH };
   if (w.returndataHash.toLowerCase() !== keccak256(native.returndata)) return { verdict: 'invalid', code: ERROR_CODES.RETURNDATA_HASH_MISMATCH };
+  if (w.refund !== native.gasRefund) return { verdict: 'invalid', code: ERROR_CODES.REFUND_MISMATCH };
+  if (w.logsHash.toLowerCase() !== native.logsHash) return { verdict: 'invalid', code: ERROR_CODES.LOGS_HASH_MISMATCH };
+  const looked = new Set(native.keyLookups.map((l) => `${l.list}:${l.key}`));
+  const unused = [...(['storage', 'transient', 'account'] as const)].some((list) => [...listed[list]].some((k) => !looked.has(`${list}:${k}`)));
+  if (unused) return { verdict: 'invalid', code: ERROR_CODES.UNUSED_KEY };
   return { verdict: 'valid' };
 }
 
 /**
- * What the witness's records decide, given the records the run takes (`taken`, in order): the hypervisor takes
- * record i when the run does, so the first difference decides, as NEXT_RECORD and RECORD_ARGUMENT check it (a
- * missing record, another opcode, another data length, another argument); a different result changes the run
- * itself, so then any verdict may follow; records after the last one taken are left over. Undefined when the
- * records are the run's own.
+ * What the witness's records decide, given the records the run takes (`taken`, in order), and the index of the
+ * record that decides it: the hypervisor takes record i when the run does, so the first difference decides, as
+ * NEXT_RECORD and RECORD_ARGUMENT check it (a missing record, another opcode, another data length, another
+ * argument); a different result that the guest sees changes the run itself, so then any verdict may follow (a
+ * storageWrite record's state root only feeds the root check at exit). Undefined when the records taken are the
+ * run's own; records after the last one taken are left over (an exit check).
  */
-export function recordsVerdict(claimed: readonly AccessRecord[], taken: readonly AccessRecord[]): Expectation | undefined {
+export function recordsVerdict(claimed: readonly AccessRecord[], taken: readonly AccessRecord[]): { expect: Expectation; at: number } | undefined {
   for (let i = 0; i < taken.length; i++) {
     const c = claimed[i];
     const t = taken[i]!;
-    if (c === undefined) return { verdict: 'invalid', code: ERROR_CODES.MISSING_RECORD };
-    if (c.opcode !== t.opcode) return { verdict: 'invalid', code: ERROR_CODES.RECORD_OPCODE_MISMATCH };
-    if (c.data.length !== t.data.length) return { verdict: 'invalid', code: ERROR_CODES.RECORD_LENGTH_MISMATCH };
+    const at = (expect: Expectation) => ({ expect, at: i });
+    if (c === undefined) return at({ verdict: 'invalid', code: ERROR_CODES.MISSING_RECORD });
+    if (c.opcode !== t.opcode) return at({ verdict: 'invalid', code: ERROR_CODES.RECORD_OPCODE_MISMATCH });
+    if (c.data.length !== t.data.length) return at({ verdict: 'invalid', code: ERROR_CODES.RECORD_LENGTH_MISMATCH });
     if (c.data.toLowerCase() === t.data.toLowerCase()) continue;
-    if (argumentsDiffer(recordKindOf(t.opcode)!, c, t)) {
-      return { verdict: 'invalid', code: ERROR_CODES.RECORD_ARGUMENT_MISMATCH };
-    }
-    return { verdict: 'any', why: `record ${i} claims another result than the reference run's` };
+    if (argumentsDiffer(recordKindOf(t.opcode)!, c, t)) return at({ verdict: 'invalid', code: ERROR_CODES.RECORD_ARGUMENT_MISMATCH });
+    if (t.opcode === OP.SSTORE) continue;
+    return at({ verdict: 'any', why: `record ${i} claims another result than the reference run's` });
   }
-  if (claimed.length > taken.length) return { verdict: 'invalid', code: ERROR_CODES.LEFTOVER_RECORDS };
   return undefined;
 }
 
@@ -330,15 +418,18 @@ export async function mutantItem(honest: WitnessFile, mutations: readonly Mutati
   const applied = applyMutations(honest, mutations, t);
   const { w, raw } = applied;
   let code = applied.code;
+  // the other code the honest frame reads stays archived with the mutant
+  const accountCode = honest.accountCode ?? [];
+  const extra = accountCode.length > 0 ? { accountCode } : {};
   // The canonical TypeScript decoder (lib/witness) decides what is a well-formed encoding: what it
-  // rejects, the hypervisor must reject with an encoding code (1-14).
+  // rejects, the hypervisor must reject with an encoding code (1-18).
   let claimed: MessageWitness;
   try {
     claimed = decodeCanonical(raw ?? encodeWitness(w));
   } catch {
     // rejected before execution: the native run is only for the revm-vs-ethereumjs comparison
-    const native = w.gasAvailable <= gasCap(t) || w.gasAvailable <= honest.witness.gasAvailable ? await natives.run(contextOf(w, code)) : undefined;
-    return { role: 'mutant', file: { code, witness: w }, raw: raw ?? encodeWitness(w), expect: { verdict: 'invalid-encoding' }, ...(native ? { native } : {}) };
+    const native = w.gasAvailable <= gasCap(t) || w.gasAvailable <= honest.witness.gasAvailable ? await natives.run(contextOf(w, code, accountCode)) : undefined;
+    return { role: 'mutant', file: { code, witness: w, ...extra }, raw: raw ?? encodeWitness(w), expect: { verdict: 'invalid-encoding' }, ...(native ? { native } : {}) };
   }
   // A corrupted encoding can give code that touches memory (or may spin) far more gas than the
   // fuzzer ever runs natively: its memory could run to gigabytes, its loop for hours, and the
@@ -348,15 +439,15 @@ export async function mutantItem(honest: WitnessFile, mutations: readonly Mutati
   const named = namedCode(claimed, code);
   if (named === undefined) {
     const expect: Expectation = claimed.gasAvailable >= GAS_LIMIT_64 ? expectedVerdict(claimed, undefined) : { verdict: 'not-archived', codeHash: claimed.codeHash };
-    return { role: 'mutant', file: { code, witness: claimed }, ...(raw !== undefined ? { raw } : {}), expect };
+    return { role: 'mutant', file: { code, witness: claimed, ...extra }, ...(raw !== undefined ? { raw } : {}), expect };
   }
   code = named;
-  const native = claimed.gasAvailable < GAS_LIMIT_64 ? await natives.run(contextOf(claimed, code)) : undefined;
+  const native = claimed.gasAvailable < GAS_LIMIT_64 ? await natives.run(contextOf(claimed, code, accountCode)) : undefined;
   return {
     role: 'mutant',
-    file: { code, witness: claimed },
+    file: { code, witness: claimed, ...extra },
     ...(raw !== undefined ? { raw } : {}),
-    expect: expectedVerdict(claimed, native),
+    expect: expectedVerdict(claimed, native, unrepresentableClaims(claimed, code, accountCode)),
     ...(native ? { native } : {}),
   };
 }

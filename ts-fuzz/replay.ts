@@ -10,7 +10,7 @@ import { entryWitness, type CorpusEntry } from './corpus.ts';
 import type { Engine } from './engines.ts';
 import { installMemoryGuard } from './guard.ts';
 import { nativeDifferences, describeExpectation, judgeVerdict } from './oracle.ts';
-import { contextOf, decodeCanonical, expectedVerdict, namedCode, type CheckItem, type Expectation } from './prepare.ts';
+import { contextOf, decodeCanonical, expectedVerdict, namedCode, unrepresentableClaims, type CheckItem, type Expectation } from './prepare.ts';
 
 export interface ReplayPlan {
   entry: CorpusEntry;
@@ -30,10 +30,11 @@ export async function planReplay(entry: CorpusEntry): Promise<ReplayPlan> {
     encodingOk = false;
   }
   const named = namedCode(claimed, file.code);
-  const native = claimed.gasAvailable < 1n << 64n && named !== undefined ? await runNative(contextOf(claimed, named)) : undefined;
+  const accountCode = file.accountCode ?? [];
+  const native = claimed.gasAvailable < 1n << 64n && named !== undefined ? await runNative(contextOf(claimed, named, accountCode)) : undefined;
   if (!encodingOk) expect = { verdict: 'invalid-encoding' };
   else if (named === undefined && claimed.gasAvailable < 1n << 64n) expect = { verdict: 'not-archived', codeHash: claimed.codeHash };
-  else expect = expectedVerdict(claimed, native);
+  else expect = expectedVerdict(claimed, native, named === undefined ? undefined : unrepresentableClaims(claimed, named, accountCode));
   const item: CheckItem = { role: entry.role, file, raw: entry.rawWitness, expect, ...(native ? { native } : {}) };
   return { entry, item, batchCase: { ...file, rawWitness: entry.rawWitness } };
 }

@@ -3,3 +3,4 @@ export * from './opcodes.ts';
 export * from './run.ts';
 export * from './honest.ts';
 export * from './case.ts';
+export * from './keys.ts';

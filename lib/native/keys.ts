@@ -9,6 +9,13 @@ import type { InterpreterStep } from '@ethereumjs/evm';
 import { OP, OPCODES } from '../evm/opcodes.ts';
 import type { Hex } from '../witness/types.ts';
 
+/** The first lookup of one key: which list, the key (a slot, or an account as lowercase hex), and how many access records the frame had taken before it. */
+export interface KeyLookup {
+  list: 'storage' | 'transient' | 'account';
+  key: bigint;
+  recordsBefore: number;
+}
+
 /** EIP-2200: SSTORE halts unless more than this much gas is left. */
 export const SSTORE_SENTRY = 2300n;
 
@@ -36,7 +43,21 @@ export class KeyRecorder {
   /** Accounts whose code the frame read (EXTCODESIZE, EXTCODECOPY). */
   readonly codeRead = new Set<Hex>();
 
-  constructor(private readonly frame: { isStatic: boolean; context: Hex }) {}
+  /** The first lookup of every key, in execution order. */
+  readonly lookups: KeyLookup[] = [];
+
+  /** `recordsTaken` says how many access records the frame has taken so far (ordering lookups among records). */
+  constructor(
+    private readonly frame: { isStatic: boolean; context: Hex },
+    private readonly recordsTaken: () => number = () => 0,
+  ) {}
+
+  private note(list: KeyLookup['list'], set: Set<bigint> | Set<Hex>, key: bigint): void {
+    const id = list === 'account' ? addressHex(key) : key;
+    if ((set as Set<bigint | Hex>).has(id)) return;
+    (set as Set<bigint | Hex>).add(id);
+    this.lookups.push({ list, key, recordsBefore: this.recordsTaken() });
+  }
 
   /** Observes one step of the message's own frame; `opcode` is the code byte at step.pc. */
   onStep(step: InterpreterStep, opcode: number): void {
@@ -45,13 +66,12 @@ export class KeyRecorder {
     if (spec === undefined || spec.kind !== 'keyed') return;
     if (!passesKeyChecks(opcode, step.gasLeft, step.stack.length, this.frame.isStatic)) return;
     const top = step.stack[step.stack.length - 1];
-    if (spec.keyList === 'storage') this.storage.add(top!);
-    else if (spec.keyList === 'transient') this.transient.add(top!);
-    else if (opcode === OP.SELFBALANCE) this.accounts.add(this.frame.context.toLowerCase() as Hex);
+    if (spec.keyList === 'storage') this.note('storage', this.storage, top!);
+    else if (spec.keyList === 'transient') this.note('transient', this.transient, top!);
+    else if (opcode === OP.SELFBALANCE) this.note('account', this.accounts, BigInt(this.frame.context));
     else {
-      const account = addressHex(top!);
-      this.accounts.add(account);
-      if (opcode === OP.EXTCODESIZE || opcode === OP.EXTCODECOPY) this.codeRead.add(account);
+      this.note('account', this.accounts, top! & ADDRESS_MASK);
+      if (opcode === OP.EXTCODESIZE || opcode === OP.EXTCODECOPY) this.codeRead.add(addressHex(top!));
     }
   }
 }

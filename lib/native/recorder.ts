@@ -68,6 +68,11 @@ export class AccessRecorder {
     this.pending = { kind, pc: step.pc, args: argFields.map((_: RecordFieldSpec, i: number) => step.stack[n - 1 - i]!) };
   }
 
+  /** How many records the frame has taken so far (a pending record counts: it is taken as its opcode starts). */
+  taken(): number {
+    return this.out.length + (this.pending === undefined ? 0 : 1);
+  }
+
   /**
    * The records, in execution order. `end` is the frame's program counter and stack when it ended. A record opcode
    * with no step after it is complete when the frame's pc moved past it: the EVM advances the pc once the opcode's

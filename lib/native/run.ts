@@ -9,7 +9,7 @@ import { logsHashOf, NO_LOGS_HASH } from '../witness/logs.ts';
 import { encodeRecord } from '../witness/records.ts';
 import type { AccessRecord, AccountKey, BlockValues, Hex, Status, StorageKey, TransientKey } from '../witness/types.ts';
 import { DEFAULT_BLOCK, type MessageContext } from './context.ts';
-import { KeyRecorder } from './keys.ts';
+import { KeyRecorder, type KeyLookup } from './keys.ts';
 import { AccessRecorder, type StorageWrite } from './recorder.ts';
 
 export interface NativeOutcome {
@@ -40,6 +40,8 @@ export interface NativeOutcome {
   accountKeys: AccountKey[];
   /** Code of the looked-up accounts whose code the frame read (EXTCODESIZE, EXTCODECOPY), where not empty. */
   accountCode: Hex[];
+  /** The first lookup of every key, in execution order, with the number of records taken before it. */
+  keyLookups: KeyLookup[];
 }
 
 /** The block header of the run: the context's block values (ethereumjs takes the chain id from the Common). */
@@ -207,7 +209,7 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
   const code = hexToBytes(ctx.code);
   let last: { pc: number; op: number; top: bigint; second: bigint } | undefined;
   const recorder = new AccessRecorder({ isStatic: ctx.isStatic });
-  const keys = new KeyRecorder({ isStatic: ctx.isStatic, context: ctx.context });
+  const keys = new KeyRecorder({ isStatic: ctx.isStatic, context: ctx.context }, () => recorder.taken());
   const onStep = (step: InterpreterStep): void => {
     // the byte at pc: step.opcode.code is a generic entry for undefined opcodes
     const op = code[step.pc] ?? OP.STOP;
@@ -276,6 +278,7 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
     stateRootLeave: status === 1 && roots.length > 0 ? roots[roots.length - 1]! : preStateRoot,
     logsHash: status === 1 ? logsHashOf((exec.logs ?? []).map(([, topics, data]) => ({ topics: topics.map((t) => bytesToHex(t)), data: bytesToHex(data) }))) : NO_LOGS_HASH,
     ...claims,
+    keyLookups: keys.lookups,
     // ethereumjs appends " at <code hash>/<address>:<pc>" to some errors (invalid JUMP)
     ...(err === undefined ? {} : { error: err.error.replace(/ at 0x[0-9a-f]+\/0x[0-9a-f]+:\d+$/i, '') }),
     preStateRoot,
