@@ -13,7 +13,11 @@ import { assemble, traits } from './program.ts';
 import { generateValue } from './random.ts';
 import { caseArb } from './spec.ts';
 
-const same = (a: NativeOutcome, b: NativeOutcome): boolean => a.status === b.status && a.gasUsed === b.gasUsed && a.returndata === b.returndata;
+/** The same outcome as far as a witness can tell: everything the honest witness takes from it but the synthetic state roots. */
+const same = (a: NativeOutcome, b: NativeOutcome): boolean =>
+  a.status === b.status && a.gasUsed === b.gasUsed && a.returndata === b.returndata && a.gasRefund === b.gasRefund && a.logsHash === b.logsHash &&
+  JSON.stringify([a.records, a.storageKeys, a.transientKeys, a.accountKeys, a.keyLookups], (_, v) => (typeof v === 'bigint' ? v.toString() : v)) ===
+    JSON.stringify([b.records, b.storageKeys, b.transientKeys, b.accountKeys, b.keyLookups], (_, v) => (typeof v === 'bigint' ? v.toString() : v));
 
 test('derived outcomes equal real runs (gas and field changes of generated cases)', async () => {
   await installMemoryGuard();
@@ -52,4 +56,18 @@ test('honestWitnessFrom is buildHonestWitness', async () => {
     const { file, native } = await buildHonestWitness(ctx);
     assert.deepEqual(honestWitnessFrom(ctx, native), file);
   }
+});
+
+test('an outcome derived as a halt keeps no logs and no refund (a LOG1 run given too little gas)', async () => {
+  const base = { ...contextFromSpec({ caller: '0x1000000000000000000000000000000000000001', origin: 'caller', to: '0x2000000000000000000000000000000000000002', context: 'to', callvalue: 0n, gasPrice: 0n, isStatic: false, calldata: [] }, '0x5f5f5fa1', 10_000_000n) };
+  const o = await runNative(base);
+  assert.equal(o.status, 1);
+  assert.notEqual(BigInt(o.logsHash), 0n);
+  const short = { ...base, gasAvailable: o.gasUsed - 1n };
+  const d = deriveOutcome(base, o, short);
+  assert.ok(d !== undefined);
+  const real = await runNative(short);
+  assert.equal(real.status, 0);
+  assert.equal(d.logsHash, real.logsHash);
+  assert.equal(BigInt(d.logsHash), 0n);
 });

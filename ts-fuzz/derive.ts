@@ -21,6 +21,7 @@
 import type { MessageContext, NativeOutcome } from '../lib/native/index.ts';
 import { readsOutside } from '../lib/native/index.ts';
 import { OP, readersOf } from '../lib/evm/opcodes.ts';
+import { NO_LOGS_HASH } from '../lib/witness/logs.ts';
 
 /** The opcodes that read each context field (lib/evm/opcodes.ts: the opcodes whose `field` it is). */
 export const FIELD_READERS: Readonly<Record<'caller' | 'origin' | 'context' | 'callvalue' | 'gasPrice' | 'calldata', readonly number[]>> = {
@@ -50,6 +51,7 @@ export function deriveOutcome(from: MessageContext, o: NativeOutcome, to: Messag
   return g >= o.gasUsed ? o : halted(o, g);
 }
 
+/** The outcome of the same instructions halting with `gas`: no return data, and a halted frame keeps no refund and no logs. */
 function halted(o: NativeOutcome, gas: bigint): NativeOutcome {
-  return { ...o, status: 0, gasUsed: gas, returndata: '0x', gasRefund: 0n, error: o.status === 0 ? o.error ?? 'halt' : 'out of gas' };
+  return { ...o, status: 0, gasUsed: gas, returndata: '0x', gasRefund: 0n, logsHash: NO_LOGS_HASH, error: o.status === 0 ? o.error ?? 'halt' : 'out of gas' };
 }

@@ -91,6 +91,17 @@ export function contextFromSpec(c: CtxSpec, code: Hex, gasAvailable: bigint): Me
     context: c.context === 'to' ? c.to : c.context,
     gasPrice: c.gasPrice,
     isStatic: c.isStatic && c.callvalue === 0n,
+    ...(c.state === undefined
+      ? {}
+      : {
+          preState: {
+            storage: c.state.storage.map((e) => ({ ...e })),
+            transientStorage: c.state.transient.map((e) => ({ ...e })),
+            // a balance the message's value would push past 2^256 is no world at all: none then
+            accounts: c.state.balance > 0n && c.state.balance + c.callvalue <= U256_MAX ? [{ address: c.context === 'to' ? c.to : c.context, balance: c.state.balance }] : [],
+            warmAccounts: [...c.state.warmAccounts],
+          },
+        }),
   };
 }
 
@@ -126,8 +137,8 @@ export function contextOf(w: MessageWitness, code: Hex, accountCode: readonly He
         const emptyCode = BigInt(k.codeHash) === 0n || k.codeHash.toLowerCase() === EMPTY_HASH;
         return {
           address: account,
-          // the run moves the value from caller to context
-          balance: account === context && transfers > 0n ? k.balance - transfers : k.balance,
+          // the run moves the value from caller to context (a claim it cannot meet is named by unrepresentableClaims)
+          balance: account === context && transfers > 0n ? (k.balance >= transfers ? k.balance - transfers : 0n) : account === caller && k.balance + w.callvalue > U256_MAX ? 0n : k.balance,
           nonce: k.codeHash.toLowerCase() === EMPTY_HASH && k.balance === 0n ? 1n : 0n,
           ...(emptyCode ? {} : { code: codes.get(k.codeHash.toLowerCase()) ?? '0x' }),
         };
@@ -155,6 +166,7 @@ export function unrepresentableClaims(w: MessageWitness, code: Hex, accountCode:
     const created = a === ctx.to || a === ctx.context || (a === ctx.caller && ctx.callvalue > 0n);
     if (BigInt(h) === 0n && created) return `account ${a} is claimed not to exist, but the message itself needs it`;
     if (a === ctx.context && ctx.to === ctx.context && ctx.caller !== ctx.context && k.balance < ctx.callvalue) return `account ${a} is claimed to hold less than the value it receives`;
+    if (a === ctx.caller && k.balance + ctx.callvalue > U256_MAX) return `account ${a} (caller) is claimed to hold more than 2^256 - 1 - callvalue`;
   }
   return undefined;
 }

@@ -144,14 +144,18 @@ const LOCAL = OPCODES.filter((o) => o.kind === 'local');
 /** Record opcodes the hypervisor executes (their honest records come from the reference run). */
 const RECORDED = OPCODES.filter((o) => o.kind === 'recorded');
 const UNDEFINED = codes(OPCODES.filter((o) => o.kind === 'undefined'));
+/** Opcodes the hypervisor answers from the witness's key lists (state). */
+const KEYED = OPCODES.filter((o) => o.kind === 'keyed');
+/** LOG0-LOG4: local, but they end their block (their gas is charged by their handler). */
+const LOGS = LOCAL.filter((o) => o.name.startsWith('LOG'));
 const isPush = (op: number): boolean => immediateSize(op) > 0;
 const isJump = (o: OpSpec): boolean => o.operands.includes('jumpDest');
 
 /**
  * Opcodes an `op` fragment can run (operands pushed by the fragment): local ones that neither end the block nor push
- * data, and the record opcodes the hypervisor executes (they end their block, but execution goes on).
+ * data, and the record, keyed and LOG opcodes the hypervisor executes (they end their block, but execution goes on).
  */
-export const OP_FRAGMENT_OPS: readonly number[] = [...codes(LOCAL.filter((o) => !o.endsBlock && o.immediate === 0)), ...codes(RECORDED)];
+export const OP_FRAGMENT_OPS: readonly number[] = [...codes(LOCAL.filter((o) => !o.endsBlock && o.immediate === 0)), ...codes(RECORDED), ...codes(KEYED), ...codes(LOGS)];
 /** Opcodes a `raw` fragment can run: every local opcode but the jumps (wild jumps could loop), and undefined ones. */
 export const RAW_OPS: readonly number[] = [...codes(LOCAL.filter((o) => !isJump(o))), ...UNDEFINED];
 /** Bytes for junk that is jumped over or run: anything but record opcodes and jumps. */
@@ -163,6 +167,14 @@ const JUMPS: ReadonlySet<number> = new Set(codes(LOCAL.filter(isJump)));
 
 // ---------------------------------------------------------------------------------------------
 // Operand arbitraries
+
+/** A few fixed accounts, so that caller = origin = context coincide now and then. */
+export const ADDRESS_POOL: readonly Hex[] = [
+  '0x1000000000000000000000000000000000000001',
+  '0xc0ffee00000000000000000000000000000000c0',
+  '0xffffffffffffffffffffffffffffffffffffffff',
+  '0x8000000000000000000000000000000000000000',
+];
 
 const U256_MAX = (1n << 256n) - 1n;
 const pow2 = (n: number): bigint => 1n << BigInt(n);
@@ -225,16 +237,31 @@ const returndataArgArb: fc.Arbitrary<bigint> = fc.oneof(
   { arbitrary: fc.constantFrom(pow2(64), U256_MAX), weight: 1 },
 );
 
+/** Storage and transient slots: mostly the few slots a context's pre-state holds (ts-fuzz/spec.ts), so keys repeat. */
+export const slotArb: fc.Arbitrary<bigint> = fc.oneof(
+  { arbitrary: fc.bigInt(0n, 7n), weight: 8 },
+  { arbitrary: wordArb, weight: 1 },
+);
+
+/** Accounts: the address pool of the contexts, precompiles, a few others, any word (only its low 160 bits count). */
+export const accountArb: fc.Arbitrary<bigint> = fc.oneof(
+  { arbitrary: fc.constantFrom(...ADDRESS_POOL.map((a) => BigInt(a))), weight: 4 },
+  { arbitrary: fc.bigInt(0n, 0x12n), weight: 2 },
+  { arbitrary: fc.constantFrom(0xdeadn, 0xbeefn, (1n << 160n) | 0xdeadn), weight: 2 },
+  { arbitrary: wordArb, weight: 1 },
+);
+
 /** The distribution an operand is drawn from. */
-type OperandDomain = 'word' | 'offset' | 'length' | 'small' | 'exp' | 'source' | 'rd';
+type OperandDomain = 'word' | 'offset' | 'length' | 'small' | 'exp' | 'source' | 'rd' | 'slot' | 'account';
 const DOMAIN_ARBS: Record<OperandDomain, fc.Arbitrary<bigint>> = {
   word: wordArb, offset: offsetArb, length: lengthArb, small: smallArb, exp: exponentArb, source: sourceOffsetArb, rd: returndataArgArb,
+  slot: slotArb, account: accountArb,
 };
 
 /** The distribution of each operand role (lib/evm/opcodes.ts); the roles not listed are any word. */
 const ROLE_DOMAINS: Partial<Record<OperandRole, OperandDomain>> = {
   memOffset: 'offset', length: 'length', dataOffset: 'source', returnDataOffset: 'rd', index: 'small', shift: 'small', exponent: 'exp',
-  blockNumber: 'small',
+  blockNumber: 'small', slot: 'slot', address: 'account',
 };
 
 /** Operand distributions of an opcode, top of the stack first, from its operand roles. */

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import type { Hex } from '../lib/witness/types.ts';
 import { OP } from '../lib/evm/opcodes.ts';
-import { programArb, wordArb, type ProgramSpec } from './program.ts';
+import { ADDRESS_POOL, programArb, wordArb, type ProgramSpec } from './program.ts';
 
 export interface CtxSpec {
   caller: Hex;
@@ -19,6 +19,18 @@ export interface CtxSpec {
   /** Ignored (false) when callvalue > 0: no static frame carries value. */
   isStatic: boolean;
   calldata: number[];
+  /** The world at frame entry (absent: empty storage, nothing warm beyond what every message has). */
+  state?: StateSpec;
+}
+
+/** A pre-state for the keyed opcodes: the context's storage and transient storage, its balance, warm accounts. */
+export interface StateSpec {
+  /** Slots of the context's storage: value at frame entry, value at transaction start, warmth. */
+  storage: Array<{ slot: bigint; value: bigint; original: bigint; warm: boolean }>;
+  transient: Array<{ slot: bigint; value: bigint }>;
+  /** The context's balance before the message's value arrives. */
+  balance: bigint;
+  warmAccounts: Hex[];
 }
 
 /**
@@ -76,13 +88,7 @@ export interface CaseSpec {
 const hexOf = (bytes: readonly number[]): Hex => `0x${Buffer.from(bytes).toString('hex')}`;
 const bytesN = (n: number) => fc.array(fc.integer({ min: 0, max: 255 }), { minLength: n, maxLength: n });
 
-/** A few fixed accounts, so that caller = origin = context coincide now and then. */
-export const ADDRESS_POOL: readonly Hex[] = [
-  '0x1000000000000000000000000000000000000001',
-  '0xc0ffee00000000000000000000000000000000c0',
-  '0xffffffffffffffffffffffffffffffffffffffff',
-  '0x8000000000000000000000000000000000000000',
-];
+export { ADDRESS_POOL };
 
 /** Addresses that are never a precompile nor one of the batch runner's contracts (first byte >= 0x10). */
 export const addressArb: fc.Arbitrary<Hex> = fc.oneof(
@@ -113,6 +119,22 @@ const calldataArb: fc.Arbitrary<number[]> = fc.oneof(
   { arbitrary: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 200 }), weight: 1 },
 );
 
+/** Storage values: the EIP-2200 cases need zero, equal and different values. */
+const storageValueArb: fc.Arbitrary<bigint> = fc.oneof(
+  { arbitrary: fc.bigInt(0n, 2n), weight: 6 },
+  { arbitrary: wordArb, weight: 1 },
+);
+
+export const stateArb: fc.Arbitrary<StateSpec> = fc.record({
+  storage: fc.uniqueArray(
+    fc.record({ slot: fc.bigInt(0n, 7n), value: storageValueArb, original: storageValueArb, warm: fc.boolean() }),
+    { maxLength: 6, selector: (e) => e.slot },
+  ),
+  transient: fc.uniqueArray(fc.record({ slot: fc.bigInt(0n, 7n), value: storageValueArb }), { maxLength: 3, selector: (e) => e.slot }),
+  balance: fc.oneof({ arbitrary: fc.constant(0n), weight: 2 }, { arbitrary: fc.bigInt(1n, 10n ** 20n), weight: 1 }),
+  warmAccounts: fc.uniqueArray(fc.oneof(fc.constantFrom(...ADDRESS_POOL), fc.constantFrom<Hex>('0x000000000000000000000000000000000000dead', '0x000000000000000000000000000000000000beef')), { maxLength: 2 }),
+});
+
 export const ctxArb: fc.Arbitrary<CtxSpec> = fc.record({
   caller: addressArb,
   origin: fc.oneof({ arbitrary: fc.constant('caller' as const), weight: 3 }, { arbitrary: addressArb, weight: 1 }),
@@ -122,7 +144,8 @@ export const ctxArb: fc.Arbitrary<CtxSpec> = fc.record({
   gasPrice: gasPriceArb,
   isStatic: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
   calldata: calldataArb,
-});
+  state: fc.oneof({ arbitrary: fc.constant(undefined), weight: 1 }, { arbitrary: stateArb, weight: 2 }),
+}, { requiredKeys: ['caller', 'origin', 'to', 'context', 'callvalue', 'gasPrice', 'isStatic', 'calldata'] });
 
 export const gasArb: fc.Arbitrary<GasSpec> = fc.oneof(
   { arbitrary: fc.constant<GasSpec>({ t: 'generous' }), weight: 5 },
