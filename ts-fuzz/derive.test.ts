@@ -71,3 +71,13 @@ test('an outcome derived as a halt keeps no logs and no refund (a LOG1 run given
   assert.equal(d.logsHash, real.logsHash);
   assert.equal(BigInt(d.logsHash), 0n);
 });
+
+test('no outcome is derived across the static flag for a run that executed an opcode a static frame forbids (LOG1)', async () => {
+  const base = { ...contextFromSpec({ caller: '0x1000000000000000000000000000000000000001', origin: 'caller', to: '0x2000000000000000000000000000000000000002', context: 'to', callvalue: 0n, gasPrice: 0n, isStatic: false, calldata: [] }, '0x5f5f5fa1', 10_000_000n) };
+  const o = await runNative(base);
+  const asStatic = { ...base, isStatic: true };
+  const real = await runNative(asStatic);
+  assert.equal(real.status, 0);
+  const d = deriveOutcome(base, o, asStatic);
+  assert.ok(d === undefined || same(d, real), `derived status ${d?.status}, ran ${real.status}`);
+});

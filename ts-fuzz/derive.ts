@@ -9,7 +9,8 @@
  *   - a field can only influence execution through the opcodes that read it: caller (CALLER),
  *     origin (ORIGIN), context (ADDRESS), callvalue (CALLVALUE), gasPrice (GASPRICE), calldata
  *     (CALLDATALOAD/CALLDATASIZE/CALLDATACOPY); `to` only selects the code (same code here) and
- *     isStatic only restricts state-changing (record) opcodes. If the run executed no reader of
+ *     isStatic only makes the opcodes that change state halt (LOGn, and the keyed and record ones a
+ *     derivable run never executes). If the run executed no reader of
  *     the fields that differ, the other context executes the very same instructions;
  *   - gasAvailable: if the run never executed GAS, the instruction sequence does not depend on the
  *     gas given, only whether it completes. A run that ended normally (status 1/2) after using
@@ -20,7 +21,7 @@
  */
 import type { MessageContext, NativeOutcome } from '../lib/native/index.ts';
 import { readsOutside } from '../lib/native/index.ts';
-import { OP, readersOf } from '../lib/evm/opcodes.ts';
+import { OP, OPCODES, readersOf } from '../lib/evm/opcodes.ts';
 import { NO_LOGS_HASH } from '../lib/witness/logs.ts';
 
 /** The opcodes that read each context field (lib/evm/opcodes.ts: the opcodes whose `field` it is). */
@@ -41,6 +42,7 @@ export function deriveOutcome(from: MessageContext, o: NativeOutcome, to: Messag
   for (const [field, readers] of Object.entries(FIELD_READERS) as Array<[keyof typeof FIELD_READERS, readonly number[]]>) {
     if (from[field] !== to[field] && readers.some((r) => o.opcodes.has(r))) return undefined;
   }
+  if (from.isStatic !== to.isStatic && [...o.opcodes.keys()].some((op) => OPCODES[op]?.inStaticFrame !== 'runs')) return undefined;
   if (from.gasAvailable === to.gasAvailable) return o;
   if (o.opcodes.has(OP.GAS)) return undefined;
   const g = to.gasAvailable;
