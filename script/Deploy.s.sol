@@ -4,7 +4,14 @@ pragma solidity ^0.8.26;
 import {ArchiveFactory} from "../src/ArchiveFactory.sol";
 import {HypervisorBuild} from "../test/utils/HypervisorBuild.sol";
 import {Vm} from "@prb/test/Vm.sol";
-import {AccessWitness, MessageWitness} from "../test/utils/Witness.sol";
+import {
+    AccessWitness,
+    AccountKey,
+    BlockValues,
+    MessageWitness,
+    StorageKey,
+    TransientKey
+} from "../test/utils/Witness.sol";
 
 /// Deploys an ArchiveFactory and a hypervisor bound to it (compile-time constants ARCHIVE_FACTORY = the factory's
 /// address and ARCHIVE_INIT_CODE_HASH = its archive init code hash), then checks the pair end to end: a witness
@@ -43,7 +50,8 @@ contract Deploy {
     }
 
     /// The honest witness of CHECK_CODE at an address without code: the hypervisor reads the code the witness's
-    /// codeHash names from its archive, not from `to`.
+    /// codeHash names from its archive, not from `to`. CHECK_CODE reads no block value, state or log: any block will
+    /// do, and the refund, logs hash and key lists are empty.
     function checkWitness() public pure returns (bytes memory) {
         address to = address(uint160(uint256(keccak256("iso-hypervisor deploy self-check"))));
         return abi.encode(
@@ -63,7 +71,22 @@ contract Deploy {
                 status: 1,
                 returndataHash: keccak256(abi.encode(uint256(3))),
                 calldata_: "",
-                codeHash: keccak256(CHECK_CODE)
+                codeHash: keccak256(CHECK_CODE),
+                block_: BlockValues({
+                    coinbase: address(0),
+                    timestamp: 1,
+                    number: 1,
+                    prevrandao: bytes32(0),
+                    gasLimit: 30_000_000,
+                    chainId: 1,
+                    baseFee: 0,
+                    blobBaseFee: 1
+                }),
+                refund: 0,
+                logsHash: bytes32(0),
+                storageKeys: new StorageKey[](0),
+                transientKeys: new TransientKey[](0),
+                accountKeys: new AccountKey[](0)
             })
         );
     }

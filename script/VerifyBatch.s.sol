@@ -6,6 +6,8 @@ import {ArchiveFactory} from "../src/ArchiveFactory.sol";
 import {HypervisorBuild} from "../test/utils/HypervisorBuild.sol";
 import {GasMeter} from "../test/utils/GasMeter.sol";
 import {NativeMessage, NativeOutcome, NativeRunner} from "../test/utils/NativeRunner.sol";
+import {Opcodes} from "../test/utils/Opcodes.sol";
+import {BlockValues} from "../test/utils/Witness.sol";
 
 /// @title VerifyBatch
 /// @notice Verifies many witnesses with the hypervisor in revm, in one forge process, and optionally runs
@@ -19,13 +21,17 @@ import {NativeMessage, NativeOutcome, NativeRunner} from "../test/utils/NativeRu
 ///     {"i":0,"ok":true,"data":"0x…","gas":"1234","native":{"status":1,"gasUsed":"9","returndata":"0x…"}}
 ///   ok/data: the hypervisor call's success flag and return or revert data; gas: the exact gas the hypervisor
 ///   frame used (GasMeter); native (only with revmNative): the guest run natively, status 0|1|2, or
-///   {"status":"unknown","reason":"…"} when revm cannot run it as this message (see `nativeIneligible`).
-///   A case whose code cannot be archived (over 24,576 bytes) gets "ok":false and an "error" (not a verdict).
+///   {"status":"unknown","reason":"…"} when revm cannot run it as this message (see `nativeIneligible`, and
+///   NativeRunner for a block value no cheatcode can set). The native run takes place in the case's block.
+///   A case whose code (or account code) cannot be archived (over 24,576 bytes) gets "ok":false and an "error" (not a
+///   verdict).
 ///
 /// Archives (docs/witness.md, "Archives"): the case's `code` is archived by code through the real ArchiveFactory
 /// (`factory.archive(code)`, its own transaction), so the witness's codeHash finds it when it names that code;
-/// `to` plays no part in it and may be any address, a precompile's too. A witness naming another code hash gets
-/// CodeNotArchived(codeHash): only the case's own code is archived while it runs.
+/// `to` plays no part in it and may be any address, a precompile's too. So is each of its `accountCode` (the code of
+/// other accounts the frame reads with EXTCODESIZE/EXTCODECOPY, found by an account key's code hash). A witness
+/// naming another code hash gets CodeNotArchived(codeHash): only the case's own code and account code are archived
+/// while it runs.
 ///
 /// Environment: HV_SOURCE   hypervisor source for HuffDeployer (default "Hypervisor" = src/Hypervisor.huff)
 ///              HV_CONSTANTS extra `K=V` constants, space or comma separated (e.g. fault-injection builds)
@@ -39,7 +45,8 @@ import {NativeMessage, NativeOutcome, NativeRunner} from "../test/utils/NativeRu
 /// was measured: its cost grows with the run, 20,000 cases took 3x as long as 10,000.)
 /// Run it with `--isolate` (lib/forge does): every top-level call is then its own transaction, so the
 /// hypervisor finds the archive cold, as a verification in its own transaction does, and the native run
-/// starts with a transaction's warm set (origin, caller, to, precompiles). Without --isolate everything this
+/// starts with a transaction's warm set (origin, caller, to, precompiles); such a transaction shows GASPRICE and
+/// BASEFEE 0 (a native run that reads a nonzero one is unknown). Without --isolate everything this
 /// script touched earlier in the run is warm (vm.cool does not cool accounts in forge 1.7.1).
 contract VerifyBatch {
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
@@ -57,6 +64,8 @@ contract VerifyBatch {
         uint256 gasPrice;
         bool isStatic;
         bytes calldata_;
+        BlockValues block_; // the block the native run takes place in
+        bytes[] accountCode; // archived with `code` (WitnessFile.accountCode)
     }
 
     ArchiveFactory public factory;
@@ -101,12 +110,25 @@ contract VerifyBatch {
 
     function runCase(uint256 i, Case memory c, bool revmNative) public returns (string memory line) {
         string memory hv;
-        (bool archived, address[3] memory created) = archive(c.code);
-        if (!archived) {
+        bytes[] memory codes = new bytes[](c.accountCode.length + 1);
+        codes[0] = c.code;
+        for (uint256 k = 0; k < c.accountCode.length; k++) {
+            codes[k + 1] = c.accountCode[k];
+        }
+        address[3][] memory created = new address[3][](codes.length);
+        uint256 failed = type(uint256).max;
+        for (uint256 k = 0; k < codes.length && failed == type(uint256).max; k++) {
+            bool archived;
+            (archived, created[k]) = archive(codes[k]);
+            if (!archived) failed = k;
+        }
+        if (failed != type(uint256).max) {
             // not a verdict: no archive can hold this code, so no witness can name it
             hv = string.concat(
-                '"ok":false,"data":"0x","gas":"0","error":"code of ',
-                vm.toString(c.code.length),
+                '"ok":false,"data":"0x","gas":"0","error":"',
+                failed == 0 ? "code" : string.concat("accountCode[", vm.toString(failed - 1), "]"),
+                " of ",
+                vm.toString(codes[failed].length),
                 ' bytes cannot be archived (EIP-170: at most 24576)"'
             );
         } else {
@@ -116,7 +138,9 @@ contract VerifyBatch {
                 '"ok":', ok ? "true" : "false", ',"data":"', vm.toString(data), '","gas":"', vm.toString(gasUsed), '"'
             );
         }
-        unarchive(created);
+        for (uint256 k = 0; k < created.length; k++) {
+            unarchive(created[k]);
+        }
         line = string.concat('{"i":', vm.toString(i), ",", hv);
         if (revmNative) line = string.concat(line, ',"native":', runNative(c));
         line = string.concat(line, "}");
@@ -178,7 +202,8 @@ contract VerifyBatch {
             gasAvailable: c.gasAvailable,
             gasPrice: c.gasPrice,
             isStatic: c.isStatic,
-            calldata_: c.calldata_
+            calldata_: c.calldata_,
+            block_: c.block_
         });
     }
 
@@ -186,9 +211,13 @@ contract VerifyBatch {
     /// this runner's own.
     function nativeIneligible(Case memory c) public view returns (string memory) {
         if (isInfra(c.caller) || isInfra(c.to)) return "caller or to collides with the batch runner's own contracts";
-        if (c.gasPrice != 0 && hasByte(c.code, 0x3a)) {
+        if (c.gasPrice != 0 && NativeRunner.hasOpcode(c.code, Opcodes.GASPRICE)) {
             // forge 1.7.1 runs --isolate transactions with GASPRICE 0 whatever vm.txGasPrice says
             return "GASPRICE with a nonzero gas price under --isolate (forge shows 0)";
+        }
+        if (c.block_.baseFee != 0 && NativeRunner.hasOpcode(c.code, Opcodes.BASEFEE)) {
+            // and with BASEFEE 0 whatever vm.fee says
+            return "BASEFEE with a nonzero base fee under --isolate (forge shows 0)";
         }
         return NativeRunner.ineligible(nativeMessage(c));
     }
@@ -198,12 +227,5 @@ contract VerifyBatch {
             || a == address(factory) || a == hypervisor || a == meter || a == 0x000000000000000000636F6e736F6c652e6c6f67 // console
             || a == 0x4e59b44847b379578588920cA78FbF26c0B4956C // CREATE2 deployer
             || a == 0x1804c8AB1F12E6bbf3894d4083f33e07309d1f38; // default script sender
-    }
-
-    function hasByte(bytes memory b, bytes1 x) internal pure returns (bool) {
-        for (uint256 i = 0; i < b.length; i++) {
-            if (b[i] == x) return true;
-        }
-        return false;
     }
 }

@@ -3,20 +3,25 @@
  * TypeScript side, the canonical witness encoder and the @ethereumjs reference EVM:
  *
  *   test/fixtures/hypervisor/samples.json  every SAMPLE of lib/samples/opcodes.ts: its message
- *       context, the outcome of its run in @ethereumjs/evm (status, gasUsed, returndata) and its
- *       honest witness as the hypervisor's calldata (encodeWitness); plus the opcodes that need an
- *       access record (kind 'record' in lib/evm/opcodes.ts), which this version reports unsupported.
+ *       context and block, the outcome of its run in @ethereumjs/evm (status, gasUsed, returndata),
+ *       its honest witness as the hypervisor's calldata (encodeWitness) and, to rebuild that witness
+ *       field by field in Solidity, its records, refund, logs hash and key lists; the code of the
+ *       other accounts the frame reads code from (`accountCode`, archived before verifying); plus
+ *       the opcodes this version still reports unsupported (RECORD_OPCODES of lib/native/opcodes.ts:
+ *       calls, creates, SELFDESTRUCT).
  *   test/fixtures/hypervisor/hostile.json  malformed calldata (the cases of lib/witness/hostile.ts,
  *       which lib/hypervisor/hostile.test.ts runs too) with the expected verdict.
  *
  * Shape: one JSON object of *parallel arrays* (`name[i]`, `code[i]`, `witness[i]`, …), each read
- * with one typed cheatcode (vm.parseJsonBytesArray etc.). Measured with forge 1.7.1 on the 257
- * samples (440 KB): reading all twelve arrays the tests use takes ~20 ms per test, an ABI-encoded
- * blob of the same data (vm.readFileBinary + abi.decode) ~9 ms. Both are noise next to the
- * hypervisor's deployment, so the fixtures stay reviewable JSON, one array element per line;
+ * with one typed cheatcode (vm.parseJsonBytesArray etc.). Lists (records, keys, account code) are
+ * one ABI-encoded `bytes` per sample (encodeRecordList, encodeKeyLists below). Measured with forge
+ * 1.7.1 on the 257 samples (440 KB): reading all twelve arrays the tests use took ~20 ms per test, an
+ * ABI-encoded blob of the same data (vm.readFileBinary + abi.decode) ~9 ms; on 343 samples (1.3 MB)
+ * loadSamples() reads 33 arrays in ~100 ms (every cheatcode parses the whole file). Still small next
+ * to the tests' hypervisor runs, so the fixtures stay reviewable JSON, one array element per line;
  * arrays of objects are avoided (forge decodes those into structs by type inference over
- * alphabetically ordered keys, which is fragile). Numbers are JSON numbers (all below 2^53),
- * hex is 0x-lowercase.
+ * alphabetically ordered keys, which is fragile). Numbers are JSON numbers (all of magnitude below
+ * 2^53; the generator fails otherwise), hex is 0x-lowercase.
  *
  *   npx tsx scripts/gen-fixtures.ts          (re)write the files
  *   npx tsx scripts/gen-fixtures.ts --check  exit 1 if a file on disk differs (lib/samples/fixtures.test.ts)
@@ -24,11 +29,18 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { keccak256, stringToHex, type Hex } from 'viem';
+import { encodeAbiParameters, keccak256, stringToHex, type Hex } from 'viem';
 import { buildHonestWitness, DEFAULT_ORIGIN, defaultContext } from '../lib/native/index.ts';
-import { OPCODES } from '../lib/evm/opcodes.ts';
+import { RECORD_OPCODES, recordOpcodeName } from '../lib/native/opcodes.ts';
 import { SAMPLES } from '../lib/samples/opcodes.ts';
-import { encodeRecordList, encodeWitness } from '../lib/witness/abi.ts';
+import {
+  ACCOUNT_KEY_COMPONENTS,
+  encodeRecordList,
+  encodeWitness,
+  STORAGE_KEY_COMPONENTS,
+  TRANSIENT_KEY_COMPONENTS,
+} from '../lib/witness/abi.ts';
+import type { AccountKey, StorageKey, TransientKey } from '../lib/witness/types.ts';
 import { ERROR_CODES } from '../lib/witness/errors.ts';
 import { HOSTILE_GUEST, hostileCases } from '../lib/witness/hostile.ts';
 
@@ -56,8 +68,34 @@ type Json = Record<string, unknown>;
 
 function num(x: bigint | number, what: string): number {
   const n = BigInt(x);
-  if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`gen-fixtures: ${what} = ${n} does not fit a JSON number exactly`);
+  if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < -BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new Error(`gen-fixtures: ${what} = ${n} does not fit a JSON number exactly`);
+  }
   return Number(n);
+}
+
+/** abi.encode(StorageKey[]), abi.encode(TransientKey[]), abi.encode(AccountKey[]): a witness's key lists, each alone. */
+export function encodeKeyLists(w: { storageKeys: readonly StorageKey[]; transientKeys: readonly TransientKey[]; accountKeys: readonly AccountKey[] }): {
+  storageKeys: Hex;
+  transientKeys: Hex;
+  accountKeys: Hex;
+} {
+  return {
+    storageKeys: encodeAbiParameters([{ type: 'tuple[]', components: STORAGE_KEY_COMPONENTS }], [
+      w.storageKeys.map((k) => ({ slot: k.slot, warm: k.warm, original: k.original, value: k.value })),
+    ]),
+    transientKeys: encodeAbiParameters([{ type: 'tuple[]', components: TRANSIENT_KEY_COMPONENTS }], [
+      w.transientKeys.map((k) => ({ slot: k.slot, value: k.value })),
+    ]),
+    accountKeys: encodeAbiParameters([{ type: 'tuple[]', components: ACCOUNT_KEY_COMPONENTS }], [
+      w.accountKeys.map((k) => ({ account: k.account.toLowerCase() as Hex, warm: k.warm, balance: k.balance, codeHash: k.codeHash })),
+    ]),
+  };
+}
+
+/** abi.encode(bytes[]): the code of the accounts a witness file carries (WitnessFile.accountCode). */
+export function encodeCodeList(codes: readonly Hex[]): Hex {
+  return encodeAbiParameters([{ type: 'bytes[]' }], [codes.map((c) => c.toLowerCase() as Hex)]);
 }
 
 // ------------------------------------------------------------------------------------------ samples
@@ -84,6 +122,24 @@ export async function buildSamples(): Promise<Json> {
     witness: [] as Hex[],
     /** abi.encode(AccessWitness[]): the honest records (opcodes the hypervisor executes with a record). */
     records: [] as Hex[],
+    // the block (BlockValues) the sample runs in: the honest witness states it, the native runs use it
+    blockCoinbase: [] as Hex[],
+    blockTimestamp: [] as number[],
+    blockNumber: [] as number[],
+    blockPrevrandao: [] as Hex[],
+    blockGasLimit: [] as number[],
+    blockChainId: [] as number[],
+    blockBaseFee: [] as number[],
+    blockBlobBaseFee: [] as number[],
+    /** The refund counter change (int256) and the logs hash of the honest witness. */
+    refund: [] as number[],
+    logsHash: [] as Hex[],
+    /** abi.encode(StorageKey[]), abi.encode(TransientKey[]), abi.encode(AccountKey[]): the honest key lists. */
+    storageKeys: [] as Hex[],
+    transientKeys: [] as Hex[],
+    accountKeys: [] as Hex[],
+    /** abi.encode(bytes[]): code of other accounts the frame reads code from, to archive before verifying. */
+    accountCode: [] as Hex[],
   };
   const seen = new Set<string>();
   const tos = new Set<string>();
@@ -128,15 +184,31 @@ export async function buildSamples(): Promise<Json> {
     cols.stateRoot.push(w.stateRootEnter);
     cols.witness.push(encodeWitness(w));
     cols.records.push(encodeRecordList(w.state_access_list));
+    const b = w.block;
+    cols.blockCoinbase.push(b.coinbase.toLowerCase() as Hex);
+    cols.blockTimestamp.push(num(b.timestamp, 'block.timestamp'));
+    cols.blockNumber.push(num(b.number, 'block.number'));
+    cols.blockPrevrandao.push(b.prevrandao.toLowerCase() as Hex);
+    cols.blockGasLimit.push(num(b.gasLimit, 'block.gasLimit'));
+    cols.blockChainId.push(num(b.chainId, 'block.chainId'));
+    cols.blockBaseFee.push(num(b.baseFee, 'block.baseFee'));
+    cols.blockBlobBaseFee.push(num(b.blobBaseFee, 'block.blobBaseFee'));
+    cols.refund.push(num(w.refund, 'refund'));
+    cols.logsHash.push(w.logsHash.toLowerCase() as Hex);
+    const keys = encodeKeyLists(w);
+    cols.storageKeys.push(keys.storageKeys);
+    cols.transientKeys.push(keys.transientKeys);
+    cols.accountKeys.push(keys.accountKeys);
+    cols.accountCode.push(encodeCodeList(file.accountCode ?? []));
   }
-  // opcodes that need an access record kind this version does not implement (UNSUPPORTED_OPCODE)
-  const records = OPCODES.filter((o) => o.kind === 'record');
+  // opcodes this version does not execute (calls, creates, SELFDESTRUCT): UNSUPPORTED_OPCODE
+  const unsupported = [...RECORD_OPCODES].sort((a, b) => a - b);
   return {
     _note: NOTE,
     count: SAMPLES.length,
     ...cols,
-    recordOpcode: records.map((o) => o.code),
-    recordOpcodeName: records.map((o) => o.name),
+    recordOpcode: unsupported,
+    recordOpcodeName: unsupported.map(recordOpcodeName),
   };
 }
 

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {ArchiveFactory} from "../src/ArchiveFactory.sol";
 import {HypervisorSetup} from "./utils/HypervisorSetup.sol";
-import {NativeOutcome} from "./utils/NativeRunner.sol";
+import {NativeOutcome, NativeRunner} from "./utils/NativeRunner.sol";
 import {AccessWitness, MessageWitness} from "./utils/Witness.sol";
 import {WitnessErrors as E} from "./utils/WitnessErrors.sol";
 import {GasMeter} from "./utils/GasMeter.sol";
@@ -234,7 +234,8 @@ contract ArchiveTest is HypervisorSetup {
     {
         address runAt = isPrecompile(to) ? SCRATCH : to;
         vm.etch(runAt, code);
-        NativeOutcome memory n = runNative(runAt, CALLER, ORIGIN, 0, 0, GAS, calldata_);
+        w.block_ = NativeRunner.currentBlock(); // forge's block: the message runs in it, the witness states it
+        NativeOutcome memory n = runNative(runAt, CALLER, ORIGIN, 0, 0, GAS, calldata_, w.block_);
         require(n.known, n.why);
         if (runAt == SCRATCH) vm.etch(SCRATCH, "");
         w.stateRootEnter = keccak256("some state");

@@ -16,7 +16,7 @@ contract CallKindsTest is HypervisorSetup {
         uint256 deep;
         for (uint256 i = 0; i < s.name.length; i++) {
             if (!selected(s.name[i])) continue;
-            archiveGuest(s.code[i]);
+            archiveSample(s, i);
             string memory lbl = string.concat('sample "', s.name[i], '"');
             checkSameVerdictEveryCallKind(lbl, s.witness[i]);
             checkSameVerdictEveryCallKind(
@@ -48,7 +48,7 @@ contract CallKindsTest is HypervisorSetup {
         for (uint256 i = 0; i < s.name.length; i++) {
             if (vmStr.indexOf(s.name[i], "kept across the first spill") == type(uint256).max) continue;
             found = true;
-            archiveGuest(s.code[i]);
+            archiveSample(s, i);
             Verdict memory v = verdictVia(CallKind.StaticCall, s.witness[i]);
             assertTrue(v.kind == Kind.Valid, describe(v));
         }

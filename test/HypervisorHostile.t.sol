@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {HypervisorSetup} from "./utils/HypervisorSetup.sol";
 import {HostileFixture, SampleFixture} from "./utils/HypervisorFixtures.sol";
-import {AccessWitness, MessageWitness} from "./utils/Witness.sol";
+import {AccessWitness, AccountKey, MessageWitness, StorageKey, TransientKey} from "./utils/Witness.sol";
 import {WitnessErrors as E} from "./utils/WitnessErrors.sol";
 import {WitnessLayout as L} from "./utils/WitnessLayout.sol";
 
@@ -13,7 +13,7 @@ import {WitnessLayout as L} from "./utils/WitnessLayout.sol";
 /// but the hypervisor running out of its own gas ends in an empty revert.
 ///   - the cases of lib/witness/hostile.ts, from test/fixtures/hypervisor/hostile.json (scripts/gen-fixtures.ts);
 ///   - sweeps over every truncation, every word set to extreme values and every byte flipped, of canonical witnesses
-///     with and without a record: each must end in a verdict;
+///     with and without a record, and with a key in each key list: each must end in a verdict;
 ///   - the hypervisor's own gas: below what it needs, an honest witness is valid or inconclusive, a dishonest one
 ///     invalid or inconclusive, never the other verdict.
 contract HypervisorHostileTest is HypervisorSetup {
@@ -36,6 +36,18 @@ contract HypervisorHostileTest is HypervisorSetup {
         MessageWitness memory m = abi.decode(base(), (MessageWitness));
         m.state_access_list = new AccessWitness[](1);
         m.state_access_list[0] = AccessWitness({opcode: 0x54, data: hex"0102030405"});
+        return abi.encode(m);
+    }
+
+    /// The same witness with one key in each key list (a valid encoding; the keys are unused at exit).
+    function withKeys() internal view returns (bytes memory) {
+        MessageWitness memory m = abi.decode(base(), (MessageWitness));
+        m.storageKeys = new StorageKey[](1);
+        m.storageKeys[0] = StorageKey({slot: 5, warm: true, original: 1, value: 2});
+        m.transientKeys = new TransientKey[](1);
+        m.transientKeys[0] = TransientKey({slot: 6, value: 3});
+        m.accountKeys = new AccountKey[](1);
+        m.accountKeys[0] = AccountKey({account: address(0xdead), warm: false, balance: 7, codeHash: keccak256("code")});
         return abi.encode(m);
     }
 
@@ -127,10 +139,11 @@ contract HypervisorHostileTest is HypervisorSetup {
     // ------------------------------------------------------------------------------------------ sweeps
 
     /// Every proper prefix of a canonical witness is an encoding error (guestPc 0), WITNESS_TOO_SHORT below W_MIN_SIZE
-    /// (608) bytes.
+    /// bytes.
     function test_sweep_everyTruncationIsAnEncodingError() public {
         _truncations("base", base());
         _truncations("with a record", withRecord());
+        _truncations("with keys", withKeys());
         assertNoFailures();
     }
 
@@ -159,6 +172,7 @@ contract HypervisorHostileTest is HypervisorSetup {
     function test_sweep_everyWordToExtremesGetsAVerdict() public {
         _words("base", base());
         _words("with a record", withRecord());
+        _words("with keys", withKeys());
         assertNoFailures();
     }
 
@@ -184,6 +198,7 @@ contract HypervisorHostileTest is HypervisorSetup {
     function test_sweep_everyByteFlipGetsAVerdict() public {
         _bytes("base", base());
         _bytes("with a record", withRecord());
+        _bytes("with keys", withKeys());
         assertNoFailures();
     }
 
@@ -225,7 +240,7 @@ contract HypervisorHostileTest is HypervisorSetup {
                     && n != keccak256("out of gas in an infinite loop") && n != keccak256("KECCAK256")
                     && n != keccak256("stack of 1025 items")
             ) continue;
-            archiveGuest(s.code[i]);
+            archiveSample(s, i);
             _gasSweep(string.concat('sample "', s.name[i], '"'), s.witness[i], 0);
             _gasSweep(
                 string.concat('sample "', s.name[i], '" with gasUsed + 1'),

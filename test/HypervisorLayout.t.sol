@@ -75,9 +75,9 @@ contract HypervisorLayoutTest is HypervisorSetup {
 
     // ------------------------------------------------------------------------------------------ layout
 
-    /// The "Calldata offsets" table of docs/witness.md, row by field.
+    /// The "Calldata offsets" table of docs/witness.md, row by field, and the sizes the text states.
     function test_layoutMatchesDocs() public {
-        string[2][17] memory rows = [
+        string[2][23] memory rows = [
             ["tuple offset", "W_TUPLE_OFFSET"],
             ["stateRootEnter", "W_STATE_ROOT_ENTER"],
             ["stateRootLeave", "W_STATE_ROOT_LEAVE"],
@@ -94,7 +94,13 @@ contract HypervisorLayoutTest is HypervisorSetup {
             ["status", "W_STATUS"],
             ["returndataHash", "W_RETURNDATA_HASH"],
             ["offset of calldata (tuple-relative)", "W_CALLDATA_PTR"],
-            ["codeHash", "W_CODE_HASH"]
+            ["codeHash", "W_CODE_HASH"],
+            ["block.coinbase", "W_COINBASE"],
+            ["refund (int256, two's complement)", "W_REFUND"],
+            ["logsHash", "W_LOGS_HASH"],
+            ["offset of storageKeys (tuple-relative)", "W_STORAGE_KEYS_PTR"],
+            ["offset of transientKeys", "W_TRANSIENT_KEYS_PTR"],
+            ["offset of accountKeys", "W_ACCOUNT_KEYS_PTR"]
         ];
         (string[] memory names, uint256[] memory values) = WitnessLayout.all();
         for (uint256 i = 0; i < rows.length; i++) {
@@ -106,25 +112,78 @@ contract HypervisorLayoutTest is HypervisorSetup {
                 rows[i][0]
             );
         }
+        // "| `0x240` … `0x300` | block.timestamp, number, prevrandao, gasLimit, chainId, baseFee, blobBaseFee | |"
+        string[] memory blockRow = markdownRow(
+            "docs/witness.md", 1, "block.timestamp, number, prevrandao, gasLimit, chainId, baseFee, blobBaseFee", "0x"
+        );
+        string[] memory range = vmStr.split(blockRow[0], unicode" … ");
+        check(range.length == 2, "docs/witness.md", "the block values row is a range: from ... to");
+        if (range.length == 2) {
+            checkEqHex(vm.parseUint(range[0]), WitnessLayout.W_TIMESTAMP, "docs/witness.md", "block.timestamp");
+            checkEqHex(vm.parseUint(range[1]), WitnessLayout.W_BLOB_BASE_FEE, "docs/witness.md", "block.blobBaseFee");
+        }
+        // the seven named fields are seven consecutive words
+        checkEq(vmStr.split(blockRow[1], ", ").length, 7, "docs/witness.md", "block values after coinbase");
+        checkEqHex(
+            WitnessLayout.W_BLOB_BASE_FEE - WitnessLayout.W_TIMESTAMP,
+            6 * 32,
+            "WitnessLayout",
+            "W_TIMESTAMP to W_BLOB_BASE_FEE"
+        );
+        // "| `0x180` | offset of state_access_list (tuple-relative) | must be `0x3a0` (the head is 29 words) |"
+        string[] memory listRow =
+            markdownRow("docs/witness.md", 1, "offset of state_access_list (tuple-relative)", "0x");
+        checkEqHex(
+            vm.parseUint(vmStr.split(listRow[2], " ")[2]),
+            WitnessLayout.W_ACCESS_LIST_CANONICAL,
+            "docs/witness.md",
+            "canonical offset of state_access_list"
+        );
         checkEqHex(
             vm.parseUint(markdownRow("docs/witness.md", 1, "record count n")[0]),
             WitnessLayout.W_RECORD_COUNT,
             "docs/witness.md",
             "record count"
         );
-        // "| `0x240 + 32*i` | offset of record `i` (relative to `0x240`) | ..."
-        string[] memory rec = markdownRow("docs/witness.md", 1, "offset of record i (relative to 0x240)");
+        // "| `0x3e0 + 32*i` | offset of record `i` (relative to `0x3e0`) | ..."
+        string memory recordsAt = hexOffset(WitnessLayout.W_RECORD_OFFSETS);
+        string[] memory rec =
+            markdownRow("docs/witness.md", 1, string.concat("offset of record i (relative to ", recordsAt, ")"));
         checkEqHex(
             vm.parseUint(vmStr.split(rec[0], " + ")[0]), WitnessLayout.W_RECORD_OFFSETS, "docs/witness.md", "record i"
         );
         string memory doc = vm.readFile("docs/witness.md");
         check(
-            vmStr.indexOf(doc, string.concat("is ", vm.toString(WitnessLayout.W_MIN_SIZE), " bytes."))
+            vmStr.indexOf(doc, string.concat("is ", withThousands(WitnessLayout.W_MIN_SIZE), " bytes."))
                 != type(uint256).max,
             "docs/witness.md",
-            "does not state the minimum witness size W_MIN_SIZE"
+            string.concat(
+                "does not state the minimum witness size W_MIN_SIZE (is ",
+                withThousands(WitnessLayout.W_MIN_SIZE),
+                " bytes.)"
+            )
         );
         assertNoFailures();
+    }
+
+    /// `0x` and at least three lowercase hex digits, as the offset table writes offsets (0x020, 0x3e0).
+    function hexOffset(uint256 x) internal pure returns (string memory) {
+        bytes memory digits = "0123456789abcdef";
+        uint256 n = 3;
+        while (x >> (4 * n) != 0) n++;
+        bytes memory b = new bytes(n);
+        for (uint256 i = 0; i < n; i++) {
+            b[n - 1 - i] = digits[(x >> (4 * i)) & 0xf];
+        }
+        return string.concat("0x", string(b));
+    }
+
+    /// Decimal with a comma every three digits, as the docs write sizes (1,120).
+    function withThousands(uint256 x) internal pure returns (string memory s) {
+        if (x < 1000) return vm.toString(x);
+        string memory low = vm.toString(x % 1000);
+        while (bytes(low).length < 3) low = string.concat("0", low);
+        return string.concat(withThousands(x / 1000), ",", low);
     }
 
     // ------------------------------------------------------------------------------------------ errors

@@ -3,9 +3,12 @@
  * Input: abi.encode(bool revmNative, Case[] cases) — one blob, decoded by the script in one step.
  */
 import { encodeAbiParameters } from 'viem';
-import { encodeWitness, type Hex, type WitnessFile } from '../witness/index.ts';
+import { BLOCK_VALUES_COMPONENTS, encodeWitness, type Hex, type WitnessFile } from '../witness/index.ts';
 
-/** A case: a witness file, optionally with the hypervisor's calldata replaced (malformed encodings). */
+/**
+ * A case: a witness file, optionally with the hypervisor's calldata replaced (malformed encodings). The script
+ * archives `code` and every `accountCode` before verifying; the native run uses the witness's context and block.
+ */
 export type BatchCase = WitnessFile & {
   /** Calldata for the hypervisor instead of encodeWitness(witness); the native run still uses `witness`. */
   rawWitness?: Hex;
@@ -24,6 +27,8 @@ export const CASE_COMPONENTS = [
   { name: 'gasPrice', type: 'uint256' },
   { name: 'isStatic', type: 'bool' },
   { name: 'calldata_', type: 'bytes' },
+  { name: 'block_', type: 'tuple', components: BLOCK_VALUES_COMPONENTS },
+  { name: 'accountCode', type: 'bytes[]' },
 ] as const;
 
 const BATCH_TYPE = [{ type: 'bool' }, { type: 'tuple[]', components: CASE_COMPONENTS }] as const;
@@ -45,6 +50,8 @@ export function encodeBatch(cases: readonly BatchCase[], revmNative: boolean): H
         gasPrice: w.gasPrice,
         isStatic: w.isStatic,
         calldata_: w.calldata,
+        block_: { ...w.block, coinbase: w.block.coinbase.toLowerCase() as Hex },
+        accountCode: c.accountCode ?? [],
       };
     }),
   ]);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { keccak256 } from 'viem';
-import { buildHonestWitness, defaultContext, type MessageContext } from '../native/index.ts';
+import { buildHonestWitness, defaultContext, DEFAULT_BLOCK, type MessageContext } from '../native/index.ts';
 import type { Hex, WitnessFile } from '../witness/index.ts';
 import { ForgeBatchError, verifyBatch } from './index.ts';
 
@@ -159,6 +159,59 @@ describe('verifyBatch (src/Hypervisor.huff)', () => {
     assert.match(res[1]!.revmNative!.reason ?? '', /gas price of 2\^64/);
     assert.equal(res[2]!.verdict.kind, 'valid');
     assert.deepEqual(res[2]!.revmNative, { status: 1, gasUsed: 0n, returndata: '0x' });
+  });
+
+  it('the native run takes place in the witness\'s block; GASLIMIT of another block, BASEFEE but 0 (--isolate) are unknown', async () => {
+    // COINBASE TIMESTAMP NUMBER PREVRANDAO CHAINID BLOBBASEFEE [BASEFEE] to memory words 0..5 [6], returned
+    const reader: Hex = '0x415f52426020524360405244606052466080524a60a05260c05ff3';
+    const withBaseFee: Hex = '0x415f52426020524360405244606052466080524860a0524a60c05260e05ff3';
+    const block = {
+      coinbase: '0x000000000000000000000000000000000000c01b' as Hex,
+      timestamp: 1_700_000_123n,
+      number: 19_000_001n,
+      prevrandao: keccak256('0x01'),
+      gasLimit: 36_000_000n,
+      chainId: 10n,
+      baseFee: 12_345n,
+      blobBaseFee: 3n,
+    };
+    const runs = [
+      { code: reader, block: DEFAULT_BLOCK },
+      { code: reader, block },
+      { code: withBaseFee, block: { ...block, baseFee: 0n } },
+    ];
+    const files: WitnessFile[] = [];
+    const expected: Array<{ status: number; gasUsed: bigint; returndata: Hex }> = [];
+    for (const r of runs) {
+      const { file, native } = await buildHonestWitness(defaultContext({ ...r, gasAvailable: 100_000n }));
+      files.push(file);
+      expected.push(native);
+    }
+    const baseFee = await honest({ code: withBaseFee, gasAvailable: 100_000n, block });
+    const gasLimit = await honest({ code: '0x455f5260205ff3', gasAvailable: 100_000n, block }); // GASLIMIT, returned
+    const res = await verifyBatch([...files, baseFee, gasLimit], { revmNative: true });
+    for (const [i, r] of res.entries()) assert.equal(r.verdict.kind, 'valid', `case ${i}: ${JSON.stringify(r.verdict)}`);
+    for (const [i, r] of res.slice(0, runs.length).entries()) {
+      assert.deepEqual(r.revmNative, { status: 1, gasUsed: expected[i]!.gasUsed, returndata: expected[i]!.returndata }, `case ${i}`);
+    }
+    assert.notEqual(expected[0]!.returndata, expected[1]!.returndata, 'the two blocks differ in what the reader sees');
+    assert.equal(res[3]!.revmNative!.status, 'unknown');
+    assert.match(res[3]!.revmNative!.reason ?? '', /^BASEFEE with a nonzero base fee under --isolate/);
+    assert.equal(res[4]!.revmNative!.status, 'unknown');
+    assert.match(res[4]!.revmNative!.reason ?? '', /^GASLIMIT would show \d+ in revm, the message's block has 36000000/);
+  });
+
+  it('the file\'s account code is archived with its code (EXTCODESIZE of another account)', async () => {
+    const other: Hex = '0x6001600201'; // 5 bytes
+    const account: Hex = '0x00000000000000000000000000000000000000ab';
+    // PUSH1 0xab EXTCODESIZE PUSH0 MSTORE PUSH1 32 PUSH0 RETURN
+    const file = await honest({ code: '0x60ab3b5f5260205ff3', gasAvailable: 100_000n, preState: { accounts: [{ address: account, code: other }] } });
+    assert.deepEqual(file.accountCode, [other]);
+    const { accountCode: _dropped, ...without } = file;
+    const res = await verifyBatch([file, without, file]);
+    assert.equal(res[0]!.verdict.kind, 'valid', JSON.stringify(res[0]!.verdict));
+    assert.equal(res[1]!.verdict.kind === 'notArchived' && res[1]!.verdict.notArchived, keccak256(other), 'not archived without it');
+    assert.equal(res[2]!.verdict.kind, 'valid', 'archived again for the case that carries it');
   });
 
   it('malformed calldata (rawWitness) gets an encoding verdict, not a crash', async () => {

@@ -3,10 +3,11 @@ pragma solidity ^0.8.24;
 
 import {PRBTest} from "@prb/test/PRBTest.sol";
 import {VmExtra} from "./VmExtra.sol";
-import {AccessWitness, MessageWitness} from "./Witness.sol";
+import {AccessWitness, AccountKey, BlockValues, MessageWitness, StorageKey, TransientKey} from "./Witness.sol";
 
 /// @notice test/fixtures/hypervisor/samples.json (scripts/gen-fixtures.ts), as parallel arrays: sample i is
-/// `name[i]`, `code[i]`, … Outcome fields (status, gasUsed, returndata) come from @ethereumjs/evm.
+/// `name[i]`, `code[i]`, … Outcome fields (status, gasUsed, returndata) come from @ethereumjs/evm, run in the sample's
+/// block (`block*[i]`). Lists are one ABI encoding per sample (`records`, the key lists, `accountCode`).
 struct SampleFixture {
     string[] name;
     bytes[] code;
@@ -27,6 +28,21 @@ struct SampleFixture {
     bytes[] stateRoot; // 32 bytes each; stateRootEnter = stateRootLeave
     bytes[] witness; // encodeWitness(honest witness): the hypervisor's calldata
     bytes[] records; // abi.encode(AccessWitness[]): the honest witness's records
+    // the block the sample runs in (BlockValues, field by field; sampleBlock(s, i) assembles it)
+    address[] blockCoinbase;
+    uint256[] blockTimestamp;
+    uint256[] blockNumber;
+    bytes32[] blockPrevrandao;
+    uint256[] blockGasLimit;
+    uint256[] blockChainId;
+    uint256[] blockBaseFee;
+    uint256[] blockBlobBaseFee;
+    int256[] refund; // the honest witness's refund counter change
+    bytes32[] logsHash; // the honest witness's logs hash
+    bytes[] storageKeys; // abi.encode(StorageKey[]): the honest witness's storage keys
+    bytes[] transientKeys; // abi.encode(TransientKey[])
+    bytes[] accountKeys; // abi.encode(AccountKey[])
+    bytes[] accountCode; // abi.encode(bytes[]): code of other accounts the frame reads, archived before verifying
 }
 
 /// @notice test/fixtures/hypervisor/hostile.json: malformed witnesses (the cases of lib/witness/hostile.ts) of one
@@ -71,16 +87,59 @@ abstract contract HypervisorFixtures is PRBTest {
         s.stateRoot = vm.parseJsonBytesArray(j, ".stateRoot");
         s.witness = vm.parseJsonBytesArray(j, ".witness");
         s.records = vm.parseJsonBytesArray(j, ".records");
+        s.blockCoinbase = vm.parseJsonAddressArray(j, ".blockCoinbase");
+        s.blockTimestamp = vm.parseJsonUintArray(j, ".blockTimestamp");
+        s.blockNumber = vm.parseJsonUintArray(j, ".blockNumber");
+        s.blockPrevrandao = vm.parseJsonBytes32Array(j, ".blockPrevrandao");
+        s.blockGasLimit = vm.parseJsonUintArray(j, ".blockGasLimit");
+        s.blockChainId = vm.parseJsonUintArray(j, ".blockChainId");
+        s.blockBaseFee = vm.parseJsonUintArray(j, ".blockBaseFee");
+        s.blockBlobBaseFee = vm.parseJsonUintArray(j, ".blockBlobBaseFee");
+        s.refund = vm.parseJsonIntArray(j, ".refund");
+        s.logsHash = vm.parseJsonBytes32Array(j, ".logsHash");
+        s.storageKeys = vm.parseJsonBytesArray(j, ".storageKeys");
+        s.transientKeys = vm.parseJsonBytesArray(j, ".transientKeys");
+        s.accountKeys = vm.parseJsonBytesArray(j, ".accountKeys");
+        s.accountCode = vm.parseJsonBytesArray(j, ".accountCode");
         uint256 n = vm.parseJsonUint(j, ".count");
-        require(
-            s.name.length == n && s.code.length == n && s.to.length == n && s.context.length == n
-                && s.caller.length == n && s.origin.length == n && s.callvalue.length == n && s.gasPrice.length == n
-                && s.isStatic.length == n && s.gasAvailable.length == n && s.calldata_.length == n
-                && s.status.length == n && s.gasUsed.length == n && s.returndata.length == n
-                && s.returndataHash.length == n && s.codeHash.length == n && s.stateRoot.length == n
-                && s.witness.length == n && s.records.length == n,
-            "samples.json: arrays of different lengths (regenerate: npm run gen:fixtures)"
-        );
+        uint256[33] memory lengths = [
+            s.name.length,
+            s.code.length,
+            s.to.length,
+            s.context.length,
+            s.caller.length,
+            s.origin.length,
+            s.callvalue.length,
+            s.gasPrice.length,
+            s.isStatic.length,
+            s.gasAvailable.length,
+            s.calldata_.length,
+            s.status.length,
+            s.gasUsed.length,
+            s.returndata.length,
+            s.returndataHash.length,
+            s.codeHash.length,
+            s.stateRoot.length,
+            s.witness.length,
+            s.records.length,
+            s.blockCoinbase.length,
+            s.blockTimestamp.length,
+            s.blockNumber.length,
+            s.blockPrevrandao.length,
+            s.blockGasLimit.length,
+            s.blockChainId.length,
+            s.blockBaseFee.length,
+            s.blockBlobBaseFee.length,
+            s.refund.length,
+            s.logsHash.length,
+            s.storageKeys.length,
+            s.transientKeys.length,
+            s.accountKeys.length,
+            s.accountCode.length
+        ];
+        for (uint256 k = 0; k < lengths.length; k++) {
+            require(lengths[k] == n, "samples.json: arrays of different lengths (regenerate: npm run gen:fixtures)");
+        }
     }
 
     function loadHostile() internal view returns (HostileFixture memory h) {
@@ -109,6 +168,23 @@ abstract contract HypervisorFixtures is PRBTest {
         return bytes(f).length == 0 || VmExtra(address(vm)).indexOf(name, f) != type(uint256).max;
     }
 
+    /// @notice The block sample i runs in.
+    function sampleBlock(SampleFixture memory s, uint256 i) internal pure returns (BlockValues memory b) {
+        b.coinbase = s.blockCoinbase[i];
+        b.timestamp = s.blockTimestamp[i];
+        b.number = s.blockNumber[i];
+        b.prevrandao = s.blockPrevrandao[i];
+        b.gasLimit = s.blockGasLimit[i];
+        b.chainId = s.blockChainId[i];
+        b.baseFee = s.blockBaseFee[i];
+        b.blobBaseFee = s.blockBlobBaseFee[i];
+    }
+
+    /// @notice The code of the other accounts sample i reads code from (to archive before verifying it).
+    function sampleAccountCode(SampleFixture memory s, uint256 i) internal pure returns (bytes[] memory) {
+        return abi.decode(s.accountCode[i], (bytes[]));
+    }
+
     /// @notice The honest witness of sample i as the Solidity struct (from the fixture's fields).
     function sampleWitness(SampleFixture memory s, uint256 i) internal pure returns (MessageWitness memory w) {
         w.stateRootEnter = bytes32(s.stateRoot[i]);
@@ -127,5 +203,11 @@ abstract contract HypervisorFixtures is PRBTest {
         w.returndataHash = bytes32(s.returndataHash[i]);
         w.calldata_ = s.calldata_[i];
         w.codeHash = s.codeHash[i];
+        w.block_ = sampleBlock(s, i);
+        w.refund = s.refund[i];
+        w.logsHash = s.logsHash[i];
+        w.storageKeys = abi.decode(s.storageKeys[i], (StorageKey[]));
+        w.transientKeys = abi.decode(s.transientKeys[i], (TransientKey[]));
+        w.accountKeys = abi.decode(s.accountKeys[i], (AccountKey[]));
     }
 }

@@ -5,12 +5,12 @@ import {ArchiveFactory} from "../../src/ArchiveFactory.sol";
 import {ArchiveLayout} from "./ArchiveLayout.sol";
 import {GasMeter} from "./GasMeter.sol";
 import {HypervisorBuild} from "./HypervisorBuild.sol";
-import {HypervisorFixtures} from "./HypervisorFixtures.sol";
+import {HypervisorFixtures, SampleFixture} from "./HypervisorFixtures.sol";
 import {NativeMessage, NativeOutcome, NativeRunner} from "./NativeRunner.sol";
 import {SoftChecks} from "./SoftChecks.sol";
 import {VerdictDecoding} from "./VerdictDecoding.sol";
 import {VmExtra} from "./VmExtra.sol";
-import {WitnessEdits} from "./Witness.sol";
+import {BlockValues, WitnessEdits} from "./Witness.sol";
 
 /// @title HypervisorSetup
 /// @notice Base of the hypervisor's Forge tests: deploys ArchiveFactory and src/Hypervisor.huff (through HuffDeployer,
@@ -25,6 +25,7 @@ import {WitnessEdits} from "./Witness.sol";
 ///                                                        (SoftChecks.sol)
 ///   runNative(...)                 the message run natively in revm, exact gas (NativeRunner.sol, as VerifyBatch)
 ///   loadSamples() / loadHostile()  the fixtures written by scripts/gen-fixtures.ts            (HypervisorFixtures.sol)
+///   archiveSample(s, i)            archive sample i's code and the account code it reads
 ///   setWord / wordAt               edit the encoded witness at the WitnessLayout offsets      (Witness.sol)
 /// The witness offsets and error codes are WitnessLayout.sol and WitnessErrors.sol, generated from the Huff sources
 /// by scripts/gen-layouts.ts.
@@ -72,6 +73,16 @@ abstract contract HypervisorSetup is SoftChecks, VerdictDecoding, HypervisorFixt
                 keccak256(factory.partOf(h, i).code) == keccak256(archivePart(code, i)),
                 string.concat("archiveGuest: wrong content of part ", vm.toString(i))
             );
+        }
+    }
+
+    /// @notice Archives the code of sample i and the code of the other accounts it reads (EXTCODESIZE, EXTCODECOPY:
+    /// the fixture's `accountCode`), as a verifier must before verifying its witness.
+    function archiveSample(SampleFixture memory s, uint256 i) internal {
+        archiveGuest(s.code[i]);
+        bytes[] memory codes = sampleAccountCode(s, i);
+        for (uint256 k = 0; k < codes.length; k++) {
+            archiveGuest(codes[k]);
         }
     }
 
@@ -217,8 +228,8 @@ abstract contract HypervisorSetup is SoftChecks, VerdictDecoding, HypervisorFixt
     // ------------------------------------------------------------------------------------------ native runs
 
     /// @notice Runs the code at `to` natively in revm as a plain CALL (context = to, not static) from `caller`, with
-    /// exactly `gasAvailable` gas, tx.origin `origin` and value `callvalue`: NativeRunner, the runner of
-    /// script/VerifyBatch.s.sol.
+    /// exactly `gasAvailable` gas, tx.origin `origin` and value `callvalue`, in block `block_` (the block as it was is
+    /// restored afterwards): NativeRunner, the runner of script/VerifyBatch.s.sol.
     function runNative(
         address to,
         address caller,
@@ -226,7 +237,8 @@ abstract contract HypervisorSetup is SoftChecks, VerdictDecoding, HypervisorFixt
         uint256 callvalue,
         uint256 gasPrice,
         uint256 gasAvailable,
-        bytes memory calldata_
+        bytes memory calldata_,
+        BlockValues memory block_
     ) internal returns (NativeOutcome memory) {
         require(
             caller.code.length == 0 || keccak256(caller.code) == keccak256(GasMeter.RUNTIME),
@@ -243,7 +255,8 @@ abstract contract HypervisorSetup is SoftChecks, VerdictDecoding, HypervisorFixt
                 gasAvailable: gasAvailable,
                 gasPrice: gasPrice,
                 isStatic: false,
-                calldata_: calldata_
+                calldata_: calldata_,
+                block_: block_
             })
         );
     }

@@ -8,6 +8,9 @@ interface VmExtra {
     function revertToState(uint256 snapshotId) external returns (bool success);
     function revertToStateAndDelete(uint256 snapshotId) external returns (bool success);
     function deleteStateSnapshot(uint256 snapshotId) external returns (bool success);
+    /// Despite its name, sets the block's excess blob gas (EIP-4844) in forge 1.7.1: BLOBBASEFEE then shows revm's
+    /// fake_exponential of it (NativeRunner.setBlobBaseFee searches the excess for a wanted fee).
+    function blobBaseFee(uint256 newBlobBaseFee) external;
     /// Marks the account (and its storage slots) cold again (EIP-2929), e.g. to measure a verification as its own tx.
     function cool(address target) external;
     function split(string calldata input, string calldata delimiter) external pure returns (string[] memory outputs);

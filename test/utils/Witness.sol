@@ -1,12 +1,47 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-/// @notice The witness structs (docs/witness.md). Solidity cannot name a field `calldata`: `calldata_` here; the ABI
-/// encoding does not depend on names. abi.encode(MessageWitness) is checked against the TypeScript encoder
-/// (lib/witness/abi.ts) for every sample in HypervisorOpcodes.t.sol.
+/// @notice The witness structs (docs/witness.md). Solidity cannot name fields `calldata` and `block`: `calldata_` and
+/// `block_` here; the ABI encoding does not depend on names. abi.encode(MessageWitness) is checked against the
+/// TypeScript encoder (lib/witness/abi.ts) for every sample in HypervisorOpcodes.t.sol.
 struct AccessWitness {
     uint256 opcode;
     bytes data;
+}
+
+/// @notice The block the transaction runs in: what COINBASE … BLOBBASEFEE push (a static tuple: 8 words inline in the
+/// witness head).
+struct BlockValues {
+    address coinbase;
+    uint256 timestamp;
+    uint256 number;
+    bytes32 prevrandao;
+    uint256 gasLimit;
+    uint256 chainId;
+    uint256 baseFee;
+    uint256 blobBaseFee;
+}
+
+/// @notice A slot of `context`'s storage the frame looks up, with its claims at frame entry.
+struct StorageKey {
+    uint256 slot;
+    bool warm; // warm at frame entry (EIP-2929)
+    uint256 original; // the value at transaction start (EIP-2200/3529)
+    uint256 value; // the value at frame entry
+}
+
+/// @notice A transient slot of `context` the frame looks up (EIP-1153), with its value at frame entry.
+struct TransientKey {
+    uint256 slot;
+    uint256 value;
+}
+
+/// @notice An account the frame looks up, with its claims at frame entry.
+struct AccountKey {
+    address account;
+    bool warm; // warm at frame entry (EIP-2929)
+    uint256 balance;
+    bytes32 codeHash; // EXTCODEHASH's answer: 0 for an account that does not exist, else keccak256 of its code
 }
 
 struct MessageWitness {
@@ -26,6 +61,12 @@ struct MessageWitness {
     bytes32 returndataHash;
     bytes calldata_;
     bytes32 codeHash; // keccak256 of the code that runs: selects its archive (ArchiveFactory.archiveOf)
+    BlockValues block_; // `block` in docs/witness.md and lib/witness/abi.ts
+    int256 refund; // the frame's change of the refund counter (EIP-3529); 0 unless status is 1
+    bytes32 logsHash; // hash chain over the frame's logs; 0 unless status is 1
+    StorageKey[] storageKeys; // strictly ascending by slot
+    TransientKey[] transientKeys; // strictly ascending by slot
+    AccountKey[] accountKeys; // strictly ascending by account
 }
 
 /// @notice Edits of an encoded witness at the WitnessLayout offsets.
