@@ -149,14 +149,18 @@ export function contextOf(w: MessageWitness, code: Hex, accountCode: readonly He
 }
 
 /**
- * Why no pre-state makes the reference run see exactly the witness's account claims (undefined when one does): an
- * account claimed cold that every message has warm, a code hash whose code is not at hand, an account claimed not to
+ * Why no pre-state makes the reference run see exactly the witness's claims (undefined when one does): a slot
+ * claimed written earlier in the transaction but cold, an account claimed cold that every message has warm, a code hash whose code is not at hand, an account claimed not to
  * exist that the message itself creates, a balance the message's own value transfer cannot give.
  */
 export function unrepresentableClaims(w: MessageWitness, code: Hex, accountCode: readonly Hex[] = []): string | undefined {
   const ctx = contextOf(w, code, accountCode);
   const alwaysWarm = warmAtEntry({ ...ctx, preState: {} });
   const known = new Set([code, ...accountCode].map((c) => keccak256(c)));
+  for (const k of w.storageKeys) {
+    // no transaction has a slot written and cold (ethereumjs then computes EIP-2929's restore refund as if cold)
+    if (k.original !== k.value && !k.warm) return `slot ${k.slot} is claimed written earlier (original ${k.original}, value ${k.value}) but cold`;
+  }
   for (const k of w.accountKeys) {
     const a = k.account.toLowerCase() as Hex;
     const h = k.codeHash.toLowerCase() as Hex;

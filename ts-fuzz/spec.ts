@@ -127,7 +127,8 @@ const storageValueArb: fc.Arbitrary<bigint> = fc.oneof(
 
 export const stateArb: fc.Arbitrary<StateSpec> = fc.record({
   storage: fc.uniqueArray(
-    fc.record({ slot: fc.bigInt(0n, 7n), value: storageValueArb, original: storageValueArb, warm: fc.boolean() }),
+    // a slot whose value differs from its original was written earlier in the transaction: it is warm
+    fc.record({ slot: fc.bigInt(0n, 7n), value: storageValueArb, original: storageValueArb, warm: fc.boolean() }).map((e) => (e.value === e.original ? e : { ...e, warm: true })),
     { maxLength: 6, selector: (e) => e.slot },
   ),
   transient: fc.uniqueArray(fc.record({ slot: fc.bigInt(0n, 7n), value: storageValueArb }), { maxLength: 3, selector: (e) => e.slot }),

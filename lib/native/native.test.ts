@@ -7,6 +7,7 @@ import { decodeWitness, encodeWitness } from '../witness/abi.ts';
 import type { Hex } from '../witness/types.ts';
 import { OP, type OpName } from '../evm/opcodes.ts';
 import { assemble } from '../evm/asm.ts';
+import { LocalHypervisor } from '../hypervisor/ethereumjs.ts';
 import { buildHonestWitness, contextOfCase, defaultContext, differencesFromExpected, messageCaseFromJson, OUTSIDE_OPCODES, RECORD_OPCODES, runNative, unsupportedOpcodes, type MessageContext } from './index.ts';
 
 const run = (code: Hex, over: Partial<MessageContext> = {}) => runNative(defaultContext({ code, gasAvailable: 100_000n, ...over }));
@@ -203,4 +204,17 @@ test('REVERT/RETURN of a huge memory range is an out-of-gas halt, not a crash of
     assert.equal(out.gasUsed, 100_000n, name);
     assert.equal(out.opcodes.get(OP.REVERT) ?? out.opcodes.get(OP.RETURN), 1, `${name}: the halting opcode counts as executed`);
   }
+});
+
+test('a frame may lower the refund counter below its start: un-clearing a slot an earlier frame cleared (EIP-3529)', async () => {
+  // original 1, current 0 (cleared earlier in the transaction, so warm), written back to 1: -4,800 for un-clearing,
+  // +2,800 for restoring
+  const ctx = defaultContext({ code: assemble('PUSH1 1 PUSH1 4 SSTORE STOP'), preState: { storage: [{ slot: 4n, value: 0n, original: 1n, warm: true }] } });
+  const { native, file } = await buildHonestWitness(ctx);
+  assert.equal(native.status, 1, native.error);
+  assert.equal(native.gasRefund, -2000n);
+  assert.equal(native.gasUsed, 3n + 3n + 100n);
+  assert.equal(file.witness.refund, -2000n);
+  assert.deepEqual(file.witness.storageKeys, [{ slot: 4n, warm: true, original: 1n, value: 0n }]);
+  assert.deepEqual((await (await LocalHypervisor.create()).verify(file)).verdict, { valid: true, kind: 'valid' });
 });

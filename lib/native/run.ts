@@ -1,6 +1,6 @@
 /** Reference execution of one message in @ethereumjs/evm (Prague). */
 import { Common, createCustomCommon, Hardfork, Mainnet } from '@ethereumjs/common';
-import { createEVM, EVMError, getActivePrecompiles, type EVM, type EVMRunCallOpts, type InterpreterStep } from '@ethereumjs/evm';
+import { createEVM, EVMError, getActivePrecompiles, type EVM, type EVMRunCallOpts, type InterpreterStep, type Message } from '@ethereumjs/evm';
 import { MerkleStateManager } from '@ethereumjs/statemanager';
 import { Account, bigIntToBytes, createAddressFromString, hexToBytes, setLengthLeft } from '@ethereumjs/util';
 import { bytesToHex, keccak256 } from 'viem';
@@ -22,7 +22,7 @@ export interface NativeOutcome {
   opcodes: Map<number, number>;
   /** Number of executed instructions. */
   steps: number;
-  /** The message's refund counter at exit (0 unless it succeeded). */
+  /** The change of the refund counter the message made (0 unless it succeeded; may be negative). */
   gasRefund: bigint;
   /** The EVM's error for a halt or revert, as ethereumjs names it ("out of gas", "stack underflow", "invalid JUMP", "revert", …). */
   error?: string;
@@ -61,6 +61,9 @@ function headerOf(block: BlockValues): NonNullable<EVMRunCallOpts['block']> {
 }
 
 const word = (n: bigint): Uint8Array => setLengthLeft(bigIntToBytes(n), 32);
+
+/** Where the run's refund counter starts (far above anything a frame can take back, far below 2^256). */
+const REFUND_BIAS = 1n << 128n;
 
 /** The accounts every message has warm (EIP-2929, EIP-3651): origin, caller, to, context, coinbase and the precompiles, plus the context's own. */
 export function warmAtEntry(ctx: MessageContext, common: Common = pragueCommon(ctx)): Set<Hex> {
@@ -126,6 +129,11 @@ async function execute(
     if (s.original !== undefined) stateManager.originalStorageCache.put(context, word(s.slot), bigIntToBytes(s.original));
   }
   for (const t of pre.transientStorage ?? []) evm.transientStorage.put(context, word(t.slot), bigIntToBytes(t.value));
+  // the frame's refund counter starts at REFUND_BIAS: a frame may take back refunds that earlier frames of its
+  // transaction earned (EIP-3529 un-clearing), which ethereumjs, counting from 0, would treat as an error
+  evm.events.on('beforeMessage', (message: Message) => {
+    if (message.depth === 0) message.gasRefund = REFUND_BIAS;
+  });
   if (onStep) evm.events.on('step', onStep);
 
   const result = await evm.runCall({
@@ -273,7 +281,7 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
     returndata,
     opcodes,
     steps,
-    gasRefund: status === 1 ? exec.gasRefund ?? 0n : 0n,
+    gasRefund: status === 1 ? (exec.gasRefund ?? REFUND_BIAS) - REFUND_BIAS : 0n,
     records,
     stateRootLeave: status === 1 && roots.length > 0 ? roots[roots.length - 1]! : preStateRoot,
     logsHash: status === 1 ? logsHashOf((exec.logs ?? []).map(([, topics, data]) => ({ topics: topics.map((t) => bytesToHex(t)), data: bytesToHex(data) }))) : NO_LOGS_HASH,
