@@ -26,7 +26,7 @@
  */
 import { keccak256 } from 'viem';
 import { buildHonestWitness, DEFAULT_BLOCK, honestWitness, runNative, unsupportedOpcodes, warmAtEntry, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
-import { OP } from '../lib/evm/opcodes.ts';
+import { BLOCK_FIELDS, OP } from '../lib/evm/opcodes.ts';
 import { argumentsDiffer, decodeRecord, decodeWitness, encodeWitness, ERROR_CODES, recordKindOf, type AccessRecord, type Hex, type MessageWitness, type WitnessFile } from '../lib/witness/index.ts';
 import { deriveOutcome } from './derive.ts';
 import { installMemoryGuard } from './guard.ts';
@@ -157,6 +157,7 @@ export function unrepresentableClaims(w: MessageWitness, code: Hex, accountCode:
   const ctx = contextOf(w, code, accountCode);
   const alwaysWarm = warmAtEntry({ ...ctx, preState: {} });
   const known = new Set([code, ...accountCode].map((c) => keccak256(c)));
+  if (w.block.chainId > BigInt(Number.MAX_SAFE_INTEGER)) return `chain id ${w.block.chainId} is beyond what the reference EVM takes`;
   for (const k of w.storageKeys) {
     // no transaction has a slot written and cold (ethereumjs then computes EIP-2929's restore refund as if cold)
     if (k.original !== k.value && !k.warm) return `slot ${k.slot} is claimed written earlier (original ${k.original}, value ${k.value}) but cold`;
@@ -291,6 +292,34 @@ export function applyMutations(file: WitnessFile, mutations: readonly Mutation[]
       case 'raw':
         raws.push(m);
         break;
+      case 'block': {
+        const field = BLOCK_FIELDS[m.field % BLOCK_FIELDS.length]!;
+        const v = field === 'coinbase' ? (`0x${(m.v & ((1n << 160n) - 1n)).toString(16).padStart(40, '0')}` as Hex) : field === 'prevrandao' ? (`0x${m.v.toString(16).padStart(64, '0')}` as Hex) : m.v;
+        w.block = { ...w.block, [field]: v };
+        break;
+      }
+      case 'refund':
+        w.refund = clamp(w.refund + m.d, -(1n << 255n), (1n << 255n) - 1n);
+        break;
+      case 'logsHash':
+        w.logsHash = m.v === 'zero' ? `0x${'00'.repeat(32)}` : m.v;
+        break;
+      case 'recordWord': {
+        const l = w.state_access_list;
+        if (l.length === 0) break;
+        const i = m.at % l.length;
+        const r = l[i]!;
+        const words = (r.data.length - 2) / 64;
+        if (words === 0) break;
+        const k = m.word % words;
+        const old = BigInt(`0x${r.data.slice(2 + 64 * k, 2 + 64 * (k + 1))}`);
+        const v = m.how === 'plus1' ? (old + 1n) & U256_MAX : m.v;
+        l[i] = { opcode: r.opcode, data: `0x${r.data.slice(2, 2 + 64 * k)}${v.toString(16).padStart(64, '0')}${r.data.slice(2 + 64 * (k + 1))}` };
+        break;
+      }
+      case 'key':
+        mutateKeys(w, m);
+        break;
     }
   }
   if (raws.length === 0) return { w, code };
@@ -312,6 +341,50 @@ export function applyMutations(file: WitnessFile, mutations: readonly Mutation[]
     }
   }
   return { w, code, raw: hexOf(bytes) };
+}
+
+/** A key-list mutation, applied to `w` (lists are copied first; inserted keys go where they keep the list ascending). */
+function mutateKeys(w: MessageWitness, m: Extract<Mutation, { t: 'key' }>): void {
+  const ascending = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+  if (m.list === 'storageKeys') {
+    const l = (w.storageKeys = w.storageKeys.map((k) => ({ ...k })));
+    if (m.how === 'insert') {
+      if (!l.some((k) => k.slot === m.key)) l.push({ slot: m.key, warm: m.warm, original: m.v, value: m.v });
+      l.sort((a, b) => ascending(a.slot, b.slot));
+    } else if (l.length > 0) {
+      const i = m.at % l.length;
+      if (m.how === 'remove') l.splice(i, 1);
+      else if (m.how === 'flipWarm') l[i]!.warm = !l[i]!.warm;
+      else if (m.how === 'original') l[i]!.original = m.v;
+      else l[i]!.value = m.v;
+    }
+  } else if (m.list === 'transientKeys') {
+    const l = (w.transientKeys = w.transientKeys.map((k) => ({ ...k })));
+    if (m.how === 'insert') {
+      if (!l.some((k) => k.slot === m.key)) l.push({ slot: m.key, value: m.v });
+      l.sort((a, b) => ascending(a.slot, b.slot));
+    } else if (l.length > 0) {
+      const i = m.at % l.length;
+      if (m.how === 'remove') l.splice(i, 1);
+      else l[i]!.value = m.v;
+    }
+  } else {
+    const l = (w.accountKeys = w.accountKeys.map((k) => ({ ...k })));
+    const address = (v: bigint): Hex => `0x${(v & ((1n << 160n) - 1n)).toString(16).padStart(40, '0')}`;
+    if (m.how === 'insert') {
+      const a = address(m.key);
+      if (!l.some((k) => k.account === a)) l.push({ account: a, warm: m.warm, balance: m.v, codeHash: m.v === 0n ? `0x${'00'.repeat(32)}` : EMPTY_HASH });
+      l.sort((a, b) => ascending(BigInt(a.account), BigInt(b.account)));
+    } else if (l.length > 0) {
+      const i = m.at % l.length;
+      const k = l[i]!;
+      if (m.how === 'remove') l.splice(i, 1);
+      else if (m.how === 'balance' || m.how === 'value') k.balance = m.v;
+      // a code hash the fuzzer has code for: none, the empty code, or the guest's own (archived)
+      else if (m.how === 'codeHash') k.codeHash = m.v === 0n ? `0x${'00'.repeat(32)}` : m.v === 1n ? EMPTY_HASH : w.codeHash;
+      else k.warm = !k.warm;
+    }
+  }
 }
 
 /**

@@ -73,7 +73,19 @@ export type Mutation =
   | { t: 'codeHash'; which: 'empty' }
   | { t: 'raw'; how: 'flip'; pos: number; byte: number }
   | { t: 'raw'; how: 'truncate' | 'append'; n: number }
-  | { t: 'raw'; how: 'word'; word: number; v: bigint };
+  | { t: 'raw'; how: 'word'; word: number; v: bigint }
+  /** One block value replaced (index in struct order: coinbase, timestamp, number, prevrandao, gasLimit, chainId, baseFee, blobBaseFee). */
+  | { t: 'block'; field: number; v: bigint }
+  | { t: 'refund'; d: bigint }
+  | { t: 'logsHash'; v: 'zero' | Hex }
+  /** One word of a record's data changed (an argument, or a result such as a state root). */
+  | { t: 'recordWord'; at: number; word: number; how: 'plus1' | 'set'; v: bigint }
+  /** A key list edited: a key dropped, a key added (kept in order), or one claim of a key changed. */
+  | { t: 'key'; list: KeyListName; how: 'remove'; at: number }
+  | { t: 'key'; list: KeyListName; how: 'insert'; key: bigint; warm: boolean; v: bigint }
+  | { t: 'key'; list: KeyListName; how: 'flipWarm' | 'value' | 'original' | 'balance' | 'codeHash'; at: number; v: bigint };
+
+export type KeyListName = 'storageKeys' | 'transientKeys' | 'accountKeys';
 
 export interface CaseSpec {
   program: ProgramSpec;
@@ -165,6 +177,8 @@ const smallDelta = fc.oneof(
 );
 
 /** Mutations of the witness fields, the code, the record list and the encoding. */
+const keyListArb: fc.Arbitrary<KeyListName> = fc.constantFrom('storageKeys', 'transientKeys', 'accountKeys');
+
 export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   { arbitrary: fc.record({ t: fc.constant('gasUsed' as const), d: smallDelta }), weight: 4 },
   { arbitrary: fc.record({ t: fc.constant('status' as const), s: fc.constantFrom(0 as const, 1 as const, 2 as const) }), weight: 3 },
@@ -209,6 +223,27 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
     weight: 2,
   },
   { arbitrary: fc.record({ t: fc.constant('code' as const), pos: fc.nat(2000), byte: fc.integer({ min: 0, max: 255 }) }), weight: 2 },
+  { arbitrary: fc.record({ t: fc.constant('block' as const), field: fc.nat(7), v: fc.oneof(fc.bigInt(0n, 3n), wordArb) }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('refund' as const), d: fc.oneof(fc.constantFrom(1n, -1n, 2800n, -4800n, 19900n), smallDelta) }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('logsHash' as const), v: fc.oneof(fc.constant('zero' as const), hash32Arb) }), weight: 1 },
+  {
+    arbitrary: fc.record({ t: fc.constant('recordWord' as const), at: fc.nat(3), word: fc.nat(2), how: fc.constantFrom('plus1' as const, 'set' as const), v: wordArb }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.oneof(
+      fc.record({ t: fc.constant('key' as const), list: keyListArb, how: fc.constant('remove' as const), at: fc.nat(4) }),
+      fc.record({ t: fc.constant('key' as const), list: keyListArb, how: fc.constant('insert' as const), key: fc.oneof(fc.bigInt(0n, 8n), wordArb), warm: fc.boolean(), v: fc.bigInt(0n, 3n) }),
+      fc.record({
+        t: fc.constant('key' as const),
+        list: keyListArb,
+        how: fc.constantFrom('flipWarm' as const, 'value' as const, 'original' as const, 'balance' as const, 'codeHash' as const),
+        at: fc.nat(4),
+        v: fc.oneof(fc.bigInt(0n, 3n), wordArb),
+      }),
+    ),
+    weight: 3,
+  },
   {
     arbitrary: fc.oneof(
       fc.record({ t: fc.constant('codeHash' as const), which: fc.constant('unarchived' as const), v: hash32Arb }),
