@@ -1,6 +1,7 @@
 /**
- * Gas table: guest programs run natively (@ethereumjs/evm) and through the hypervisor; prints the
- * table and writes it into docs/gas.md between the BENCH markers. Then the real-calls benchmark
+ * Gas table: guest programs run natively (@ethereumjs/evm) and through the hypervisor, and the cost of each kind of
+ * access to state, block values and logs (scripts/bench/state-access.ts); prints the tables and writes them into
+ * docs/gas.md between the BENCH markers. Then the real-calls benchmark
  * (scripts/bench/real-calls.ts): single calls into a compiled OpenZeppelin contract, verified in
  * process and (unless --no-revm) in revm, printed and written to scripts/bench/real-calls.md. Last the
  * adversarial search (scripts/bench/worst-case.ts): the worst verification/guest gas ratios found, written to
@@ -19,6 +20,7 @@ import { encodeWitness } from '../lib/witness/abi.ts';
 import { RECORD_KIND_NAMES, RECORD_KINDS, type RecordFieldSpec } from '../lib/witness/records.ts';
 import type { Hex, WitnessFile } from '../lib/witness/types.ts';
 import { runRealCallsBench } from './bench/real-calls.ts';
+import { ACCESS_LOOPS, measureStateAccess, stateAccessTable } from './bench/state-access.ts';
 import { runWorstCaseBench } from './bench/worst-case.ts';
 
 interface Program { name: string; what: string; code: Hex; calldata?: Hex }
@@ -217,6 +219,10 @@ async function main(): Promise<void> {
   lines.push('| record kind | opcode | native gas | verification gas | of which validating the record at setup | witness bytes |');
   lines.push('|---|---|---:|---:|---:|---:|');
   lines.push(...(await recordKindRows(hv)));
+  lines.push('');
+  lines.push(`State, block values and logs (a loop of ${ACCESS_LOOPS} iterations running the access, against the same loop with local opcodes of the same stack effect in its place; per access, scripts/bench/state-access.ts):`);
+  lines.push('');
+  lines.push(...stateAccessTable(await measureStateAccess(hv)));
   lines.push('');
   lines.push(`Hypervisor runtime size: ${runtimeSize} bytes (EIP-170 limit 24,576; ${24576 - runtimeSize} bytes left).`);
   const table = lines.join('\n');
