@@ -299,7 +299,8 @@ const NAMED = [
   local(0x44, 'PREVRANDAO', 'TxInfo', 2, [], 1, { field: 'prevrandao' }),
   local(0x45, 'GASLIMIT', 'TxInfo', 2, [], 1, { field: 'gasLimit' }),
   local(0x46, 'CHAINID', 'TxInfo', 2, [], 1, { field: 'chainId' }),
-  keyed(0x47, 'SELFBALANCE', 'account', 5, 'none', [], 1),
+  // the key of `context` is found at setup: SELFBALANCE does not end its block
+  { ...keyed(0x47, 'SELFBALANCE', 'account', 5, 'none', [], 1), endsBlock: false },
   local(0x48, 'BASEFEE', 'TxInfo', 2, [], 1, { field: 'baseFee' }),
   recorded(0x49, 'BLOBHASH', 'blobHash', 3, ['index'], 1),
   local(0x4a, 'BLOBBASEFEE', 'TxInfo', 2, [], 1, { field: 'blobBaseFee' }),

@@ -77,8 +77,10 @@ export const MEMORY_LAYOUT = {
   MEM_TRANSIENT_STATES: 0x0cc0,
   /** address of account key 0's state */
   MEM_ACCOUNT_STATES: 0x0ce0,
-  /** 8 words of scratch for host instructions while the guest runs */
+  /** 7 words of scratch for host instructions while the guest runs */
   MEM_HOST_SCRATCH: 0x0d00,
+  /** address of the key state of `context`'s account key, 0 if not listed (SELFBALANCE) */
+  MEM_SELF_STATE: 0x0de0,
   /** instruction entries */
   MEM_ENTRIES: 0x0e00,
   /**

@@ -232,6 +232,33 @@ test('every listed key must be looked up: an unused key of each list is UNUSED_K
   expectInvalid(await verdictOf(code, { accountKeys: [accountKey(OTHER)] }), ERROR_CODES.UNUSED_KEY, 0, 0);
 });
 
+test('unused keys of a frame that halts are no error (its claims change nothing); of a frame that reverts they are', async () => {
+  const invalid = assemble('INVALID');
+  assert.deepEqual(await verdictOf(invalid, { gasUsed: 100_000n, status: 0, storageKeys: [slotKey(1n)], accountKeys: [accountKey(OTHER)] }), VALID);
+  const revert = assemble('PUSH0 PUSH0 REVERT');
+  expectInvalid(await verdictOf(revert, { gasUsed: 4n, status: 2, storageKeys: [slotKey(1n)] }), ERROR_CODES.UNUSED_KEY, 2, 0);
+});
+
+test('SELFBALANCE runs inside its block: the key of context found at setup, MISSING_KEY at its own pc', async () => {
+  // PUSH0 POP SELFBALANCE ...: one block; SELFBALANCE at pc 2
+  const code = assemble(`PUSH0 POP SELFBALANCE ${RETURN_TOP}`);
+  const gas = 2n + 2n + 5n + RETURN_TOP_GAS;
+  assert.deepEqual(await verdictOf(code, { gasUsed: gas, returndataHash: returns(77n), accountKeys: [accountKey(ME, { warm: true, balance: 77n })] }), VALID);
+  expectInvalid(await verdictOf(code, { gasUsed: gas, returndataHash: returns(77n) }), ERROR_CODES.MISSING_KEY, 2, 0);
+  // a key of another account does not answer for context
+  expectInvalid(await verdictOf(code, { gasUsed: gas, returndataHash: returns(77n), accountKeys: [accountKey(OTHER, { balance: 77n })] }), ERROR_CODES.MISSING_KEY, 2, 0);
+  // more account keys around it: still found
+  const around = [accountKey('0x0000000000000000000000000000000000000001'), accountKey(ME, { warm: true, balance: 77n }), accountKey('0xf000000000000000000000000000000000000000')];
+  expectInvalid(await verdictOf(code, { gasUsed: gas, returndataHash: returns(77n), accountKeys: around }), ERROR_CODES.UNUSED_KEY);
+});
+
+test('SELFBALANCE in a block that fails its stack check: the EVM ran it, the hypervisor halts before the block, both halt', async () => {
+  // SELFBALANCE POP POP: the EVM runs SELFBALANCE and POP, then underflows; the hypervisor's block check fails first
+  const code = assemble('SELFBALANCE POP POP STOP');
+  assert.deepEqual(await verdictOf(code, { gasAvailable: 1000n, gasUsed: 1000n, status: 0, accountKeys: [accountKey(ME, { warm: true })] }), VALID);
+  assert.deepEqual(await verdictOf(code, { gasAvailable: 1000n, gasUsed: 1000n, status: 0 }), VALID);
+});
+
 test('key lists must be strictly ascending: duplicates and disorder in each list are KEYS_NOT_SORTED', async () => {
   const code = assemble('STOP');
   expectInvalid(await verdictOf(code, { storageKeys: [slotKey(2n), slotKey(1n)] }), ERROR_CODES.KEYS_NOT_SORTED, 0, 0);
