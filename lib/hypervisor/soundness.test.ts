@@ -124,3 +124,25 @@ describe('the same verdict through CALL, STATICCALL and DELEGATECALL', () => {
     }
   });
 });
+
+describe('the guest calldata ends where it ends: the key lists that follow it in the witness are never read as calldata', () => {
+  // SLOAD of slot 0 makes the storage key list non-empty: its count (1) and key follow the calldata tail
+  const lookups = 'PUSH0 SLOAD POP';
+  const cases: Array<[string, string, Hex]> = [
+    ['CALLDATACOPY of 64 bytes from 32 bytes of calldata', `${lookups} PUSH1 0x40 PUSH0 PUSH0 CALLDATACOPY PUSH1 0x40 PUSH0 RETURN`, `0x${'ff'.repeat(32)}`],
+    ['CALLDATACOPY from inside the calldata past its padding', `${lookups} PUSH1 0x60 PUSH1 0x10 PUSH0 CALLDATACOPY PUSH1 0x60 PUSH0 RETURN`, `0x${'ee'.repeat(33)}`],
+    ['CALLDATALOAD of the last calldata byte', `${lookups} PUSH1 0x1f CALLDATALOAD PUSH0 MSTORE PUSH1 0x20 PUSH0 RETURN`, `0x${'dd'.repeat(32)}`],
+    ['CALLDATALOAD across the padding into the next tail', `${lookups} PUSH1 0x28 CALLDATALOAD PUSH0 MSTORE PUSH1 0x20 PUSH0 RETURN`, `0x${'cc'.repeat(33)}`],
+    ['CALLDATALOAD of a word that ends at the calldata end', `${lookups} PUSH1 0x20 CALLDATALOAD PUSH0 MSTORE PUSH1 0x20 PUSH0 RETURN`, `0x${'bb'.repeat(64)}`],
+  ];
+  // 256 storage keys: the count word after the calldata has a nonzero byte 30, which a CALLDATALOAD of the last byte reaches
+  const many = 'PUSH2 256 top: JUMPDEST PUSH1 1 SWAP1 SUB DUP1 SLOAD POP DUP1 @top JUMPI POP';
+  cases.push(['CALLDATALOAD of the last calldata byte, 256 storage keys after it', `${many} PUSH1 0x1f CALLDATALOAD PUSH0 MSTORE PUSH1 0x20 PUSH0 RETURN`, `0x${'aa'.repeat(32)}`]);
+  for (const [name, src, calldata] of cases) {
+    test(name, async () => {
+      const file = await honest(assemble(src), 1_000_000n, calldata);
+      assert.ok(file.witness.storageKeys.length >= 1);
+      assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' });
+    });
+  }
+});
