@@ -33,7 +33,7 @@ export interface Judgement {
 export function describeExpectation(e: Expectation): string {
   switch (e.verdict) {
     case 'valid': return 'valid';
-    case 'invalid': return `InvalidWitness code ${e.code}`;
+    case 'invalid': return `InvalidWitness code ${e.code}${e.or ? ` or ${describeExpectation(e.or)}` : ''}`;
     case 'invalid-encoding': return 'InvalidWitness with an encoding code (1-18)';
     case 'any': return `any verdict (${e.why})`;
     case 'not-archived': return `CodeNotArchived(${e.codeHash}) (not a verdict)`;
@@ -64,8 +64,10 @@ export function judgeVerdict(item: CheckItem, v: Verdict): Judgement | undefined
     case 'valid':
       return v.kind === 'valid' ? undefined : mk('rejected-valid');
     case 'invalid':
+      if (v.kind === 'invalid' && v.code === e.code) return undefined;
+      if (e.or !== undefined && judgeVerdict({ ...item, expect: e.or }, v) === undefined) return undefined;
       if (v.kind === 'valid') return mk('accepted-invalid');
-      return v.code === e.code ? undefined : mk('wrong-code');
+      return mk('wrong-code');
     case 'invalid-encoding':
       if (v.kind === 'valid') return mk('accepted-invalid');
       return v.code >= 1 && v.code <= 18 ? undefined : mk('wrong-code');

@@ -14,6 +14,8 @@ export interface KeyLookup {
   list: 'storage' | 'transient' | 'account';
   key: bigint;
   recordsBefore: number;
+  /** The opcode that looked it up first. */
+  opcode: number;
 }
 
 /** EIP-2200: SSTORE halts unless more than this much gas is left. */
@@ -52,11 +54,11 @@ export class KeyRecorder {
     private readonly recordsTaken: () => number = () => 0,
   ) {}
 
-  private note(list: KeyLookup['list'], set: Set<bigint> | Set<Hex>, key: bigint): void {
+  private note(list: KeyLookup['list'], set: Set<bigint> | Set<Hex>, key: bigint, opcode: number): void {
     const id = list === 'account' ? addressHex(key) : key;
     if ((set as Set<bigint | Hex>).has(id)) return;
     (set as Set<bigint | Hex>).add(id);
-    this.lookups.push({ list, key, recordsBefore: this.recordsTaken() });
+    this.lookups.push({ list, key, recordsBefore: this.recordsTaken(), opcode });
   }
 
   /** Observes one step of the message's own frame; `opcode` is the code byte at step.pc. */
@@ -66,11 +68,11 @@ export class KeyRecorder {
     if (spec === undefined || spec.kind !== 'keyed') return;
     if (!passesKeyChecks(opcode, step.gasLeft, step.stack.length, this.frame.isStatic)) return;
     const top = step.stack[step.stack.length - 1];
-    if (spec.keyList === 'storage') this.note('storage', this.storage, top!);
-    else if (spec.keyList === 'transient') this.note('transient', this.transient, top!);
-    else if (opcode === OP.SELFBALANCE) this.note('account', this.accounts, BigInt(this.frame.context));
+    if (spec.keyList === 'storage') this.note('storage', this.storage, top!, opcode);
+    else if (spec.keyList === 'transient') this.note('transient', this.transient, top!, opcode);
+    else if (opcode === OP.SELFBALANCE) this.note('account', this.accounts, BigInt(this.frame.context), opcode);
     else {
-      this.note('account', this.accounts, top! & ADDRESS_MASK);
+      this.note('account', this.accounts, top! & ADDRESS_MASK, opcode);
       if (opcode === OP.EXTCODESIZE || opcode === OP.EXTCODECOPY) this.codeRead.add(addressHex(top!));
     }
   }

@@ -218,3 +218,11 @@ test('a frame may lower the refund counter below its start: un-clearing a slot a
   assert.deepEqual(file.witness.storageKeys, [{ slot: 4n, warm: true, original: 1n, value: 0n }]);
   assert.deepEqual((await (await LocalHypervisor.create()).verify(file)).verdict, { valid: true, kind: 'valid' });
 });
+
+test('the caller exists while the frame runs (its nonce was raised): EXTCODEHASH(CALLER) is the empty code hash, and so is its claim', async () => {
+  const ctx = defaultContext({ code: assemble('CALLER EXTCODEHASH PUSH0 MSTORE PUSH1 32 PUSH0 RETURN'), caller: '0xffffffffffffffffffffffffffffffffffffffff' });
+  const { native, file } = await buildHonestWitness(ctx);
+  assert.equal(native.returndata, keccak256('0x'));
+  assert.deepEqual(file.witness.accountKeys.map((k) => [k.account, k.codeHash]), [['0xffffffffffffffffffffffffffffffffffffffff', keccak256('0x')]]);
+  assert.deepEqual((await (await LocalHypervisor.create()).verify(file)).verdict, { valid: true, kind: 'valid' });
+});

@@ -175,7 +175,9 @@ async function keyClaims(ctx: MessageContext, keys: KeyRecorder): Promise<Pick<N
       const found = await state.getAccount(createAddressFromString(account));
       const balance = (found?.balance ?? 0n) + balanceChange(account);
       const code = found === undefined ? '0x' : bytesToHex(await state.getCode(createAddressFromString(account)));
-      const exists = balance !== 0n || (found?.nonce ?? 0n) !== 0n || code !== '0x';
+      // runCall raises the caller's nonce before the frame runs, as a transaction or a calling contract has one
+      const nonce = (found?.nonce ?? 0n) + (account === ctx.caller.toLowerCase() ? 1n : 0n);
+      const exists = balance !== 0n || nonce !== 0n || code !== '0x';
       accountKeys.push({ account, warm: warm.has(account), balance, codeHash: exists ? keccak256(code) : NO_LOGS_HASH });
       if (keys.codeRead.has(account) && code !== '0x') accountCode.push(code);
     }
