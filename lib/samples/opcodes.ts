@@ -253,6 +253,9 @@ export const SAMPLES: Sample[] = [
   { name: 'BALANCE of a cold empty account', covers: ['BALANCE'], code: assemble(`PUSH 0xdead BALANCE ${RET_TOP}`), status: 1 },
   { name: 'EXTCODESIZE and EXTCODEHASH of ADDRESS', covers: ['EXTCODESIZE', 'EXTCODEHASH'], code: assemble(`ADDRESS EXTCODESIZE ADDRESS EXTCODEHASH ADD ${RET_TOP}`), status: 1 },
   { name: 'EXTCODEHASH and EXTCODESIZE of a cold empty account', covers: ['EXTCODEHASH', 'EXTCODESIZE'], code: assemble(`PUSH 0xdead EXTCODEHASH PUSH 0xbeef EXTCODESIZE ADD ${RET_TOP}`), status: 1 },
+  // the witness goes on after the guest calldata (the key lists): none of it is calldata
+  { name: 'CALLDATACOPY past the calldata end, storage keys after it', covers: ['CALLDATACOPY'], code: assemble('PUSH0 SLOAD POP PUSH 64 PUSH0 PUSH0 CALLDATACOPY PUSH 64 PUSH0 RETURN'), calldata: `0x${'ff'.repeat(32)}`, status: 1 },
+  { name: 'CALLDATALOAD of the last calldata byte, storage keys after it', covers: ['CALLDATALOAD'], code: assemble(`PUSH0 SLOAD POP PUSH 31 CALLDATALOAD ${RET_TOP}`), calldata: `0x${'ff'.repeat(32)}`, status: 1 },
   { name: 'EXTCODECOPY of ADDRESS past its end', covers: ['EXTCODECOPY'], code: assemble('PUSH 40 PUSH 2 PUSH 0 ADDRESS EXTCODECOPY PUSH 64 PUSH 0 RETURN'), status: 1 },
   ...OPCODES.filter((o) => o.kind === 'undefined').map((o): Sample => ({
     name: `undefined opcode 0x${o.code.toString(16).padStart(2, '0')}`, covers: [], code: `0x6001${o.code.toString(16).padStart(2, '0')}`, status: 0,
