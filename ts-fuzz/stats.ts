@@ -8,8 +8,8 @@ import { OPCODES } from '../lib/evm/opcodes.ts';
 import type { CorpusEntry } from './corpus.ts';
 import type { FindingKind } from './oracle.ts';
 
-/** The opcodes the hypervisor executes (itself, or with a record): what coverage counts. */
-export const LOCAL_OPCODES: readonly number[] = OPCODES.filter((o) => o.kind === 'local' || o.kind === 'recorded').map((o) => o.code);
+/** The opcodes the hypervisor executes (itself, with a record, or with a key list): what coverage counts. */
+export const LOCAL_OPCODES: readonly number[] = OPCODES.filter((o) => o.kind === 'local' || o.kind === 'recorded' || o.kind === 'keyed').map((o) => o.code);
 
 export type ExpectationCounts = Record<'valid' | 'invalid' | 'invalid-encoding' | 'any' | 'not-archived', number>;
 
