@@ -4,7 +4,7 @@
  */
 import type { BatchResult, NativeRevmOutcome } from '../lib/forge/index.ts';
 import { readsOutside, type NativeOutcome } from '../lib/native/index.ts';
-import { formatVerdict, type Verdict } from '../lib/witness/index.ts';
+import { formatVerdict, type Hex, type Verdict } from '../lib/witness/index.ts';
 import type { CheckItem, Expectation } from './prepare.ts';
 
 /**
@@ -59,6 +59,8 @@ export function judgeVerdict(item: CheckItem, v: Verdict): Judgement | undefined
     if (v.kind === 'notArchived' && v.notArchived.toLowerCase() === e.codeHash.toLowerCase()) return undefined;
     return mk(v.kind === 'valid' ? 'accepted-invalid' : v.kind === 'invalid' ? 'wrong-code' : 'no-verdict');
   }
+  // an account's claimed code hash without an archive: CodeNotArchived when the frame reads its code
+  if (e.verdict === 'any' && v.kind === 'notArchived' && (e.mayBeNotArchived ?? []).includes(v.notArchived.toLowerCase() as Hex)) return undefined;
   if (v.kind !== 'valid' && v.kind !== 'invalid') return mk('no-verdict');
   switch (e.verdict) {
     case 'valid':

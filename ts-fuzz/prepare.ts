@@ -40,7 +40,8 @@ export type Expectation =
   /** A non-canonical encoding: any of the encoding codes 1..18. */
   | { verdict: 'invalid-encoding' }
   /** Not checkable by this version (a record opcode runs): any verdict, but a verdict. */
-  | { verdict: 'any'; why: string }
+  /** `mayBeNotArchived`: code hashes the witness claims for accounts, which the hypervisor may find without an archive (then CodeNotArchived, not a verdict, is right too). */
+  | { verdict: 'any'; why: string; mayBeNotArchived?: Hex[] }
   /** The witness names code that is not archived: CodeNotArchived(codeHash), which is not a verdict. */
   | { verdict: 'not-archived'; codeHash: Hex };
 
@@ -405,7 +406,10 @@ export function expectedVerdict(w: MessageWitness, native: NativeOutcome | undef
   if (native === undefined) throw new Error('expectedVerdict: a native run is needed');
   const unsupported = unsupportedOpcodes(native, w);
   if (unsupported.length > 0) return { verdict: 'any', why: `runs record opcode(s) ${unsupported.map((o) => `0x${o.toString(16)}`).join(', ')}` };
-  if (unrepresentable !== undefined) return { verdict: 'any', why: unrepresentable };
+  if (unrepresentable !== undefined) {
+    const hashes = w.accountKeys.map((k) => k.codeHash.toLowerCase() as Hex).filter((h) => BigInt(h) !== 0n && h !== EMPTY_HASH);
+    return { verdict: 'any', why: unrepresentable, ...(hashes.length > 0 ? { mayBeNotArchived: hashes } : {}) };
+  }
   const listed = {
     storage: new Set(w.storageKeys.map((k) => k.slot)),
     transient: new Set(w.transientKeys.map((k) => k.slot)),
