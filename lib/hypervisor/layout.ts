@@ -77,16 +77,17 @@ export const MEMORY_LAYOUT = {
   MEM_TRANSIENT_STATES: 0x0cc0,
   /** address of account key 0's state */
   MEM_ACCOUNT_STATES: 0x0ce0,
-  /** 7 words of scratch for host instructions while the guest runs */
+  /** 7 words of scratch for host instructions while the guest runs (0xde0-0xdff stays zero: the entry loads of pc 0 read it) */
   MEM_HOST_SCRATCH: 0x0d00,
-  /** address of the key state of `context`'s account key, 0 if not listed (SELFBALANCE) */
-  MEM_SELF_STATE: 0x0de0,
   /** instruction entries */
   MEM_ENTRIES: 0x0e00,
   /**
-   * Key states (KEY STATES): key i of a list has its state at the list's MEM_*_STATES + KEY_STATE_SIZE * i.
-   * two words: flags, then the current value
+   * Key states (KEY STATES): key i of a list has its state at the list's MEM_*_STATES + KEY_STATE_SIZE * i. The word
+   * before the storage key states (SELF_STATE_BELOW bytes below MEM_STORAGE_STATES' value) holds the address of
+   * `context`'s account key state, or 0 when the account keys do not list `context` (SELFBALANCE).
    */
+  SELF_STATE_BELOW: 0x20,
+  /** two words: flags, then the current value */
   KEY_STATE_SIZE: 0x40,
   /** KEY_STATE_SIZE = 1 << KEY_STATE_SHIFT */
   KEY_STATE_SHIFT: 0x06,

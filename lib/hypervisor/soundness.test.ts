@@ -146,3 +146,20 @@ describe('the guest calldata ends where it ends: the key lists that follow it in
     });
   }
 });
+
+describe('the words just below the instruction entries stay zero: the dispatch of pc 0 reads them', () => {
+  // a key-state address once stored in the last word before the entries (0xde0) changed how the guest ran
+  // (fuzzer seed 9, ethereumjs: PUSH1 1 EXTCODEHASH PUSH26 ... reported MISSING_KEY for a listed key)
+  const codes: Array<[string, Hex]> = [
+    ['PUSH1 1 EXTCODEHASH, then push data', '0x60013f790000651af6'],
+    ['PUSH1 1 EXTCODEHASH PUSH26 ... PUSH0 DIV', '0x60013f79e67c651af60000000000000000000000000000000000000000005f04'],
+    ['PUSH1 1 SLOAD, then push data', '0x600154790000651af6'],
+    ['SELFBALANCE, then push data', '0x47790000651af6'],
+  ];
+  for (const [name, code] of codes) {
+    test(name, async () => {
+      const file = await honest(code, 1_000_000n, undefined, 1n);
+      assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' });
+    });
+  }
+});
