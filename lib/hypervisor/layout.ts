@@ -83,11 +83,10 @@ export const MEMORY_LAYOUT = {
   MEM_ENTRIES: 0x0e00,
   /**
    * Key states (KEY STATES): key i of a list has its state at the list's MEM_*_STATES + KEY_STATE_SIZE * i. The word
-   * before the storage key states (SELF_STATE_BELOW bytes below MEM_STORAGE_STATES' value) holds the address of
-   * `context`'s account key state, or 0 when the account keys do not list `context` (SELFBALANCE).
+   * after the last account key state holds the address of `context`'s account key state, or 0 when the account keys
+   * do not list `context` (SELFBALANCE).
+   * two words: flags, then the current value
    */
-  SELF_STATE_BELOW: 0x20,
-  /** two words: flags, then the current value */
   KEY_STATE_SIZE: 0x40,
   /** KEY_STATE_SIZE = 1 << KEY_STATE_SHIFT */
   KEY_STATE_SHIFT: 0x06,
