@@ -155,6 +155,8 @@ describe('the words just below the instruction entries stay zero: the dispatch o
     ['PUSH1 1 EXTCODEHASH PUSH26 ... PUSH0 DIV', '0x60013f79e67c651af60000000000000000000000000000000000000000005f04'],
     ['PUSH1 1 SLOAD, then push data', '0x600154790000651af6'],
     ['SELFBALANCE, then push data', '0x47790000651af6'],
+    // shifting the key states by a word once broke PUSH data reads here (fuzzer seed 9, case 2733)
+    ['PUSH1 1 BLOCKHASH PUSH1 0xfe PUSH32 ... POP POP, a jump back', ('0x600140' + '60fe' + '7ffe1afe1afe1afe1afe1afe1afe1afe1afe1afe1afe1afe1afe1afe1afe1afe1a' + '5050' + '6100045600') as Hex],
   ];
   for (const [name, code] of codes) {
     test(name, async () => {
