@@ -182,6 +182,59 @@ contract ForgedEntriesTest is HypervisorSetup {
         assertEq(cases, planned, "every planned program was checked");
     }
 
+    /// PUSHn D, PUSH32 E with h planted on the handler fields of the entries the analysis fills from their bytes (as
+    /// `program` with fill 0), then both values returned: a block whose first instruction is a PUSH. The analysis once
+    /// took an entry after a block's start whose handler field named op_jumpdest as a JUMPDEST of the block's run and
+    /// ORed the block info into it, changing D (fuzzer seed 9, case 2733; docs/fuzzing.md, finding 18). revm runs
+    /// each program natively; its outcome, as an honest witness, must be valid.
+    function test_pushDataAtABlockStart_isNeverAnalysisData() public {
+        uint256 planned;
+        for (uint256 n = 1; n <= 4; n++) {
+            for (uint256 i = 0; i < targets.length; i++) {
+                uint256 fmp;
+                assembly ("memory-safe") {
+                    fmp := mload(0x40)
+                }
+                uint256 h = targets[i];
+                bytes memory code = program(n, h, 0, 0, 0);
+                assembly ("memory-safe") {
+                    mstore(code, add(n, 34)) // PUSHn D PUSH32 E, without the POPs and the jump
+                }
+                code = bytes.concat(code, hex"5f52602052" hex"60405ff3"); // PUSH0 MSTORE PUSH1 32 MSTORE PUSH1 64 PUSH0 RETURN
+                vm.etch(GUEST, code);
+                factory.archive(code);
+                (bool ok, uint256 used, bytes memory out) = GasMeter.measureNoCommit(meter, GUEST, GAS, 0, false, "");
+                assertTrue(ok && out.length == 64, "revm runs the program to its RETURN");
+                MessageWitness memory w;
+                w.origin = address(this);
+                w.caller = meter;
+                w.to = GUEST;
+                w.context = GUEST;
+                w.gasAvailable = GAS;
+                w.gasUsed = used;
+                w.status = 1;
+                w.state_access_list = new AccessWitness[](0);
+                w.returndataHash = keccak256(out);
+                w.codeHash = keccak256(code);
+                (bool hvOk, bytes memory ret) = hypervisor.call{gas: hvGas}(abi.encode(w));
+                Verdict memory v = decodeVerdict(hvOk, ret, 0);
+                checkCount++;
+                planned++;
+                if (v.kind != Kind.Valid) {
+                    softFail(
+                        string.concat("PUSH", vm.toString(n), " handler ", vm.toString(h)),
+                        string.concat("the honest run is not valid: ", describe(v))
+                    );
+                }
+                assembly ("memory-safe") {
+                    mstore(0x40, fmp)
+                }
+            }
+        }
+        assertNoFailures();
+        assertEq(planned, 4 * targets.length, "every planned program was checked");
+    }
+
     function test_forgedEntries_push1to4() public {
         matrix(1, 4);
     }

@@ -78,6 +78,22 @@ describe('a jump into PUSH data whose bytes copy an instruction entry halts', ()
     }
   });
 
+  test('the analysis never reads PUSH data as the entry of a JUMPDEST: the block info is not ORed into it', async () => {
+    // PUSH1 1 starts the block, so the entry of pc 1 holds its data region: code[1..8], whose last two bytes (here
+    // the PUSH7 data at pc 7-8) sit where a handler would. Once the analysis took such bytes naming op_jumpdest as a
+    // JUMPDEST after the block's first instruction and ORed the block info into them: the guest saw 0x81, not 1
+    // (fuzzer seed 9, case 2733). The guest returns the PUSH1 value, so any change to it changes the return data.
+    for (const h of handlers) {
+      const code = `0x600166${'00'.repeat(4)}${hex16(h)}00505f5260205ff3` as Hex;
+      const file = await honest(code);
+      assert.equal(file.witness.status, 1);
+      assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' }, `handler 0x${hex16(h)}`);
+      // the false accept this was: a claim that the code returned 0x81
+      const forged = claim(file, 1, file.witness.gasUsed, `0x${'00'.repeat(31)}81`);
+      assert.equal(codeOf((await hv.verify(forged)).verdict), ERROR_CODES.RETURNDATA_HASH_MISMATCH, `forged, handler 0x${hex16(h)}`);
+    }
+  });
+
   test('static and dynamic jumps, fused and not, into data and into the bytes after a PUSH', async () => {
     // PUSH4 d PUSH32 e, then a jump to every position of both: every position holds 2-byte handler copies
     const h = handlers[handlers.length >> 1]!;
