@@ -23,6 +23,7 @@ import {
   mutateGenome,
   randomGenome,
   recordLoop,
+  distinctCodeReads,
   runEnteredEverywhere,
   stackEffect,
   stackOscillation,
@@ -155,6 +156,25 @@ describe('family 10: record opcodes', () => {
       const records = file.witness.state_access_list.length;
       assert.ok(records === reached || records === reached - 1, `${records} records for ${reached} BLOBHASH reached`);
       assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' });
+    }
+  });
+});
+
+describe('family 11: distinct archived codes', () => {
+  it('reads the code of k distinct accounts, each warm at entry (100 gas), listed as warm account keys with its code to archive', async () => {
+    const hv = await LocalHypervisor.create();
+    const k = 5;
+    for (const [op, perRead] of [['EXTCODESIZE', 3 + 100 + 2], ['EXTCODECOPY', 3 + 2 + 2 + 3 + 100 + 3]] as const) {
+      const p = distinctCodeReads(op, k);
+      const { file, native } = await buildHonestWitness(defaultContext({ code: p.code, gasAvailable: p.gasAvailable, preState: p.preState! }));
+      assert.equal(native.status, 1, native.error);
+      assert.equal(count(native, OP[op]), k);
+      // EXTCODECOPY: 32 bytes to offset 0 every time, so memory grows once (3 gas)
+      assert.equal(native.gasUsed, BigInt(k * perRead + (op === 'EXTCODECOPY' ? 3 : 0)), op);
+      assert.equal(file.witness.accountKeys.length, k);
+      assert.ok(file.witness.accountKeys.every((a) => a.warm), 'every account is warm at entry');
+      assert.equal(new Set(file.accountCode).size, k, 'k distinct codes to archive');
+      assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' }, op);
     }
   });
 });

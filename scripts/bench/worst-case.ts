@@ -19,7 +19,8 @@
  * KECCAK256, with and without a 24 KB code that pushes guest memory up), 9 a seeded random search over programs built
  * from fragments of the above (stack height, fragments, loop position), hill-climbing on the ratio: loop bodies run
  * until out of gas, and the same bodies repeated straight-line over the whole code, 10 loops over record opcodes
- * (BLOCKHASH, BLOBHASH: each access takes one record, whatever the opcode's native price).
+ * (BLOCKHASH, BLOBHASH: each access takes one record, whatever the opcode's native price), 11 EXTCODESIZE and
+ * EXTCODECOPY of many accounts warm at entry, each with its own code (one archive lookup per distinct code).
  *
  * Loops end either with STOP (a counter on the stack: families 1 and 2) or by running out of gas at a fixed
  * gasAvailable ("oog": an exceptional halt, guest gas = gasAvailable); both are honest witnesses.
@@ -37,7 +38,7 @@ import { bytesToHex, size } from 'viem';
 import { publishReport, sourceRevision } from './report.ts';
 import { REPO_ROOT } from './solc.ts';
 import { compileHypervisor, LocalHypervisor } from '../../lib/hypervisor/ethereumjs.ts';
-import { buildHonestWitness, defaultContext } from '../../lib/native/index.ts';
+import { buildHonestWitness, defaultContext, type PreState } from '../../lib/native/index.ts';
 import { formatVerdict } from '../../lib/witness/errors.ts';
 import type { Hex, Status } from '../../lib/witness/types.ts';
 
@@ -74,6 +75,8 @@ export interface GuestProgram {
   code: Hex;
   gasAvailable: bigint;
   calldata?: Hex;
+  /** The world at frame entry (family 11: accounts whose code the program reads), else the empty world. */
+  preState?: PreState;
 }
 
 export interface Measurement {
@@ -128,7 +131,7 @@ export class Measurer {
 
   /** Runs natively and verifies. Undefined when a witness is rejected (recorded in `rejections` and printed). */
   async measure(program: GuestProgram): Promise<Measurement | undefined> {
-    const calldata = program.calldata ? { calldata: program.calldata } : {};
+    const calldata = { ...(program.calldata ? { calldata: program.calldata } : {}), ...(program.preState ? { preState: program.preState } : {}) };
     const { file, native } = await buildHonestWitness(defaultContext({ code: program.code, gasAvailable: program.gasAvailable, ...calldata }));
     const run = await this.hv.verify(file, VERIFY_GAS_LIMIT);
     this.verifications++;
@@ -456,6 +459,29 @@ export function memoryLoop(op: 'MCOPY' | 'CALLDATACOPY' | 'CODECOPY' | 'KECCAK25
   };
 }
 
+/** Address of account i of family 11 (first byte 0x30: never a precompile nor a fixed account of the benchmark). */
+export function codeReaderAccount(i: number): Hex {
+  return `0x30${i.toString(16).padStart(38, '0')}`;
+}
+
+/**
+ * Family 11: k accounts, each with its own code (so its own archive) and warm at frame entry (a claim: an earlier frame
+ * of the transaction, or its access list, touched them), read once each by EXTCODESIZE or by a 32-byte EXTCODECOPY. The
+ * guest pays a warm access (100) per account; the hypervisor reads each code's archive, a cold account on the
+ * verifying chain (2,600) the first time, and finds the account's key by binary search.
+ */
+export function distinctCodeReads(op: 'EXTCODESIZE' | 'EXTCODECOPY', k: number): GuestProgram {
+  const accounts = Array.from({ length: k }, (_, i) => ({ address: codeReaderAccount(i), code: `0x60${(i & 0xff).toString(16).padStart(2, '0')}61${(i >> 8).toString(16).padStart(4, '0')}00` as Hex }));
+  const read = (a: Hex): string => (op === 'EXTCODESIZE' ? `PUSH20 ${a} EXTCODESIZE POP` : `PUSH1 32 PUSH0 PUSH0 PUSH20 ${a} EXTCODECOPY`);
+  return {
+    family: '11 distinct archived codes',
+    name: `${op} of ${k} accounts warm at entry, each with its own code, STOP`,
+    code: assemble(`${accounts.map((a) => read(a.address)).join(' ')} STOP`),
+    gasAvailable: STRAIGHT_GAS,
+    preState: { accounts, warmAccounts: accounts.map((a) => a.address) },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Family 9: random search over loop bodies
 
@@ -707,6 +733,10 @@ export function familyPrograms(): GuestProgram[] {
   // 10: record opcodes: every access takes one record (validated at setup, then taken), whatever its native price
   for (const op of ['BLOBHASH', 'BLOCKHASH']) {
     for (const k of [1, 16]) ps.push(recordLoop(op, k, RECORD_LOOP_BUDGET));
+  }
+  // 11: code of other accounts: one archive per distinct code
+  for (const op of ['EXTCODESIZE', 'EXTCODECOPY'] as const) {
+    for (const k of [16, 256]) ps.push(distinctCodeReads(op, k));
   }
   return ps;
 }
