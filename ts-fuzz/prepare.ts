@@ -25,7 +25,7 @@
  * together) is expected to be accepted, and one that changes the outcome to be rejected.
  */
 import { keccak256 } from 'viem';
-import { buildHonestWitness, DEFAULT_BLOCK, honestWitness, runNative, unsupportedOpcodes, warmAtEntry, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
+import { buildHonestWitness, DEFAULT_BLOCK, honestWitness, runNative, transferredValue, unsupportedOpcodes, warmAtEntry, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
 import { BLOCK_FIELDS, OP } from '../lib/evm/opcodes.ts';
 import { argumentsDiffer, decodeRecord, decodeWitness, encodeWitness, ERROR_CODES, recordKindOf, type AccessRecord, type Hex, type MessageWitness, type WitnessFile } from '../lib/witness/index.ts';
 import { deriveOutcome } from './derive.ts';
@@ -117,7 +117,7 @@ export function contextOf(w: MessageWitness, code: Hex, accountCode: readonly He
   const to = w.to.toLowerCase() as Hex;
   const context = w.context.toLowerCase() as Hex;
   const caller = w.caller.toLowerCase() as Hex;
-  const transfers = to === context && caller !== context ? w.callvalue : 0n;
+  const transfers = transferredValue({ to, context, caller, callvalue: w.callvalue });
   const codes = new Map<string, Hex>([code, ...accountCode].map((c) => [keccak256(c), c]));
   return {
     code,

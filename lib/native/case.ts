@@ -10,7 +10,7 @@
  */
 import { logsHashOf } from '../witness/logs.ts';
 import type { BlockValues, Hex, Status } from '../witness/types.ts';
-import type { AccountState, MessageContext, SlotState } from './context.ts';
+import { transferredValue, type AccountState, type MessageContext, type SlotState } from './context.ts';
 import type { NativeOutcome } from './run.ts';
 
 /** A case's name for an outcome status. */
@@ -189,11 +189,11 @@ export function contextOfCase(c: MessageCase): MessageContext {
   const warmSlots = new Set((c.warmAtStart.slots.get(c.address) ?? []).map((s) => s.toString()));
   const slots = new Set<bigint>([...c.preStorage.keys(), ...(c.warmAtStart.slots.get(c.address) ?? [])]);
   const storage: SlotState[] = [...slots].map((slot) => ({ slot, value: c.preStorage.get(slot) ?? 0n, warm: warmSlots.has(slot.toString()) }));
-  const transfers = c.callvalue > 0n && c.codeAddress === c.address && c.caller !== c.address;
+  const transferred = transferredValue({ to: c.codeAddress, context: c.address, caller: c.caller, callvalue: c.callvalue });
   const accounts: AccountState[] = [...c.accountsAtStart].map(([address, a]) => ({
     address,
     nonce: a.nonce,
-    balance: transfers && address === c.address ? a.balance - c.callvalue : a.balance,
+    balance: address === c.address ? a.balance - transferred : a.balance,
   }));
   return {
     code: c.code,

@@ -54,6 +54,23 @@ export interface MessageContext {
   preState?: PreState;
 }
 
+/**
+ * The value the message's own transfer moves from `caller` to `context` before its first opcode: `callvalue` in a plain
+ * call (to = context) from another account; 0 in a DELEGATECALL frame (no transfer) and in a call to oneself (no net
+ * change). An account's balance at the first opcode is its balance before the message plus balanceChangeOf.
+ */
+export function transferredValue(ctx: Pick<MessageContext, 'to' | 'context' | 'caller' | 'callvalue'>): bigint {
+  const context = ctx.context.toLowerCase();
+  return ctx.to.toLowerCase() === context && ctx.caller.toLowerCase() !== context ? ctx.callvalue : 0n;
+}
+
+/** How the message's own value transfer changes `account`'s balance before the first opcode (see transferredValue). */
+export function balanceChangeOf(ctx: Pick<MessageContext, 'to' | 'context' | 'caller' | 'callvalue'>, account: Hex): bigint {
+  const a = account.toLowerCase();
+  const t = transferredValue(ctx);
+  return a === ctx.context.toLowerCase() ? t : a === ctx.caller.toLowerCase() ? -t : 0n;
+}
+
 /** The block a message runs in unless its context names one. */
 export const DEFAULT_BLOCK: BlockValues = {
   coinbase: '0x0000000000000000000000000000000000000000',

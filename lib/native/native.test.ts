@@ -8,7 +8,7 @@ import type { Hex } from '../witness/types.ts';
 import { OP, type OpName } from '../evm/opcodes.ts';
 import { assemble } from '../evm/asm.ts';
 import { LocalHypervisor } from '../hypervisor/ethereumjs.ts';
-import { buildHonestWitness, contextOfCase, defaultContext, differencesFromExpected, messageCaseFromJson, OUTSIDE_OPCODES, RECORD_OPCODES, runNative, unsupportedOpcodes, type MessageContext } from './index.ts';
+import { balanceChangeOf, buildHonestWitness, contextOfCase, transferredValue, defaultContext, differencesFromExpected, messageCaseFromJson, OUTSIDE_OPCODES, RECORD_OPCODES, runNative, unsupportedOpcodes, type MessageContext } from './index.ts';
 
 const run = (code: Hex, over: Partial<MessageContext> = {}) => runNative(defaultContext({ code, gasAvailable: 100_000n, ...over }));
 const word = (n: number | bigint): Hex => pad(toHex(n), { size: 32 });
@@ -22,6 +22,27 @@ test('defaultContext', () => {
   assert.equal(c.isStatic, false);
   assert.equal(c.calldata, '0x');
   assert.equal(defaultContext({ to: `0x${'AB'.repeat(20)}` }).context, `0x${'ab'.repeat(20)}`);
+});
+
+test('the message\'s own value transfer: caller to context in a plain call only', async () => {
+  const caller: Hex = `0x${'11'.repeat(20)}`;
+  const to: Hex = `0x${'22'.repeat(20)}`;
+  const other: Hex = `0x${'33'.repeat(20)}`;
+  const plain = { to, context: to, caller, callvalue: 7n };
+  assert.equal(transferredValue(plain), 7n);
+  assert.equal(balanceChangeOf(plain, to), 7n);
+  assert.equal(balanceChangeOf(plain, caller.toUpperCase().replace('0X', '0x') as Hex), -7n);
+  assert.equal(balanceChangeOf(plain, other), 0n);
+  // a DELEGATECALL frame (code of `to` at `context`) and a call to oneself move nothing
+  assert.equal(transferredValue({ ...plain, context: other }), 0n);
+  assert.equal(balanceChangeOf({ ...plain, context: other }, other), 0n);
+  assert.equal(transferredValue({ ...plain, caller: to }), 0n);
+  // the run agrees: SELFBALANCE of a plain call with value 7 from an account holding 10 sees the context's 5 + 7
+  const native = await run(assemble('SELFBALANCE PUSH0 MSTORE PUSH1 32 PUSH0 RETURN'), {
+    caller, to, context: to, callvalue: 7n, preState: { accounts: [{ address: caller, balance: 10n }, { address: to, balance: 5n }] },
+  });
+  assert.equal(BigInt(native.returndata), 12n);
+  assert.equal(native.accountKeys.find((k) => k.account === to)?.balance, 12n, 'the key claims the balance at the first opcode');
 });
 
 test('exact gas: 1 + 2 returned', async () => {

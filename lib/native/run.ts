@@ -8,7 +8,7 @@ import { immediateSize, OP } from '../evm/opcodes.ts';
 import { logsHashOf, NO_LOGS_HASH } from '../witness/logs.ts';
 import { encodeRecord } from '../witness/records.ts';
 import type { AccessRecord, AccountKey, BlockValues, Hex, Status, StorageKey, TransientKey } from '../witness/types.ts';
-import { DEFAULT_BLOCK, type MessageContext } from './context.ts';
+import { balanceChangeOf, DEFAULT_BLOCK, type MessageContext } from './context.ts';
 import { KeyRecorder, type KeyLookup } from './keys.ts';
 import { AccessRecorder, type StorageWrite } from './recorder.ts';
 
@@ -108,27 +108,45 @@ async function buildPreState(ctx: MessageContext, common: Common): Promise<Merkl
   return stateManager;
 }
 
-/** Builds the synthetic pre-state and runs the message once; `onStep` observes every step. */
+/**
+ * The synthetic pre-state of a run, built once: the key claims read it, and the run and the replay of the storage
+ * writes each change a copy of it (a shallow copy shares the trie's nodes, which writes never change).
+ */
+interface BuiltPreState {
+  common: Common;
+  state: MerkleStateManager;
+  root: Hex;
+}
+
+async function preStateOf(ctx: MessageContext): Promise<BuiltPreState> {
+  const common = pragueCommon(ctx);
+  const state = await buildPreState(ctx, common);
+  // getStateRoot flushes the caches into the trie, so that copies see every account and slot
+  const root = bytesToHex(await state.getStateRoot());
+  return { common, state, root };
+}
+
+/** Runs the message once on a copy of the pre-state; `onStep` observes every step. */
 async function execute(
   ctx: MessageContext,
+  pre: BuiltPreState,
   onStep?: (step: InterpreterStep) => void,
-): Promise<{ result: Awaited<ReturnType<EVM['runCall']>>; preStateRoot: Hex }> {
-  const common = pragueCommon(ctx);
-  const stateManager = await buildPreState(ctx, common);
-  const preStateRoot = bytesToHex(await stateManager.getStateRoot());
+): Promise<Awaited<ReturnType<EVM['runCall']>>> {
+  const { common } = pre;
+  const stateManager = pre.state.shallowCopy(false);
   const evm = await createEVM({ common, stateManager });
   const context = createAddressFromString(ctx.context);
   const delegatecall = ctx.to.toLowerCase() !== ctx.context.toLowerCase();
-  const pre = ctx.preState ?? {};
+  const preState = ctx.preState ?? {};
 
   // EIP-2929: a stand-alone runCall warms nothing (BALANCE(ADDRESS) would cost 2600 instead of 100)
   for (const a of warmAtEntry(ctx, common)) evm.journal.addAlwaysWarmAddress(a);
-  for (const s of pre.storage ?? []) {
+  for (const s of preState.storage ?? []) {
     if (s.warm === true) evm.journal.addAlwaysWarmSlot(ctx.context.toLowerCase(), bytesToHex(word(s.slot)));
     // EIP-2200's original value: the value at transaction start, as ethereumjs caches it at the first access
     if (s.original !== undefined) stateManager.originalStorageCache.put(context, word(s.slot), bigIntToBytes(s.original));
   }
-  for (const t of pre.transientStorage ?? []) evm.transientStorage.put(context, word(t.slot), bigIntToBytes(t.value));
+  for (const t of preState.transientStorage ?? []) evm.transientStorage.put(context, word(t.slot), bigIntToBytes(t.value));
   // the frame's refund counter starts at REFUND_BIAS: a frame may take back refunds that earlier frames of its
   // transaction earned (EIP-3529 un-clearing), which ethereumjs, counting from 0, would treat as an error
   evm.events.on('beforeMessage', (message: Message) => {
@@ -149,11 +167,11 @@ async function execute(
     isStatic: ctx.isStatic,
     delegatecall,
   });
-  return { result, preStateRoot };
+  return result;
 }
 
 /** The claims at frame entry of every key the frame looked up, each list ascending (docs/witness.md, "Key lists"). */
-async function keyClaims(ctx: MessageContext, keys: KeyRecorder): Promise<Pick<NativeOutcome, 'storageKeys' | 'transientKeys' | 'accountKeys' | 'accountCode'>> {
+async function keyClaims(ctx: MessageContext, keys: KeyRecorder, built: BuiltPreState): Promise<Pick<NativeOutcome, 'storageKeys' | 'transientKeys' | 'accountKeys' | 'accountCode'>> {
   const pre = ctx.preState ?? {};
   const ascending = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
   const storageKeys = [...keys.storage].sort(ascending).map((slot): StorageKey => {
@@ -164,16 +182,12 @@ async function keyClaims(ctx: MessageContext, keys: KeyRecorder): Promise<Pick<N
   const accountKeys: AccountKey[] = [];
   const accountCode: Hex[] = [];
   if (keys.accounts.size > 0) {
-    const common = pragueCommon(ctx);
-    const warm = warmAtEntry(ctx, common);
-    const state = await buildPreState(ctx, common);
+    const warm = warmAtEntry(ctx, built.common);
+    const { state } = built;
     // the accounts as the frame's first opcode sees them: after the message's value transfer
-    const delegatecall = ctx.to.toLowerCase() !== ctx.context.toLowerCase();
-    const balanceChange = (a: Hex): bigint =>
-      delegatecall || ctx.caller.toLowerCase() === ctx.context.toLowerCase() ? 0n : a === ctx.context.toLowerCase() ? ctx.callvalue : a === ctx.caller.toLowerCase() ? -ctx.callvalue : 0n;
     for (const account of [...keys.accounts].sort((a, b) => ascending(BigInt(a), BigInt(b)))) {
       const found = await state.getAccount(createAddressFromString(account));
-      const balance = (found?.balance ?? 0n) + balanceChange(account);
+      const balance = (found?.balance ?? 0n) + balanceChangeOf(ctx, account);
       const code = found === undefined ? '0x' : bytesToHex(await state.getCode(createAddressFromString(account)));
       // runCall raises the caller's nonce before the frame runs, as a transaction or a calling contract has one
       const nonce = (found?.nonce ?? 0n) + (account === ctx.caller.toLowerCase() ? 1n : 0n);
@@ -189,9 +203,9 @@ async function keyClaims(ctx: MessageContext, keys: KeyRecorder): Promise<Pick<N
  * The state roots after each storage write of the frame, in order: the writes applied one by one to the pre-state
  * (the roots an honest prover states in the storageWrite records).
  */
-async function rootsAfterWrites(ctx: MessageContext, writes: readonly StorageWrite[]): Promise<Hex[]> {
+async function rootsAfterWrites(ctx: MessageContext, writes: readonly StorageWrite[], pre: BuiltPreState): Promise<Hex[]> {
   if (writes.length === 0) return [];
-  const stateManager = await buildPreState(ctx, pragueCommon(ctx));
+  const stateManager = pre.state.shallowCopy(false);
   const context = createAddressFromString(ctx.context);
   const roots: Hex[] = [];
   for (const w of writes) {
@@ -230,16 +244,17 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
     const n = step.stack.length;
     last = { pc: step.pc, op, top: n > 0 ? step.stack[n - 1]! : 0n, second: n > 1 ? step.stack[n - 2]! : 0n };
   };
-  let run: { result: Awaited<ReturnType<EVM['runCall']>>; preStateRoot: Hex };
+  const pre = await preStateOf(ctx);
+  let result: Awaited<ReturnType<EVM['runCall']>>;
   try {
-    run = await execute(ctx, onStep);
+    result = await execute(ctx, pre, onStep);
   } catch (e) {
     // @ethereumjs/evm 10.1.3 builds the step event of RETURN/REVERT by reading the returned memory
     // range before charging its gas: a huge range (an out-of-gas halt for the EVM) makes the step
     // hook itself throw. The opcodes seen so far are right (execution stops at that instruction);
     // the outcome comes from a second run without the hook.
     if (!(e instanceof RangeError)) throw e;
-    run = await execute(ctx);
+    result = await execute(ctx, pre);
     // count the instruction whose step event failed: the one after the last step seen
     let next = 0;
     if (last !== undefined) {
@@ -251,7 +266,7 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
     opcodes.set(failed, (opcodes.get(failed) ?? 0) + 1);
     steps++;
   }
-  const { result, preStateRoot } = run;
+  const preStateRoot = pre.root;
   const exec = result.execResult;
   const err = exec.exceptionError;
   let status: Status;
@@ -272,11 +287,11 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
   // a record opcode with no step after it (the last before the end of the code, or followed by an instruction that
   // failed before its step was reported) gets its results from the frame's final state
   const records = recorder.records(exec.runState && { pc: exec.runState.programCounter, stack: exec.runState.stack.getStack() });
-  const roots = await rootsAfterWrites(ctx, recorder.writes);
+  const roots = await rootsAfterWrites(ctx, recorder.writes, pre);
   recorder.writes.forEach((w: StorageWrite, i: number) => {
     records[w.recordIndex] = encodeRecord({ kind: 'storageWrite', slot: w.slot, value: w.value, stateRoot: roots[i]! });
   });
-  const claims = await keyClaims(ctx, keys);
+  const claims = await keyClaims(ctx, keys, pre);
   return {
     status,
     gasUsed,
