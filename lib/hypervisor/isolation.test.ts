@@ -1,11 +1,12 @@
 /**
  * Guest memory isolation: whatever a guest writes, at offset 0 or anywhere else, it cannot reach
  * the hypervisor's restricted memory [MEM_HANDLERS, MEM_GUEST_BASE):
- *  - the opcode tables and the guest code copy are byte-for-byte unchanged from the moment the
- *    guest starts to the verdict;
+ *  - the opcode tables, the host variables and the guest code copy are byte-for-byte unchanged from the moment
+ *    the guest starts to the verdict (these guests run no host instruction);
  *  - the instruction entries (written by the hypervisor's own lazy analysis while the guest runs)
  *    are byte-for-byte the same whatever data the guest wrote: two runs that differ only in the
- *    written data (calldata, and a never-executed code byte far after the end) end with equal entries;
+ *    written data (calldata, and a never-executed code byte far after the end) end with equal entries, and
+ *    equal host scratch (the analysis keeps the end of a block's JUMPDEST run there);
  *  - the guest's MSIZE stays exact.
  */
 import assert from 'node:assert/strict';
@@ -23,7 +24,7 @@ import { archiveParts } from '../archive/index.ts';
 import { compileHypervisor, LOCAL_ARCHIVE_FACTORY, LOCAL_ARCHIVE_INIT_CODE_HASH } from './ethereumjs.ts';
 import { MEMORY_LAYOUT } from './layout.ts';
 
-const { MEM_HANDLERS, MEM_ENTRIES, MEM_GUEST_BASE: MEM_GUEST_BASE_SLOT, MEM_CODE_BASE } = MEMORY_LAYOUT;
+const { MEM_HANDLERS, MEM_HOST_SCRATCH, MEM_ENTRIES, MEM_GUEST_BASE: MEM_GUEST_BASE_SLOT, MEM_CODE_BASE } = MEMORY_LAYOUT;
 const Q_BASE = BigInt(MEMORY_LAYOUT.Q_BASE);
 
 const hypervisorCode = hexToBytes(compileHypervisor());
@@ -84,10 +85,12 @@ for (const [name, write] of writers) {
         const guestBase = word(atStart, MEM_GUEST_BASE_SLOT);
         assert.ok(guestBase > codeBase && codeBase > MEM_ENTRIES && guestBase % 32 === 0);
         assert.equal(word(atEnd, MEM_GUEST_BASE_SLOT), guestBase);
-        assert.deepEqual(atEnd.slice(MEM_HANDLERS, MEM_ENTRIES), atStart.slice(MEM_HANDLERS, MEM_ENTRIES), 'opcode tables changed');
+        assert.deepEqual(atEnd.slice(MEM_HANDLERS, MEM_HOST_SCRATCH), atStart.slice(MEM_HANDLERS, MEM_HOST_SCRATCH), 'opcode tables or host variables changed');
         assert.deepEqual(atEnd.slice(codeBase, guestBase), atStart.slice(codeBase, guestBase), 'code copy changed');
       }
       assert.deepEqual(runs[0]!.atEnd.slice(MEM_ENTRIES, codeBase), runs[1]!.atEnd.slice(MEM_ENTRIES, codeBase), 'entries depend on guest data');
+      // the host scratch is the hypervisor's (the analysis keeps a run's end there): never the guest's data
+      assert.deepEqual(runs[0]!.atEnd.slice(MEM_HOST_SCRATCH, MEM_ENTRIES), runs[1]!.atEnd.slice(MEM_HOST_SCRATCH, MEM_ENTRIES), 'host scratch depends on guest data');
       const { native, atStart, atEnd } = runs[0]!;
       const guestBase = word(atStart, MEM_GUEST_BASE_SLOT);
       // MSIZE: the guest's memory is exactly the hypervisor's memory above guestBase (the final
