@@ -181,3 +181,28 @@ describe('the words just below the instruction entries stay zero: the dispatch o
     });
   }
 });
+
+describe('no frame runs an EIP-7702 delegation designator', () => {
+  // a delegated account's code is 0xef0100 ++ the delegate's address; a call to it runs the delegate's code, never
+  // these 23 bytes. Run as code they halt at 0xef, so a claim that the frame failed (its true outcome being the
+  // delegate's) was once accepted while the outside check of `to`'s code hash passed.
+  for (const d of ['ab'.repeat(20), '00'.repeat(20), 'ff'.repeat(20)]) {
+    test(`a codeHash naming 0xef0100${d.slice(0, 6)}… is DELEGATION_CODE, whatever the claim`, async () => {
+      const code = `0xef0100${d}` as Hex;
+      const base = await honest('0x00', 50_000n);
+      for (const [status, gasUsed] of [[0, 50_000n], [1, 0n], [2, 0n]] as const) {
+        const file: WitnessFile = { code, witness: { ...base.witness, codeHash: keccak256(code), status, gasUsed } };
+        const v = (await hv.verify(file)).verdict;
+        assert.deepEqual(v, { valid: false, kind: 'invalid', code: ERROR_CODES.DELEGATION_CODE, name: 'DELEGATION_CODE', guestPc: 0, recordIndex: 0 }, `status ${status}`);
+      }
+    });
+  }
+
+  test('codes that are not a designator still run: 0xef0100 with 19 or 21 address bytes, 0xef0101 or 0xef0000 ++ 20 bytes', async () => {
+    for (const code of [`0xef0100${'ab'.repeat(19)}`, `0xef0100${'ab'.repeat(21)}`, `0xef0101${'ab'.repeat(20)}`, `0xef0000${'ab'.repeat(20)}`] as Hex[]) {
+      const file = await honest(code, 50_000n);
+      assert.equal(file.witness.status, 0, 'halts at 0xef');
+      assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' }, code);
+    }
+  });
+});

@@ -45,6 +45,10 @@ test('the message\'s own value transfer: caller to context in a plain call only'
   assert.equal(native.accountKeys.find((k) => k.account === to)?.balance, 12n, 'the key claims the balance at the first opcode');
 });
 
+test('a delegation designator is refused: no frame runs it (EIP-7702)', async () => {
+  await assert.rejects(run(`0xef0100${'ab'.repeat(20)}`), /delegation designator .*give the code of 0xabab/);
+});
+
 test('exact gas: 1 + 2 returned', async () => {
   // PUSH1 1 (3) PUSH1 2 (3) ADD (3) PUSH1 0 (3) MSTORE (3 + 3 for the first memory word)
   // PUSH1 32 (3) PUSH1 0 (3) RETURN (0, memory already 1 word) = 24

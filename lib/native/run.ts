@@ -8,6 +8,7 @@ import { immediateSize, OP } from '../evm/opcodes.ts';
 import { logsHashOf, NO_LOGS_HASH } from '../witness/logs.ts';
 import { encodeRecord } from '../witness/records.ts';
 import type { AccessRecord, AccountKey, BlockValues, Hex, Status, StorageKey, TransientKey } from '../witness/types.ts';
+import { delegateOf } from '../evm/delegation.ts';
 import { balanceChangeOf, DEFAULT_BLOCK, type MessageContext } from './context.ts';
 import { KeyRecorder, type KeyLookup } from './keys.ts';
 import { AccessRecorder, type StorageWrite } from './recorder.ts';
@@ -228,6 +229,12 @@ async function rootsAfterWrites(ctx: MessageContext, writes: readonly StorageWri
  * record opcode (see RECORD_OPCODES) do not reproduce a real chain's results.
  */
 export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
+  const delegate = delegateOf(ctx.code);
+  if (delegate !== undefined) {
+    throw new Error(
+      `the code is an EIP-7702 delegation designator (0xef0100 ++ ${delegate}): no frame runs it, a call to the delegated account runs the delegate's code; give the code of ${delegate} instead`,
+    );
+  }
   const opcodes = new Map<number, number>();
   let steps = 0;
   const code = hexToBytes(ctx.code);

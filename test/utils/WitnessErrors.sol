@@ -24,6 +24,7 @@ library WitnessErrors {
     uint256 internal constant KEY_LIST_OUT_OF_BOUNDS = 0x10;
     uint256 internal constant KEYS_NOT_SORTED = 0x11;
     uint256 internal constant BAD_ACCOUNT_KEY = 0x12;
+    uint256 internal constant DELEGATION_CODE = 0x13;
     // outcome
     uint256 internal constant LEFTOVER_RECORDS = 0x20;
     uint256 internal constant STATE_ROOT_MISMATCH = 0x21;
@@ -45,8 +46,8 @@ library WitnessErrors {
 
     /// Every constant by name, in the order of the Huff source.
     function all() internal pure returns (string[] memory names, uint256[] memory values) {
-        names = new string[](32);
-        values = new uint256[](32);
+        names = new string[](33);
+        values = new uint256[](33);
         (names[0], values[0]) = ("WITNESS_TOO_SHORT", WITNESS_TOO_SHORT);
         (names[1], values[1]) = ("BAD_TUPLE_OFFSET", BAD_TUPLE_OFFSET);
         (names[2], values[2]) = ("BAD_ACCESS_LIST_OFFSET", BAD_ACCESS_LIST_OFFSET);
@@ -65,20 +66,21 @@ library WitnessErrors {
         (names[15], values[15]) = ("KEY_LIST_OUT_OF_BOUNDS", KEY_LIST_OUT_OF_BOUNDS);
         (names[16], values[16]) = ("KEYS_NOT_SORTED", KEYS_NOT_SORTED);
         (names[17], values[17]) = ("BAD_ACCOUNT_KEY", BAD_ACCOUNT_KEY);
-        (names[18], values[18]) = ("LEFTOVER_RECORDS", LEFTOVER_RECORDS);
-        (names[19], values[19]) = ("STATE_ROOT_MISMATCH", STATE_ROOT_MISMATCH);
-        (names[20], values[20]) = ("STATUS_MISMATCH", STATUS_MISMATCH);
-        (names[21], values[21]) = ("GAS_USED_MISMATCH", GAS_USED_MISMATCH);
-        (names[22], values[22]) = ("RETURNDATA_HASH_MISMATCH", RETURNDATA_HASH_MISMATCH);
-        (names[23], values[23]) = ("UNUSED_KEY", UNUSED_KEY);
-        (names[24], values[24]) = ("REFUND_MISMATCH", REFUND_MISMATCH);
-        (names[25], values[25]) = ("LOGS_HASH_MISMATCH", LOGS_HASH_MISMATCH);
-        (names[26], values[26]) = ("UNSUPPORTED_OPCODE", UNSUPPORTED_OPCODE);
-        (names[27], values[27]) = ("MISSING_RECORD", MISSING_RECORD);
-        (names[28], values[28]) = ("RECORD_OPCODE_MISMATCH", RECORD_OPCODE_MISMATCH);
-        (names[29], values[29]) = ("RECORD_LENGTH_MISMATCH", RECORD_LENGTH_MISMATCH);
-        (names[30], values[30]) = ("RECORD_ARGUMENT_MISMATCH", RECORD_ARGUMENT_MISMATCH);
-        (names[31], values[31]) = ("MISSING_KEY", MISSING_KEY);
+        (names[18], values[18]) = ("DELEGATION_CODE", DELEGATION_CODE);
+        (names[19], values[19]) = ("LEFTOVER_RECORDS", LEFTOVER_RECORDS);
+        (names[20], values[20]) = ("STATE_ROOT_MISMATCH", STATE_ROOT_MISMATCH);
+        (names[21], values[21]) = ("STATUS_MISMATCH", STATUS_MISMATCH);
+        (names[22], values[22]) = ("GAS_USED_MISMATCH", GAS_USED_MISMATCH);
+        (names[23], values[23]) = ("RETURNDATA_HASH_MISMATCH", RETURNDATA_HASH_MISMATCH);
+        (names[24], values[24]) = ("UNUSED_KEY", UNUSED_KEY);
+        (names[25], values[25]) = ("REFUND_MISMATCH", REFUND_MISMATCH);
+        (names[26], values[26]) = ("LOGS_HASH_MISMATCH", LOGS_HASH_MISMATCH);
+        (names[27], values[27]) = ("UNSUPPORTED_OPCODE", UNSUPPORTED_OPCODE);
+        (names[28], values[28]) = ("MISSING_RECORD", MISSING_RECORD);
+        (names[29], values[29]) = ("RECORD_OPCODE_MISMATCH", RECORD_OPCODE_MISMATCH);
+        (names[30], values[30]) = ("RECORD_LENGTH_MISMATCH", RECORD_LENGTH_MISMATCH);
+        (names[31], values[31]) = ("RECORD_ARGUMENT_MISMATCH", RECORD_ARGUMENT_MISMATCH);
+        (names[32], values[32]) = ("MISSING_KEY", MISSING_KEY);
     }
 
     /// Signature of the hypervisor's `InvalidWitness` error.

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {HypervisorSetup} from "./utils/HypervisorSetup.sol";
+import {AccessWitness, MessageWitness} from "./utils/Witness.sol";
+import {WitnessErrors as E} from "./utils/WitnessErrors.sol";
+
+/// @title DelegationTest
+/// @notice EIP-7702: no frame runs a delegation designator (0xef0100 ++ a 20-byte address); a call to a delegated
+/// account runs the delegate's code. The hypervisor once ran the designator as code (it halts at 0xef), so a claim
+/// that such a frame failed was valid whatever the delegate does (docs/errors.md, DELEGATION_CODE).
+contract DelegationTest is HypervisorSetup {
+    address internal constant GUEST = address(0x2000000000000000000000000000000000000002);
+    uint256 internal constant GAS = 50_000;
+
+    function witnessOf(bytes memory code, uint256 status, uint256 gasUsed) internal view returns (MessageWitness memory w) {
+        w.origin = address(this);
+        w.caller = address(this);
+        w.to = GUEST;
+        w.context = GUEST;
+        w.gasAvailable = GAS;
+        w.gasUsed = gasUsed;
+        w.status = status;
+        w.state_access_list = new AccessWitness[](0);
+        w.returndataHash = keccak256("");
+        w.codeHash = keccak256(code);
+    }
+
+    function verdictOf(MessageWitness memory w) internal returns (Verdict memory) {
+        (bool ok, bytes memory ret) = hypervisor.call{gas: hvGas}(abi.encode(w));
+        return decodeVerdict(ok, ret, 0);
+    }
+
+    function test_designator_isDelegationCode_whateverTheClaim() public {
+        address[3] memory delegates = [address(0), address(0xABcdEFABcdEFabcdEfAbCdefabcdeFABcDEFabCD), address(type(uint160).max)];
+        for (uint256 i = 0; i < delegates.length; i++) {
+            bytes memory code = abi.encodePacked(hex"ef0100", delegates[i]);
+            assertEq(code.length, 23);
+            factory.archive(code);
+            for (uint256 status = 0; status <= 2; status++) {
+                Verdict memory v = verdictOf(witnessOf(code, status, status == 0 ? GAS : 0));
+                assertTrue(v.kind == Kind.Invalid, describe(v));
+                assertEq(v.code, E.DELEGATION_CODE, describe(v));
+                assertEq(v.guestPc, 0);
+            }
+        }
+    }
+
+    function test_nearDesignators_run_andHalt() public {
+        bytes[3] memory codes = [
+            abi.encodePacked(hex"ef0100", bytes19(0)), // 22 bytes
+            abi.encodePacked(hex"ef0100", bytes20(0), hex"00"), // 24 bytes
+            abi.encodePacked(hex"ef0101", bytes20(0)) // another prefix
+        ];
+        for (uint256 i = 0; i < codes.length; i++) {
+            factory.archive(codes[i]);
+            // 0xef is an invalid opcode: an exceptional halt with all gas used
+            Verdict memory v = verdictOf(witnessOf(codes[i], 0, GAS));
+            assertTrue(v.kind == Kind.Valid, describe(v));
+        }
+    }
+}
