@@ -2,7 +2,6 @@
 pragma solidity ^0.8.24;
 
 import {HypervisorSetup} from "./utils/HypervisorSetup.sol";
-import {AccessWitness, MessageWitness} from "./utils/Witness.sol";
 import {WitnessErrors as E} from "./utils/WitnessErrors.sol";
 
 /// @title DelegationTest
@@ -13,24 +12,6 @@ contract DelegationTest is HypervisorSetup {
     address internal constant GUEST = address(0x2000000000000000000000000000000000000002);
     uint256 internal constant GAS = 50_000;
 
-    function witnessOf(bytes memory code, uint256 status, uint256 gasUsed) internal view returns (MessageWitness memory w) {
-        w.origin = address(this);
-        w.caller = address(this);
-        w.to = GUEST;
-        w.context = GUEST;
-        w.gasAvailable = GAS;
-        w.gasUsed = gasUsed;
-        w.status = status;
-        w.state_access_list = new AccessWitness[](0);
-        w.returndataHash = keccak256("");
-        w.codeHash = keccak256(code);
-    }
-
-    function verdictOf(MessageWitness memory w) internal returns (Verdict memory) {
-        (bool ok, bytes memory ret) = hypervisor.call{gas: hvGas}(abi.encode(w));
-        return decodeVerdict(ok, ret, 0);
-    }
-
     function test_designator_isDelegationCode_whateverTheClaim() public {
         address[3] memory delegates = [address(0), address(0xABcdEFABcdEFabcdEfAbCdefabcdeFABcDEFabCD), address(type(uint160).max)];
         for (uint256 i = 0; i < delegates.length; i++) {
@@ -38,7 +19,7 @@ contract DelegationTest is HypervisorSetup {
             assertEq(code.length, 23);
             factory.archive(code);
             for (uint256 status = 0; status <= 2; status++) {
-                Verdict memory v = verdictOf(witnessOf(code, status, status == 0 ? GAS : 0));
+                Verdict memory v = verdictOfCall(plainWitness(GUEST, keccak256(code), GAS, status, status == 0 ? GAS : 0, ""));
                 assertTrue(v.kind == Kind.Invalid, describe(v));
                 assertEq(v.code, E.DELEGATION_CODE, describe(v));
                 assertEq(v.guestPc, 0);
@@ -55,7 +36,7 @@ contract DelegationTest is HypervisorSetup {
         for (uint256 i = 0; i < codes.length; i++) {
             factory.archive(codes[i]);
             // 0xef is an invalid opcode: an exceptional halt with all gas used
-            Verdict memory v = verdictOf(witnessOf(codes[i], 0, GAS));
+            Verdict memory v = verdictOfCall(plainWitness(GUEST, keccak256(codes[i]), GAS, 0, GAS, ""));
             assertTrue(v.kind == Kind.Valid, describe(v));
         }
     }

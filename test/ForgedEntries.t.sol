@@ -2,7 +2,6 @@
 pragma solidity ^0.8.24;
 
 import {HypervisorSetup} from "./utils/HypervisorSetup.sol";
-import {AccessWitness, MessageWitness} from "./utils/Witness.sol";
 import {GasMeter} from "./utils/GasMeter.sol";
 import {Opcodes} from "./utils/Opcodes.sol";
 
@@ -100,18 +99,7 @@ contract ForgedEntriesTest is HypervisorSetup {
         }
         Verdict memory v;
         if (halts) {
-            MessageWitness memory w;
-            w.origin = address(this);
-            w.caller = meter;
-            w.to = GUEST;
-            w.context = GUEST;
-            w.gasAvailable = GAS;
-            w.gasUsed = GAS;
-            w.state_access_list = new AccessWitness[](0);
-            w.returndataHash = keccak256("");
-            w.codeHash = codeHash;
-            (bool hvOk, bytes memory ret) = hypervisor.call{gas: hvGas}(abi.encode(w));
-            v = decodeVerdict(hvOk, ret, 0);
+            v = verdictOfCall(plainWitness(GUEST, codeHash, GAS, 0, GAS, ""));
         }
         cases++;
         checkCount++;
@@ -205,19 +193,7 @@ contract ForgedEntriesTest is HypervisorSetup {
                 factory.archive(code);
                 (bool ok, uint256 used, bytes memory out) = GasMeter.measureNoCommit(meter, GUEST, GAS, 0, false, "");
                 assertTrue(ok && out.length == 64, "revm runs the program to its RETURN");
-                MessageWitness memory w;
-                w.origin = address(this);
-                w.caller = meter;
-                w.to = GUEST;
-                w.context = GUEST;
-                w.gasAvailable = GAS;
-                w.gasUsed = used;
-                w.status = 1;
-                w.state_access_list = new AccessWitness[](0);
-                w.returndataHash = keccak256(out);
-                w.codeHash = keccak256(code);
-                (bool hvOk, bytes memory ret) = hypervisor.call{gas: hvGas}(abi.encode(w));
-                Verdict memory v = decodeVerdict(hvOk, ret, 0);
+                Verdict memory v = verdictOfCall(plainWitness(GUEST, keccak256(code), GAS, 1, used, out));
                 checkCount++;
                 planned++;
                 if (v.kind != Kind.Valid) {

@@ -25,7 +25,6 @@ export const ERROR_CODES = {
   KEY_LIST_OUT_OF_BOUNDS: 0x10,
   KEYS_NOT_SORTED: 0x11,
   BAD_ACCOUNT_KEY: 0x12,
-  DELEGATION_CODE: 0x13,
   // outcome
   LEFTOVER_RECORDS: 0x20,
   STATE_ROOT_MISMATCH: 0x21,
@@ -35,6 +34,8 @@ export const ERROR_CODES = {
   UNUSED_KEY: 0x25,
   REFUND_MISMATCH: 0x26,
   LOGS_HASH_MISMATCH: 0x27,
+  // the code (raised once it is loaded, before execution)
+  DELEGATION_CODE: 0x30,
   // execution
   UNSUPPORTED_OPCODE: 0x40,
   // access records (Records.huff)

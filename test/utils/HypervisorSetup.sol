@@ -10,7 +10,7 @@ import {NativeMessage, NativeOutcome, NativeRunner} from "./NativeRunner.sol";
 import {SoftChecks} from "./SoftChecks.sol";
 import {VerdictDecoding} from "./VerdictDecoding.sol";
 import {VmExtra} from "./VmExtra.sol";
-import {BlockValues, WitnessEdits} from "./Witness.sol";
+import {AccessWitness, BlockValues, MessageWitness, WitnessEdits} from "./Witness.sol";
 
 /// @title HypervisorSetup
 /// @notice Base of the hypervisor's Forge tests: deploys ArchiveFactory and src/Hypervisor.huff (through HuffDeployer,
@@ -165,6 +165,34 @@ abstract contract HypervisorSetup is SoftChecks, VerdictDecoding, HypervisorFixt
                 string.concat(names[k], ": ", describe(v), ", CALL: ", describe(viaCall))
             );
         }
+    }
+
+    /// @notice The witness of a message from the GasMeter (origin: this contract) to `guest` running in its own
+    /// context, with no records, keys or calldata and a zero block: the claimed outcome as given.
+    function plainWitness(
+        address guest,
+        bytes32 codeHash,
+        uint256 gasAvailable,
+        uint256 status,
+        uint256 gasUsed,
+        bytes memory returndata
+    ) internal view returns (MessageWitness memory w) {
+        w.origin = address(this);
+        w.caller = meter;
+        w.to = guest;
+        w.context = guest;
+        w.gasAvailable = gasAvailable;
+        w.gasUsed = gasUsed;
+        w.status = status;
+        w.state_access_list = new AccessWitness[](0);
+        w.returndataHash = keccak256(returndata);
+        w.codeHash = codeHash;
+    }
+
+    /// @notice The verdict on `w` by a plain CALL with HV_GAS gas (no meter: cheap enough for loops over many witnesses).
+    function verdictOfCall(MessageWitness memory w) internal returns (Verdict memory) {
+        (bool ok, bytes memory ret) = hypervisor.call{gas: hvGas}(abi.encode(w));
+        return decodeVerdict(ok, ret, 0);
     }
 
     function verdictOf(bytes memory witness) internal returns (Verdict memory v) {

@@ -24,7 +24,6 @@ library WitnessErrors {
     uint256 internal constant KEY_LIST_OUT_OF_BOUNDS = 0x10;
     uint256 internal constant KEYS_NOT_SORTED = 0x11;
     uint256 internal constant BAD_ACCOUNT_KEY = 0x12;
-    uint256 internal constant DELEGATION_CODE = 0x13;
     // outcome
     uint256 internal constant LEFTOVER_RECORDS = 0x20;
     uint256 internal constant STATE_ROOT_MISMATCH = 0x21;
@@ -34,6 +33,8 @@ library WitnessErrors {
     uint256 internal constant UNUSED_KEY = 0x25;
     uint256 internal constant REFUND_MISMATCH = 0x26;
     uint256 internal constant LOGS_HASH_MISMATCH = 0x27;
+    // the code (raised once it is loaded, before execution)
+    uint256 internal constant DELEGATION_CODE = 0x30;
     // execution
     uint256 internal constant UNSUPPORTED_OPCODE = 0x40;
     // access records (Records.huff)
@@ -66,15 +67,15 @@ library WitnessErrors {
         (names[15], values[15]) = ("KEY_LIST_OUT_OF_BOUNDS", KEY_LIST_OUT_OF_BOUNDS);
         (names[16], values[16]) = ("KEYS_NOT_SORTED", KEYS_NOT_SORTED);
         (names[17], values[17]) = ("BAD_ACCOUNT_KEY", BAD_ACCOUNT_KEY);
-        (names[18], values[18]) = ("DELEGATION_CODE", DELEGATION_CODE);
-        (names[19], values[19]) = ("LEFTOVER_RECORDS", LEFTOVER_RECORDS);
-        (names[20], values[20]) = ("STATE_ROOT_MISMATCH", STATE_ROOT_MISMATCH);
-        (names[21], values[21]) = ("STATUS_MISMATCH", STATUS_MISMATCH);
-        (names[22], values[22]) = ("GAS_USED_MISMATCH", GAS_USED_MISMATCH);
-        (names[23], values[23]) = ("RETURNDATA_HASH_MISMATCH", RETURNDATA_HASH_MISMATCH);
-        (names[24], values[24]) = ("UNUSED_KEY", UNUSED_KEY);
-        (names[25], values[25]) = ("REFUND_MISMATCH", REFUND_MISMATCH);
-        (names[26], values[26]) = ("LOGS_HASH_MISMATCH", LOGS_HASH_MISMATCH);
+        (names[18], values[18]) = ("LEFTOVER_RECORDS", LEFTOVER_RECORDS);
+        (names[19], values[19]) = ("STATE_ROOT_MISMATCH", STATE_ROOT_MISMATCH);
+        (names[20], values[20]) = ("STATUS_MISMATCH", STATUS_MISMATCH);
+        (names[21], values[21]) = ("GAS_USED_MISMATCH", GAS_USED_MISMATCH);
+        (names[22], values[22]) = ("RETURNDATA_HASH_MISMATCH", RETURNDATA_HASH_MISMATCH);
+        (names[23], values[23]) = ("UNUSED_KEY", UNUSED_KEY);
+        (names[24], values[24]) = ("REFUND_MISMATCH", REFUND_MISMATCH);
+        (names[25], values[25]) = ("LOGS_HASH_MISMATCH", LOGS_HASH_MISMATCH);
+        (names[26], values[26]) = ("DELEGATION_CODE", DELEGATION_CODE);
         (names[27], values[27]) = ("UNSUPPORTED_OPCODE", UNSUPPORTED_OPCODE);
         (names[28], values[28]) = ("MISSING_RECORD", MISSING_RECORD);
         (names[29], values[29]) = ("RECORD_OPCODE_MISMATCH", RECORD_OPCODE_MISMATCH);
