@@ -31,7 +31,7 @@ Message options:
   --gas N            gasAvailable: gas given to the message (default 10000000)
   --caller 0x…       caller address (default 0x1000…0001)
   --origin 0x…       tx.origin (default 0x1000…0001)
-  --to 0x…           address whose code runs (default 0x2000…0002; any address, precompiles too)
+  --to 0x…           address whose code runs (default 0x2000…0002; not a precompile, 0x01-0x11: those run no code)
   --gas-price N      gas price (default 0)
   --static           a static call
   N is decimal or 0x-hex.

@@ -25,6 +25,7 @@
  * together) is expected to be accepted, and one that changes the outcome to be rejected.
  */
 import { keccak256 } from 'viem';
+import { isPrecompile } from '../lib/evm/precompiles.ts';
 import { buildHonestWitness, DEFAULT_BLOCK, honestWitness, runNative, transferredValue, unsupportedOpcodes, warmAtEntry, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
 import { BLOCK_FIELDS, OP } from '../lib/evm/opcodes.ts';
 import { argumentsDiffer, decodeRecord, decodeWitness, encodeWitness, ERROR_CODES, recordKindOf, type AccessRecord, type Hex, type MessageWitness, type WitnessFile } from '../lib/witness/index.ts';
@@ -534,7 +535,9 @@ export async function mutantItem(honest: WitnessFile, mutations: readonly Mutati
     claimed = decodeCanonical(raw ?? encodeWitness(w));
   } catch {
     // rejected before execution: the native run is only for the revm-vs-ethereumjs comparison
-    const native = w.gasAvailable <= gasCap(t) || w.gasAvailable <= honest.witness.gasAvailable ? await natives.run(contextOf(w, code, accountCode)) : undefined;
+    // (no run of a message to a precompile: it runs no code, lib/native refuses it)
+    const runnable = (w.gasAvailable <= gasCap(t) || w.gasAvailable <= honest.witness.gasAvailable) && !isPrecompile(w.to);
+    const native = runnable ? await natives.run(contextOf(w, code, accountCode)) : undefined;
     return { role: 'mutant', file: { code, witness: w, ...extra }, raw: raw ?? encodeWitness(w), expect: { verdict: 'invalid-encoding' }, ...(native ? { native } : {}) };
   }
   // A corrupted encoding can give code that touches memory (or may spin) far more gas than the
@@ -542,6 +545,10 @@ export async function mutantItem(honest: WitnessFile, mutations: readonly Mutati
   // hypervisor would rightly run out of its own gas. Such mutants are dropped (counted).
   const limit = gasCap(t) > honest.witness.gasAvailable ? gasCap(t) : honest.witness.gasAvailable;
   if (claimed.gasAvailable < GAS_LIMIT_64 && claimed.gasAvailable > limit) return undefined;
+  // a message to a precompile runs no code: PRECOMPILE_FRAME, decided before the code is looked up
+  if (claimed.gasAvailable < GAS_LIMIT_64 && isPrecompile(claimed.to)) {
+    return { role: 'mutant', file: { code, witness: claimed, ...extra }, ...(raw !== undefined ? { raw } : {}), expect: { verdict: 'invalid', code: ERROR_CODES.PRECOMPILE_FRAME } };
+  }
   const named = namedCode(claimed, code);
   if (named === undefined) {
     const expect: Expectation = claimed.gasAvailable >= GAS_LIMIT_64 ? expectedVerdict(claimed, undefined) : { verdict: 'not-archived', codeHash: claimed.codeHash };

@@ -148,11 +148,12 @@ describe('verifyBatch (src/Hypervisor.huff)', () => {
 
   it('one case revm cannot run does not abort the batch (precompile `to`, gas price 2^64)', async () => {
     const good = await honest({ code: '0x00' });
-    const precompileTo = await honest({ code: '0x00', to: '0x0000000000000000000000000000000000000004', context: '0x0000000000000000000000000000000000000004' });
+    // a witness whose `to` is a precompile: the builder refuses to make one (no code runs there), so edit a good one
+    const precompileTo: WitnessFile = { ...good, witness: { ...good.witness, to: '0x0000000000000000000000000000000000000004', context: '0x0000000000000000000000000000000000000004' } };
     const bigPrice = await honest({ code: '0x00', gasPrice: 1n << 64n });
     const res = await verifyBatch([precompileTo, bigPrice, good], { revmNative: true });
-    // the code comes from its archive, wherever `to` is: a precompile's `to` verifies, only the native run is skipped
-    assert.equal(res[0]!.verdict.kind, 'valid');
+    // a message to a precompile runs no code: PRECOMPILE_FRAME, and revm's native run of it is skipped
+    assert.deepEqual(res[0]!.verdict.kind === 'invalid' && res[0]!.verdict.name, 'PRECOMPILE_FRAME');
     assert.equal(res[0]!.revmNative!.status, 'unknown');
     assert.match(res[0]!.revmNative!.reason ?? '', /precompile/);
     assert.equal(res[1]!.verdict.kind, 'valid');

@@ -206,3 +206,33 @@ describe('no frame runs an EIP-7702 delegation designator', () => {
     }
   });
 });
+
+describe('no frame runs code at a precompile address', () => {
+  // a message to a precompile (Prague: 0x01-0x11) runs the precompile, not code: the identity precompile returns its
+  // input for 15 + 3 per word. A witness that ran the (empty) code there once verified a claim of empty return data
+  // and 0 gas while the outside check of `to`'s code hash (empty) passed.
+  const precompile = (n: number): Hex => `0x${n.toString(16).padStart(40, '0')}`;
+  test('every `to` from 0x01 to 0x11 is PRECOMPILE_FRAME, whatever the code and the claim', async () => {
+    const base = await honest('0x00', 50_000n);
+    for (let n = 1; n <= 0x11; n++) {
+      for (const code of ['0x', '0x00', '0x60016000f3'] as Hex[]) {
+        const file: WitnessFile = { code, witness: { ...base.witness, to: precompile(n), context: precompile(n), codeHash: keccak256(code), gasUsed: 0n } };
+        const v = (await hv.verify(file)).verdict;
+        assert.deepEqual(v, { valid: false, kind: 'invalid', code: ERROR_CODES.PRECOMPILE_FRAME, name: 'PRECOMPILE_FRAME', guestPc: 0, recordIndex: 0 }, `to ${precompile(n)}, code ${code}`);
+      }
+    }
+  });
+
+  test('a DELEGATECALL frame of a precompile runs it too: PRECOMPILE_FRAME on `to`, not on `context`', async () => {
+    const base = await honest('0x00', 50_000n);
+    const file: WitnessFile = { code: '0x', witness: { ...base.witness, to: precompile(4), codeHash: keccak256('0x'), gasUsed: 0n } };
+    assert.equal(codeOf((await hv.verify(file)).verdict), ERROR_CODES.PRECOMPILE_FRAME);
+  });
+
+  test('0x00, 0x12 and any other address run their code', async () => {
+    for (const to of [precompile(0), precompile(0x12), precompile(0x100), `0x${'ff'.repeat(20)}` as Hex]) {
+      const file = (await buildHonestWitness(defaultContext({ code: '0x60016000f3', to, gasAvailable: 50_000n }))).file;
+      assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' }, to);
+    }
+  });
+});

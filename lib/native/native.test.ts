@@ -49,6 +49,10 @@ test('a delegation designator is refused: no frame runs it (EIP-7702)', async ()
   await assert.rejects(run(`0xef0100${'ab'.repeat(20)}`), /delegation designator .*give the code of 0xabab/);
 });
 
+test('a message to a precompile is refused: it runs the precompile, not code', async () => {
+  await assert.rejects(run('0x', { to: '0x0000000000000000000000000000000000000004' }), /is a precompile: .*PRECOMPILE_FRAME/);
+});
+
 test('exact gas: 1 + 2 returned', async () => {
   // PUSH1 1 (3) PUSH1 2 (3) ADD (3) PUSH1 0 (3) MSTORE (3 + 3 for the first memory word)
   // PUSH1 32 (3) PUSH1 0 (3) RETURN (0, memory already 1 word) = 24

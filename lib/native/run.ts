@@ -9,6 +9,7 @@ import { logsHashOf, NO_LOGS_HASH } from '../witness/logs.ts';
 import { encodeRecord } from '../witness/records.ts';
 import type { AccessRecord, AccountKey, BlockValues, Hex, Status, StorageKey, TransientKey } from '../witness/types.ts';
 import { delegateOf } from '../evm/delegation.ts';
+import { isPrecompile } from '../evm/precompiles.ts';
 import { balanceChangeOf, DEFAULT_BLOCK, type MessageContext } from './context.ts';
 import { KeyRecorder, type KeyLookup } from './keys.ts';
 import { AccessRecorder, type StorageWrite } from './recorder.ts';
@@ -229,6 +230,9 @@ async function rootsAfterWrites(ctx: MessageContext, writes: readonly StorageWri
  * record opcode (see RECORD_OPCODES) do not reproduce a real chain's results.
  */
 export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
+  if (isPrecompile(ctx.to)) {
+    throw new Error(`to ${ctx.to} is a precompile: a message to it runs the precompile, not code, so it has no witness (the hypervisor answers PRECOMPILE_FRAME); give an account that holds code`);
+  }
   const delegate = delegateOf(ctx.code);
   if (delegate !== undefined) {
     throw new Error(

@@ -34,8 +34,9 @@ export const ERROR_CODES = {
   UNUSED_KEY: 0x25,
   REFUND_MISMATCH: 0x26,
   LOGS_HASH_MISMATCH: 0x27,
-  // the code (raised once it is loaded, before execution)
+  // the code (raised before execution: what runs at `to`)
   DELEGATION_CODE: 0x30,
+  PRECOMPILE_FRAME: 0x31,
   // execution
   UNSUPPORTED_OPCODE: 0x40,
   // access records (Records.huff)

@@ -108,9 +108,12 @@ export function hostileCases(honest: MessageWitness): HostileCase[] {
     data: encodeWitness({ ...honest, codeHash: notArchivedHash }),
     expect: { kind: 'notArchived', codeHash: notArchivedHash },
   });
-  // the archive is chosen by codeHash alone: `to` may be any address, a precompile's too
-  for (const to of ['0x0000000000000000000000000000000000000001', '0x0000000000000000000000000000000000000011', '0x0000000000000000000000000000000000000100'] as const) {
-    valid(`\`to\` ${to} (a precompile address) verifies`, encodeWitness({ ...honest, to }));
+  // the archive is chosen by codeHash alone, but a message to a precompile (Prague: 0x01-0x11) runs no code
+  for (const to of ['0x0000000000000000000000000000000000000001', '0x0000000000000000000000000000000000000004', '0x0000000000000000000000000000000000000011'] as const) {
+    invalid(`\`to\` ${to} (a precompile) runs no code`, encodeWitness({ ...honest, to }), 'PRECOMPILE_FRAME');
+  }
+  for (const to of ['0x0000000000000000000000000000000000000000', '0x0000000000000000000000000000000000000012', '0x0000000000000000000000000000000000000100'] as const) {
+    valid(`\`to\` ${to} (next to the precompiles) verifies`, encodeWitness({ ...honest, to }));
   }
   valid('`to` 0x00000000000000000000000000000000deadbeef (no code anywhere) verifies', encodeWitness({ ...honest, to: '0x00000000000000000000000000000000deadbeef' }));
 
