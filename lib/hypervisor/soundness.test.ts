@@ -182,29 +182,20 @@ describe('the words just below the instruction entries stay zero: the dispatch o
   }
 });
 
-describe('no frame runs an EIP-7702 delegation designator', () => {
-  // a delegated account's code is 0xef0100 ++ the delegate's address; a call to it runs the delegate's code, never
-  // these 23 bytes. Run as code they halt at 0xef, so a claim that the frame failed (its true outcome being the
-  // delegate's) was once accepted while the outside check of `to`'s code hash passed.
-  for (const d of ['ab'.repeat(20), '00'.repeat(20), 'ff'.repeat(20)]) {
-    test(`a codeHash naming 0xef0100${d.slice(0, 6)}… is DELEGATION_CODE, whatever the claim`, async () => {
-      const code = `0xef0100${d}` as Hex;
-      const base = await honest('0x00', 50_000n);
-      for (const [status, gasUsed] of [[0, 50_000n], [1, 0n], [2, 0n]] as const) {
-        const file: WitnessFile = { code, witness: { ...base.witness, codeHash: keccak256(code), status, gasUsed } };
-        const v = (await hv.verify(file)).verdict;
-        assert.deepEqual(v, { valid: false, kind: 'invalid', code: ERROR_CODES.DELEGATION_CODE, name: 'DELEGATION_CODE', guestPc: 0, recordIndex: 0 }, `status ${status}`);
-      }
+describe('an EIP-7702 delegation designator runs as code when a frame runs it', () => {
+  // a call to a delegated account runs the delegate's code; when that code is a designator too (a chain, or an account
+  // delegated to itself) EIP-7702 follows no further, and the frame runs the 23 bytes: INVALID at 0xef. So the
+  // hypervisor runs whatever code codeHash names; that codeHash names the code that runs (for a `to` delegated to d,
+  // d's code) is a claim checked outside (docs/witness.md), which is what catches a designator named in place of a
+  // delegate's code.
+  for (const d of ['ab'.repeat(20), '00'.repeat(20)]) {
+    test(`0xef0100${d.slice(0, 6)}…: the honest halt is valid, success and revert claims are rejected`, async () => {
+      const file = await honest(`0xef0100${d}` as Hex, 50_000n);
+      assert.equal(file.witness.status, 0, 'halts at 0xef');
+      assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' });
+      for (const status of [1, 2] as const) assert.equal(codeOf((await hv.verify(claim(file, status, 0n))).verdict), ERROR_CODES.STATUS_MISMATCH);
     });
   }
-
-  test('codes that are not a designator still run: 0xef0100 with 19 or 21 address bytes, 0xef0101 or 0xef0000 ++ 20 bytes', async () => {
-    for (const code of [`0xef0100${'ab'.repeat(19)}`, `0xef0100${'ab'.repeat(21)}`, `0xef0101${'ab'.repeat(20)}`, `0xef0000${'ab'.repeat(20)}`] as Hex[]) {
-      const file = await honest(code, 50_000n);
-      assert.equal(file.witness.status, 0, 'halts at 0xef');
-      assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' }, code);
-    }
-  });
 });
 
 describe('no frame runs code at a precompile address', () => {

@@ -45,10 +45,6 @@ test('the message\'s own value transfer: caller to context in a plain call only'
   assert.equal(native.accountKeys.find((k) => k.account === to)?.balance, 12n, 'the key claims the balance at the first opcode');
 });
 
-test('a delegation designator is refused: no frame runs it (EIP-7702)', async () => {
-  await assert.rejects(run(`0xef0100${'ab'.repeat(20)}`), /delegation designator .*give the code of 0xabab/);
-});
-
 test('a message to a precompile is refused: it runs the precompile, not code', async () => {
   await assert.rejects(run('0x', { to: '0x0000000000000000000000000000000000000004' }), /is a precompile: .*PRECOMPILE_FRAME/);
 });

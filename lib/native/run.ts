@@ -8,7 +8,6 @@ import { immediateSize, OP } from '../evm/opcodes.ts';
 import { logsHashOf, NO_LOGS_HASH } from '../witness/logs.ts';
 import { encodeRecord } from '../witness/records.ts';
 import type { AccessRecord, AccountKey, BlockValues, Hex, Status, StorageKey, TransientKey } from '../witness/types.ts';
-import { delegateOf } from '../evm/delegation.ts';
 import { isPrecompile } from '../evm/precompiles.ts';
 import { balanceChangeOf, DEFAULT_BLOCK, type MessageContext } from './context.ts';
 import { KeyRecorder, type KeyLookup } from './keys.ts';
@@ -232,12 +231,6 @@ async function rootsAfterWrites(ctx: MessageContext, writes: readonly StorageWri
 export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
   if (isPrecompile(ctx.to)) {
     throw new Error(`to ${ctx.to} is a precompile: a message to it runs the precompile, not code, so it has no witness (the hypervisor answers PRECOMPILE_FRAME); give an account that holds code`);
-  }
-  const delegate = delegateOf(ctx.code);
-  if (delegate !== undefined) {
-    throw new Error(
-      `the code is an EIP-7702 delegation designator (0xef0100 ++ ${delegate}): no frame runs it, a call to the delegated account runs the delegate's code; give the code of ${delegate} instead`,
-    );
   }
   const opcodes = new Map<number, number>();
   let steps = 0;

@@ -34,9 +34,8 @@ export const ERROR_CODES = {
   UNUSED_KEY: 0x25,
   REFUND_MISMATCH: 0x26,
   LOGS_HASH_MISMATCH: 0x27,
-  // the code (raised before execution: what runs at `to`)
-  DELEGATION_CODE: 0x30,
-  PRECOMPILE_FRAME: 0x31,
+  // what runs at `to` (raised before the code is loaded)
+  PRECOMPILE_FRAME: 0x30,
   // execution
   UNSUPPORTED_OPCODE: 0x40,
   // access records (Records.huff)

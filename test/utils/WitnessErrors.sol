@@ -33,9 +33,8 @@ library WitnessErrors {
     uint256 internal constant UNUSED_KEY = 0x25;
     uint256 internal constant REFUND_MISMATCH = 0x26;
     uint256 internal constant LOGS_HASH_MISMATCH = 0x27;
-    // the code (raised before execution: what runs at `to`)
-    uint256 internal constant DELEGATION_CODE = 0x30;
-    uint256 internal constant PRECOMPILE_FRAME = 0x31;
+    // what runs at `to` (raised before the code is loaded)
+    uint256 internal constant PRECOMPILE_FRAME = 0x30;
     // execution
     uint256 internal constant UNSUPPORTED_OPCODE = 0x40;
     // access records (Records.huff)
@@ -48,8 +47,8 @@ library WitnessErrors {
 
     /// Every constant by name, in the order of the Huff source.
     function all() internal pure returns (string[] memory names, uint256[] memory values) {
-        names = new string[](34);
-        values = new uint256[](34);
+        names = new string[](33);
+        values = new uint256[](33);
         (names[0], values[0]) = ("WITNESS_TOO_SHORT", WITNESS_TOO_SHORT);
         (names[1], values[1]) = ("BAD_TUPLE_OFFSET", BAD_TUPLE_OFFSET);
         (names[2], values[2]) = ("BAD_ACCESS_LIST_OFFSET", BAD_ACCESS_LIST_OFFSET);
@@ -76,14 +75,13 @@ library WitnessErrors {
         (names[23], values[23]) = ("UNUSED_KEY", UNUSED_KEY);
         (names[24], values[24]) = ("REFUND_MISMATCH", REFUND_MISMATCH);
         (names[25], values[25]) = ("LOGS_HASH_MISMATCH", LOGS_HASH_MISMATCH);
-        (names[26], values[26]) = ("DELEGATION_CODE", DELEGATION_CODE);
-        (names[27], values[27]) = ("PRECOMPILE_FRAME", PRECOMPILE_FRAME);
-        (names[28], values[28]) = ("UNSUPPORTED_OPCODE", UNSUPPORTED_OPCODE);
-        (names[29], values[29]) = ("MISSING_RECORD", MISSING_RECORD);
-        (names[30], values[30]) = ("RECORD_OPCODE_MISMATCH", RECORD_OPCODE_MISMATCH);
-        (names[31], values[31]) = ("RECORD_LENGTH_MISMATCH", RECORD_LENGTH_MISMATCH);
-        (names[32], values[32]) = ("RECORD_ARGUMENT_MISMATCH", RECORD_ARGUMENT_MISMATCH);
-        (names[33], values[33]) = ("MISSING_KEY", MISSING_KEY);
+        (names[26], values[26]) = ("PRECOMPILE_FRAME", PRECOMPILE_FRAME);
+        (names[27], values[27]) = ("UNSUPPORTED_OPCODE", UNSUPPORTED_OPCODE);
+        (names[28], values[28]) = ("MISSING_RECORD", MISSING_RECORD);
+        (names[29], values[29]) = ("RECORD_OPCODE_MISMATCH", RECORD_OPCODE_MISMATCH);
+        (names[30], values[30]) = ("RECORD_LENGTH_MISMATCH", RECORD_LENGTH_MISMATCH);
+        (names[31], values[31]) = ("RECORD_ARGUMENT_MISMATCH", RECORD_ARGUMENT_MISMATCH);
+        (names[32], values[32]) = ("MISSING_KEY", MISSING_KEY);
     }
 
     /// Signature of the hypervisor's `InvalidWitness` error.
