@@ -79,7 +79,7 @@ export const MEMORY_LAYOUT = {
   MEM_ACCOUNT_STATES: 0x0ce0,
   /** 7 words of scratch for host instructions while the guest runs (0xde0-0xdff stays zero: the entry loads of pc 0 read it) */
   MEM_HOST_SCRATCH: 0x0d00,
-  /** while a block is analysed: the code address after the JUMPDEST run that starts it (no host instruction runs during an analysis) */
+  /** while a block is analysed: the code address after the JUMPDEST run that starts it, its first address without one (no host instruction runs during an analysis) */
   MEM_RUN_END: 0x0d00,
   /** instruction entries */
   MEM_ENTRIES: 0x0e00,
