@@ -71,7 +71,11 @@ export class ForgeBatchError extends Error {
 const CONSTANT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CONSTANT_VALUE = /^(0x[0-9a-fA-F]+|true|false)$/;
 
-function forgeExecutable(opt?: string): string {
+/**
+ * The forge to run: `opt`, else $FORGE_BIN, else the platform binary of the npm package (node_modules/@foundry-rs/
+ * forge-<platform>-<arch>/bin/forge), else the package's wrapper, which always exits 0 (scripts/forge.ts).
+ */
+export function forgeExecutable(opt?: string): string {
   if (opt) return opt;
   if (process.env.FORGE_BIN) return process.env.FORGE_BIN;
   const native = path.join(REPO_ROOT, 'node_modules', '@foundry-rs', `forge-${process.platform}-${process.arch === 'x64' ? 'amd64' : process.arch}`, 'bin', 'forge');
