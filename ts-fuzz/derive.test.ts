@@ -81,3 +81,10 @@ test('no outcome is derived across the static flag for a run that executed an op
   const d = deriveOutcome(base, o, asStatic);
   assert.ok(d === undefined || same(d, real), `derived status ${d?.status}, ran ${real.status}`);
 });
+
+test('no outcome is derived for a message to a precompile: it runs no code', async () => {
+  const base = contextFromSpec({ caller: '0x1000000000000000000000000000000000000001', origin: 'caller', to: '0x2000000000000000000000000000000000000002', context: 'to', callvalue: 0n, gasPrice: 0n, isStatic: false, calldata: [] }, '0x00', 100_000n);
+  const o = await runNative(base);
+  assert.ok(deriveOutcome(base, o, { ...base }) !== undefined, 'the same message derives');
+  assert.equal(deriveOutcome(base, o, { ...base, to: '0x0000000000000000000000000000000000000004', context: '0x0000000000000000000000000000000000000004' }), undefined);
+});

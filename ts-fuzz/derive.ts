@@ -22,6 +22,7 @@
 import type { MessageContext, NativeOutcome } from '../lib/native/index.ts';
 import { readsOutside } from '../lib/native/index.ts';
 import { OP, OPCODES, readersOf } from '../lib/evm/opcodes.ts';
+import { isPrecompile } from '../lib/evm/precompiles.ts';
 import { NO_LOGS_HASH } from '../lib/witness/logs.ts';
 
 /** The opcodes that read each context field (lib/evm/opcodes.ts: the opcodes whose `field` it is). */
@@ -37,6 +38,8 @@ export const FIELD_READERS: Readonly<Record<'caller' | 'origin' | 'context' | 'c
 /** The outcome of `to` derived from the run `o` of `from`, or undefined when it must be run. */
 export function deriveOutcome(from: MessageContext, o: NativeOutcome, to: MessageContext): NativeOutcome | undefined {
   if (from.code !== to.code) return undefined;
+  // a message to a precompile runs no code: it has no outcome to derive (lib/native refuses to run it)
+  if (isPrecompile(to.to)) return undefined;
   // an outcome with records (or with opcodes still unsupported) depends on more than the message: run it
   if (readsOutside(o)) return undefined;
   for (const [field, readers] of Object.entries(FIELD_READERS) as Array<[keyof typeof FIELD_READERS, readonly number[]]>) {

@@ -3,6 +3,7 @@
  * to its honest witness. All of it generated (and shrunk) by fast-check.
  */
 import fc from 'fast-check';
+import { LAST_PRECOMPILE } from '../lib/evm/precompiles.ts';
 import type { Hex } from '../lib/witness/types.ts';
 import { OP } from '../lib/evm/opcodes.ts';
 import { ADDRESS_POOL, programArb, wordArb, type ProgramSpec } from './program.ts';
@@ -192,6 +193,15 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
       a: addressArb,
     }),
     weight: 4,
+  },
+  {
+    // a message to a precompile runs no code: the hypervisor answers PRECOMPILE_FRAME
+    arbitrary: fc.record({
+      t: fc.constant('address' as const),
+      field: fc.constantFrom<AddrField>('to', 'toAndContext'),
+      a: fc.integer({ min: 1, max: LAST_PRECOMPILE }).map((n): Hex => `0x${n.toString(16).padStart(40, '0')}`),
+    }),
+    weight: 1,
   },
   { arbitrary: fc.record({ t: fc.constant('callvalue' as const), v: valueArb }), weight: 2 },
   { arbitrary: fc.record({ t: fc.constant('gasPrice' as const), v: gasPriceArb }), weight: 1 },
