@@ -33,6 +33,8 @@ const MEMORY_LAYOUT_HUFF = 'src/hypervisor/MemoryLayout.huff';
 const SETUP_HUFF = 'src/hypervisor/Setup.huff';
 /** The constants of Setup.huff that describe ArchiveFactory's archives (the others are build inputs or masks). */
 const ARCHIVE_CONSTANTS = ['ARCHIVE_PART_CODE_MAX', 'JUMPDEST_MAP_PART'] as const;
+/** The constant of Setup.huff that names the target fork's precompiles (lib/evm/precompiles.ts reads it). */
+const PRECOMPILE_CONSTANTS = ['LAST_PRECOMPILE'] as const;
 /** Errors.huff names its codes `E_<NAME>`; the mirrors call them `<NAME>`. */
 const ERROR_PREFIX = 'E_';
 
@@ -102,6 +104,12 @@ function hypervisorLayoutTs(memory: HuffConstantFile, setup: HuffConstantFile): 
       'ARCHIVE_LAYOUT',
       ['The archive format the hypervisor reads (Setup.huff), as src/ArchiveFactory.sol writes it.'],
       only(setup, ARCHIVE_CONSTANTS),
+    ),
+    '',
+    ...tsConstObject(
+      'PRECOMPILE_LAYOUT',
+      ['The precompiles of the target fork (Setup.huff): every address from 0x01 to LAST_PRECOMPILE.'],
+      only(setup, PRECOMPILE_CONSTANTS),
     ),
   ]);
 }

@@ -99,7 +99,7 @@ contract ForgedEntriesTest is HypervisorSetup {
         }
         Verdict memory v;
         if (halts) {
-            v = verdictOfCall(plainWitness(GUEST, codeHash, GAS, 0, GAS, ""));
+            v = verdictVia(CallKind.Call, abi.encode(plainWitness(GUEST, codeHash, GAS, 0, GAS, "")));
         }
         cases++;
         checkCount++;
@@ -193,7 +193,7 @@ contract ForgedEntriesTest is HypervisorSetup {
                 factory.archive(code);
                 (bool ok, uint256 used, bytes memory out) = GasMeter.measureNoCommit(meter, GUEST, GAS, 0, false, "");
                 assertTrue(ok && out.length == 64, "revm runs the program to its RETURN");
-                Verdict memory v = verdictOfCall(plainWitness(GUEST, keccak256(code), GAS, 1, used, out));
+                Verdict memory v = verdictVia(CallKind.Call, abi.encode(plainWitness(GUEST, keccak256(code), GAS, 1, used, out)));
                 checkCount++;
                 planned++;
                 if (v.kind != Kind.Valid) {

@@ -22,9 +22,9 @@ contract WhatRunsTest is HypervisorSetup {
             bytes memory code = abi.encodePacked(hex"ef0100", delegates[i]);
             factory.archive(code);
             // 0xef is an invalid opcode: an exceptional halt with all gas used, and nothing else
-            Verdict memory v = verdictOfCall(plainWitness(GUEST, keccak256(code), GAS, 0, GAS, ""));
+            Verdict memory v = verdictVia(CallKind.Call, abi.encode(plainWitness(GUEST, keccak256(code), GAS, 0, GAS, "")));
             assertTrue(v.kind == Kind.Valid, describe(v));
-            v = verdictOfCall(plainWitness(GUEST, keccak256(code), GAS, 1, 0, ""));
+            v = verdictVia(CallKind.Call, abi.encode(plainWitness(GUEST, keccak256(code), GAS, 1, 0, "")));
             assertTrue(v.kind == Kind.Invalid && v.code == E.STATUS_MISMATCH, describe(v));
         }
     }
@@ -34,7 +34,7 @@ contract WhatRunsTest is HypervisorSetup {
         for (uint256 p = 1; p <= 0x11; p++) {
             for (uint256 i = 0; i < codes.length; i++) {
                 if (codes[i].length > 0) factory.archive(codes[i]);
-                Verdict memory v = verdictOfCall(plainWitness(address(uint160(p)), keccak256(codes[i]), GAS, 1, 0, ""));
+                Verdict memory v = verdictVia(CallKind.Call, abi.encode(plainWitness(address(uint160(p)), keccak256(codes[i]), GAS, 1, 0, "")));
                 assertTrue(v.kind == Kind.Invalid, describe(v));
                 assertEq(v.code, E.PRECOMPILE_FRAME, describe(v));
                 assertEq(v.guestPc, 0);
@@ -47,7 +47,7 @@ contract WhatRunsTest is HypervisorSetup {
         factory.archive(code);
         address[3] memory tos = [address(0), address(0x12), address(0x100)];
         for (uint256 i = 0; i < tos.length; i++) {
-            Verdict memory v = verdictOfCall(plainWitness(tos[i], keccak256(code), GAS, 1, 0, ""));
+            Verdict memory v = verdictVia(CallKind.Call, abi.encode(plainWitness(tos[i], keccak256(code), GAS, 1, 0, "")));
             assertTrue(v.kind == Kind.Valid, describe(v));
         }
     }

@@ -197,3 +197,9 @@ export const ARCHIVE_LAYOUT = {
   /** the archive part holding the code's JUMPDEST bitmap */
   JUMPDEST_MAP_PART: 0x02,
 } as const;
+
+/** The precompiles of the target fork (Setup.huff): every address from 0x01 to LAST_PRECOMPILE. */
+export const PRECOMPILE_LAYOUT = {
+  /** Prague's precompiles are 0x01-0x11 (0x0b-0x11: BLS12-381, EIP-2537) */
+  LAST_PRECOMPILE: 0x11,
+} as const;

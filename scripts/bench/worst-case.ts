@@ -131,15 +131,15 @@ export class Measurer {
 
   /** Runs natively and verifies. Undefined when a witness is rejected (recorded in `rejections` and printed). */
   async measure(program: GuestProgram): Promise<Measurement | undefined> {
-    const calldata = { ...(program.calldata ? { calldata: program.calldata } : {}), ...(program.preState ? { preState: program.preState } : {}) };
-    const { file, native } = await buildHonestWitness(defaultContext({ code: program.code, gasAvailable: program.gasAvailable, ...calldata }));
+    const given = { ...(program.calldata ? { calldata: program.calldata } : {}), ...(program.preState ? { preState: program.preState } : {}) };
+    const { file, native } = await buildHonestWitness(defaultContext({ code: program.code, gasAvailable: program.gasAvailable, ...given }));
     const run = await this.hv.verify(file, VERIFY_GAS_LIMIT);
     this.verifications++;
     if (run.verdict.kind !== 'valid') return this.reject(program, 'run', formatVerdict(run.verdict));
     const key = `${program.code}/${program.calldata ?? '0x'}`;
     let setupGas = this.setupCache.get(key);
     if (setupGas === undefined) {
-      const setup = await buildHonestWitness(defaultContext({ code: program.code, gasAvailable: 0n, ...calldata }));
+      const setup = await buildHonestWitness(defaultContext({ code: program.code, gasAvailable: 0n, ...given }));
       const r = await this.hv.verify(setup.file, VERIFY_GAS_LIMIT);
       this.verifications++;
       if (r.verdict.kind !== 'valid') return this.reject(program, 'setup', formatVerdict(r.verdict));

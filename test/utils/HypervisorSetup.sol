@@ -189,12 +189,6 @@ abstract contract HypervisorSetup is SoftChecks, VerdictDecoding, HypervisorFixt
         w.codeHash = codeHash;
     }
 
-    /// @notice The verdict on `w` by a plain CALL with HV_GAS gas (no meter: cheap enough for loops over many witnesses).
-    function verdictOfCall(MessageWitness memory w) internal returns (Verdict memory) {
-        (bool ok, bytes memory ret) = hypervisor.call{gas: hvGas}(abi.encode(w));
-        return decodeVerdict(ok, ret, 0);
-    }
-
     function verdictOf(bytes memory witness) internal returns (Verdict memory v) {
         (bool ok, bytes memory ret, uint256 gasUsed) = verify(witness);
         return decodeVerdict(ok, ret, gasUsed);
