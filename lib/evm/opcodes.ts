@@ -19,13 +19,13 @@ export type OpKind =
 
 /**
  * The instruction family: the file src/hypervisor/instructions/<family>.huff that defines the
- * opcode's handler label. Record opcodes are 'Host' (state, block, logs, calls and creates: today
- * they share Host.huff's op_unsupported, and their handlers are added there); undefined opcodes share
+ * opcode's handler label. Record opcodes are 'Host' (state, block, logs, creates: those not executed yet
+ * share Host.huff's op_unsupported) or 'Contract' (calls); undefined opcodes share
  * INVALID's handler in Control.huff. (Fused.huff holds the PUSH1/PUSH2 fusions, see PUSH_FUSIONS,
  * which are not opcodes.)
  */
-export type Family = 'Arithmetic' | 'Bitwise' | 'Control' | 'Host' | 'Memory' | 'Stack' | 'System' | 'TxInfo';
-export const FAMILIES: readonly Family[] = ['Arithmetic', 'Bitwise', 'Control', 'Host', 'Memory', 'Stack', 'System', 'TxInfo'];
+export type Family = 'Arithmetic' | 'Bitwise' | 'Contract' | 'Control' | 'Host' | 'Memory' | 'Stack' | 'System' | 'TxInfo';
+export const FAMILIES: readonly Family[] = ['Arithmetic', 'Bitwise', 'Contract', 'Control', 'Host', 'Memory', 'Stack', 'System', 'TxInfo'];
 
 /**
  * The rule for the gas an opcode costs beyond its static gas (charged by its handler):
@@ -66,7 +66,8 @@ export type DynamicGasRule =
  * - 'blockHash': the hash of a recent block (BLOCKHASH);
  * - 'blobHash': a versioned hash of the transaction's blobs (BLOBHASH);
  * - 'storageWrite': an SSTORE's slot, value and the state root after it (SSTORE, which also reads the storage key list);
- * - 'call': a call and the callee's claimed outcome (CALL, CALLCODE, DELEGATECALL, STATICCALL);
+ * - 'call', 'callCode', 'delegateCall', 'staticCall': a call and the callee's claimed outcome (CALL, CALLCODE,
+ *   DELEGATECALL, STATICCALL: one kind per opcode, with the same fields);
  * - 'create': a contract creation and its claimed outcome (CREATE, CREATE2);
  * - 'selfdestruct': SELFDESTRUCT's transfer and account change.
  */
@@ -75,6 +76,9 @@ export type RecordKind =
   | 'blobHash'
   | 'storageWrite'
   | 'call'
+  | 'callCode'
+  | 'delegateCall'
+  | 'staticCall'
   | 'create'
   | 'selfdestruct';
 
@@ -231,6 +235,15 @@ function keyed<N extends string>(code: number, name: N, keyList: KeyList, gas: n
 }
 
 /**
+ * A call (Contract.huff, `op_<name>`): it takes a call record (lib/witness/records.ts) stating the callee's outcome,
+ * after charging its gas itself (memory, access, value, new account, the gas it gives the callee); no static gas, and
+ * it ends its block.
+ */
+function call<N extends string>(code: number, name: N, recordKind: RecordKind, operands: readonly OperandRole[]): Row<N> {
+  return { code, name, family: 'Contract', gas: 0, operands, pushes: 1, kind: 'recorded', endsBlock: true, dynamicGas: 'call', recordKind, field: 'none' };
+}
+
+/**
  * A record opcode that changes state: in a static frame it halts (its handler `op_static_write` checks that first,
  * so it needs no record there); elsewhere UNSUPPORTED_OPCODE until its record kind exists.
  */
@@ -324,12 +337,12 @@ const NAMED = [
   local(0x5f, 'PUSH0', 'Stack', 2, [], 1),
   writes(rec(0xf0, 'CREATE', 'create', 'create', ['weiValue', 'memOffset', 'length'], 1)),
   // CALL halts in a static frame only when it sends value: its handler `op_call` checks that first
-  { ...rec(0xf1, 'CALL', 'call', 'call', ['gas', 'address', 'weiValue', ...MEM_RANGE, ...MEM_RANGE], 1), handler: 'op_call', inStaticFrame: 'haltsWithValue' },
-  rec(0xf2, 'CALLCODE', 'call', 'call', ['gas', 'address', 'weiValue', ...MEM_RANGE, ...MEM_RANGE], 1),
+  { ...call(0xf1, 'CALL', 'call', ['gas', 'address', 'weiValue', ...MEM_RANGE, ...MEM_RANGE]), inStaticFrame: 'haltsWithValue' },
+  call(0xf2, 'CALLCODE', 'callCode', ['gas', 'address', 'weiValue', ...MEM_RANGE, ...MEM_RANGE]),
   local(0xf3, 'RETURN', 'Control', 0, MEM_RANGE, 0, { dynamicGas: 'memoryExpansion', endsBlock: true }),
-  rec(0xf4, 'DELEGATECALL', 'call', 'call', ['gas', 'address', ...MEM_RANGE, ...MEM_RANGE], 1),
+  call(0xf4, 'DELEGATECALL', 'delegateCall', ['gas', 'address', ...MEM_RANGE, ...MEM_RANGE]),
   writes(rec(0xf5, 'CREATE2', 'create', 'create2', ['weiValue', 'memOffset', 'length', 'salt'], 1)),
-  rec(0xfa, 'STATICCALL', 'call', 'call', ['gas', 'address', ...MEM_RANGE, ...MEM_RANGE], 1),
+  call(0xfa, 'STATICCALL', 'staticCall', ['gas', 'address', ...MEM_RANGE, ...MEM_RANGE]),
   local(0xfd, 'REVERT', 'Control', 0, MEM_RANGE, 0, { dynamicGas: 'memoryExpansion', endsBlock: true }),
   local(0xfe, 'INVALID', 'Control', 0, [], 0, END),
   writes(rec(0xff, 'SELFDESTRUCT', 'selfdestruct', 'selfdestruct', ['address'], 0)),

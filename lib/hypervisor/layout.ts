@@ -55,6 +55,10 @@ export const MEMORY_LAYOUT = {
   MEM_STATE_ROOT: 0x0160,
   /** instruction pointer parked while a handler needs stack depth 17 */
   MEM_SAVED_Q: 0x0180,
+  /** calldata offset of the return data of the frame's last call (inside its call record) */
+  MEM_RETURNDATA_PTR: 0x01c0,
+  /** its length: what RETURNDATASIZE pushes (0 before any call) */
+  MEM_RETURNDATA_LEN: 0x01e0,
   /** OP_HANDLERS copy */
   MEM_HANDLERS: 0x0200,
   /** OP_META copy */
@@ -79,6 +83,10 @@ export const MEMORY_LAYOUT = {
   MEM_ACCOUNT_STATES: 0x0ce0,
   /** 7 words of scratch for host instructions while the guest runs (0xde0-0xdff stays zero: the entry loads of pc 0 read it) */
   MEM_HOST_SCRATCH: 0x0d00,
+  /** during a call: the executing call opcode (host scratch word 3; words 0-2 hash archive addresses and log links) */
+  MEM_CALL_OPCODE: 0x0d60,
+  /** during a call: the guest memory end its input and output ranges need (word 4) */
+  MEM_CALL_END: 0x0d80,
   /** while a block is analysed: the code address after the JUMPDEST run that starts it, its first address without one (no host instruction runs during an analysis) */
   MEM_RUN_END: 0x0d00,
   /** instruction entries */

@@ -44,11 +44,17 @@ library WitnessErrors {
     uint256 internal constant RECORD_ARGUMENT_MISMATCH = 0x44;
     // key lists (Keys.huff)
     uint256 internal constant MISSING_KEY = 0x45;
+    // call records (Contract.huff)
+    uint256 internal constant CALL_STATUS_INVALID = 0x46;
+    uint256 internal constant CALL_GAS_USED_INVALID = 0x47;
+    uint256 internal constant CALL_OUTCOME_INCONSISTENT = 0x48;
+    uint256 internal constant RETURNDATA_PADDING = 0x49;
+    uint256 internal constant KEY_UPDATE_INVALID = 0x4a;
 
     /// Every constant by name, in the order of the Huff source.
     function all() internal pure returns (string[] memory names, uint256[] memory values) {
-        names = new string[](33);
-        values = new uint256[](33);
+        names = new string[](38);
+        values = new uint256[](38);
         (names[0], values[0]) = ("WITNESS_TOO_SHORT", WITNESS_TOO_SHORT);
         (names[1], values[1]) = ("BAD_TUPLE_OFFSET", BAD_TUPLE_OFFSET);
         (names[2], values[2]) = ("BAD_ACCESS_LIST_OFFSET", BAD_ACCESS_LIST_OFFSET);
@@ -82,6 +88,11 @@ library WitnessErrors {
         (names[30], values[30]) = ("RECORD_LENGTH_MISMATCH", RECORD_LENGTH_MISMATCH);
         (names[31], values[31]) = ("RECORD_ARGUMENT_MISMATCH", RECORD_ARGUMENT_MISMATCH);
         (names[32], values[32]) = ("MISSING_KEY", MISSING_KEY);
+        (names[33], values[33]) = ("CALL_STATUS_INVALID", CALL_STATUS_INVALID);
+        (names[34], values[34]) = ("CALL_GAS_USED_INVALID", CALL_GAS_USED_INVALID);
+        (names[35], values[35]) = ("CALL_OUTCOME_INCONSISTENT", CALL_OUTCOME_INCONSISTENT);
+        (names[36], values[36]) = ("RETURNDATA_PADDING", RETURNDATA_PADDING);
+        (names[37], values[37]) = ("KEY_UPDATE_INVALID", KEY_UPDATE_INVALID);
     }
 
     /// Signature of the hypervisor's `InvalidWitness` error.
