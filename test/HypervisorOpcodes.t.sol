@@ -435,22 +435,14 @@ contract HypervisorOpcodesTest is HypervisorSetup {
     }
 
     /// The opcodes this version does not execute (samples.json `recordOpcode`, from RECORD_OPCODES of
-    /// lib/native/opcodes.ts) are exactly the calls, the creates and SELFDESTRUCT; each is UNSUPPORTED_OPCODE at its
+    /// lib/native/opcodes.ts) are exactly the creates and SELFDESTRUCT; each is UNSUPPORTED_OPCODE at its
     /// pc, whatever the witness claims (seven PUSH0 first, enough stack for any of them).
     function test_recordOpcodesAreUnsupported() public {
         string memory j = vm.readFile(SAMPLES_PATH);
         uint256[] memory ops = vm.parseJsonUintArray(j, ".recordOpcode");
         string[] memory names = vm.parseJsonStringArray(j, ".recordOpcodeName");
-        uint8[7] memory calls = [
-            Opcodes.CREATE,
-            Opcodes.CALL,
-            Opcodes.CALLCODE,
-            Opcodes.DELEGATECALL,
-            Opcodes.CREATE2,
-            Opcodes.STATICCALL,
-            Opcodes.SELFDESTRUCT
-        ];
-        assertEq(ops.length, calls.length, "samples.json lists the unsupported opcodes: calls, creates, SELFDESTRUCT");
+        uint8[3] memory calls = [Opcodes.CREATE, Opcodes.CREATE2, Opcodes.SELFDESTRUCT];
+        assertEq(ops.length, calls.length, "samples.json lists the unsupported opcodes: creates, SELFDESTRUCT");
         assertEq(names.length, ops.length, "a name per unsupported opcode");
         for (uint256 k = 0; k < calls.length; k++) {
             assertEq(ops[k], calls[k], string.concat("unsupported opcode ", names[k]));
@@ -475,19 +467,19 @@ contract HypervisorOpcodesTest is HypervisorSetup {
         assertNoFailures();
     }
 
-    /// The case of lib/hypervisor/hypervisor.test.ts: PUSH0 x6, GAS, CALL (a call with every argument), reported at
-    /// the CALL's pc 7, whatever the rest of the witness claims.
-    function test_callIsUnsupportedAtItsPc() public {
+    /// A call to a precompile is not executed by this version: PUSH0 x5, PUSH1 4, GAS, CALL (a call to the identity
+    /// precompile) is reported at the CALL's pc 8, whatever the rest of the witness claims.
+    function test_precompileCallIsUnsupportedAtItsPc() public {
         SampleFixture memory s = loadSamples();
-        bytes memory code = hex"5f5f5f5f5f5f5af1";
+        bytes memory code = hex"5f5f5f5f5f60045af1";
         address to = address(0x5100);
         archiveGuest(code);
         MessageWitness memory m = sampleWitness(s, 0);
         m.to = to;
         m.context = to;
         m.codeHash = keccak256(code);
-        (uint256 pc, uint256 records) = expectInvalid("PUSH0 x6 GAS CALL", abi.encode(m), E.UNSUPPORTED_OPCODE);
-        assertEq(pc, 7, "guestPc");
+        (uint256 pc, uint256 records) = expectInvalid("PUSH0 x5 PUSH1 4 GAS CALL", abi.encode(m), E.UNSUPPORTED_OPCODE);
+        assertEq(pc, 8, "guestPc");
         assertEq(records, 0, "recordIndex");
     }
 }

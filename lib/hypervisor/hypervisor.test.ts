@@ -55,9 +55,9 @@ describe('every sample: honest accepted, wrong status / returndataHash / gasUsed
 });
 
 test('a record opcode is reported as unsupported, not as a verdict about honesty', async () => {
-  // PUSH0 x 6, GAS, CALL
-  const { file } = await buildHonestWitness(defaultContext({ code: '0x5f5f5f5f5f5f5af1' }));
+  // PUSH0 x 3, CREATE
+  const { file } = await buildHonestWitness(defaultContext({ code: '0x5f5f5ff0' }));
   const v = (await hv.verify(file)).verdict;
   assert.equal(codeOf(v), ERROR_CODES.UNSUPPORTED_OPCODE);
-  assert.equal(v.kind === 'invalid' ? v.guestPc : -1, 7);
+  assert.equal(v.kind === 'invalid' ? v.guestPc : -1, 3);
 });
