@@ -102,7 +102,9 @@ test('generated programs: no record opcode runs, traits are conservative', async
     if (unsupportedOpcodes(o).length > 0) records++;
     if (t.straightAndMemoryFree) for (const name of memoryOrJump) assert.ok(!o.opcodes.has(OP[name]), `case ${i} ran ${name}`);
   }
-  assert.ok(records <= 3, `${records} of 150 generated programs ran a record opcode`);
+  // calls are generated (the hypervisor executes them); those whose target is a small number hit a precompile,
+  // which this version does not execute: a few percent
+  assert.ok(records <= 8, `${records} of 150 generated programs ran an unsupported opcode`);
 });
 
 test('forged-entry jumps plant hypervisor handler addresses in push data and halt at the jump', async () => {

@@ -2,11 +2,15 @@
  * The key recorder: watches the reference run's steps and notes every key the frame looks up (docs/witness.md,
  * "Key lists"): a keyed opcode (lib/evm/opcodes.ts, kind 'keyed') looks its key up exactly when it starts with its
  * stack items present and at least its static gas left, is not a state change in a static frame, and, for SSTORE,
- * with more than the 2,300 gas of the EIP-2200 sentry left. The hypervisor looks up the same keys, so the honest
- * witness lists exactly these.
+ * with more than the 2,300 gas of the EIP-2200 sentry left. A call (CALL, CALLCODE, DELEGATECALL, STATICCALL) looks
+ * its target up, and the delegate of a target delegated by EIP-7702, once it gets past its block's check, the static
+ * frame's check of CALL with value and its memory ranges' 2^64 check (callPastChecks), unless the target is a
+ * precompile (unsupported in this version). The hypervisor looks up the same keys, so the honest witness lists
+ * exactly these.
  */
 import type { InterpreterStep } from '@ethereumjs/evm';
 import { OP, OPCODES } from '../evm/opcodes.ts';
+import { isPrecompile } from '../evm/precompiles.ts';
 import type { Hex } from '../witness/types.ts';
 
 /** The first lookup of one key: which list, the key (a slot, or an account as lowercase hex), and how many access records the frame had taken before it. */
@@ -35,6 +39,61 @@ export function passesKeyChecks(opcode: number, gasLeft: bigint, height: number,
   return opcode !== OP.SSTORE || gasLeft > SSTORE_SENTRY;
 }
 
+/** The call opcodes: CALL, CALLCODE, DELEGATECALL, STATICCALL. */
+export const CALL_OPCODES: ReadonlySet<number> = new Set([OP.CALL, OP.CALLCODE, OP.DELEGATECALL, OP.STATICCALL]);
+
+/** The operands of a call opcode, as it pops them; `value` only for CALL and CALLCODE. */
+export interface CallOperands {
+  gas: bigint;
+  target: bigint;
+  value?: bigint;
+  inOffset: bigint;
+  inSize: bigint;
+  outOffset: bigint;
+  outSize: bigint;
+}
+
+const WORD64 = 1n << 64n;
+
+/** The operands of call opcode `opcode` from the stack (top last), or undefined when the stack has too few items. */
+export function callOperands(opcode: number, stack: readonly bigint[]): CallOperands | undefined {
+  const withValue = opcode === OP.CALL || opcode === OP.CALLCODE;
+  const n = withValue ? 7 : 6;
+  if (stack.length < n) return undefined;
+  const at = (i: number): bigint => stack[stack.length - 1 - i]!;
+  const v = withValue ? 1 : 0;
+  return {
+    gas: at(0),
+    target: at(1),
+    ...(withValue ? { value: at(2) } : {}),
+    inOffset: at(2 + v),
+    inSize: at(3 + v),
+    outOffset: at(4 + v),
+    outSize: at(5 + v),
+  };
+}
+
+/**
+ * The operands of a call opcode that gets past the checks before its key lookups (docs/witness.md, "Calls"): its
+ * block's gas and stack check (passesKeyChecks), no CALL with value in a static frame, and memory ranges that are
+ * empty or below 2^64 in offset and size (otherwise it halts: out of gas). Undefined when it halts before them.
+ */
+export function callPastChecks(opcode: number, step: Pick<InterpreterStep, 'gasLeft' | 'stack'>, isStatic: boolean): CallOperands | undefined {
+  if (!CALL_OPCODES.has(opcode) || !passesKeyChecks(opcode, step.gasLeft, step.stack.length, isStatic)) return undefined;
+  const o = callOperands(opcode, step.stack);
+  if (o === undefined) return undefined;
+  if (isStatic && opcode === OP.CALL && o.value !== 0n) return undefined;
+  const bad = (offset: bigint, size: bigint): boolean => size !== 0n && (offset >= WORD64 || size >= WORD64);
+  if (bad(o.inOffset, o.inSize) || bad(o.outOffset, o.outSize)) return undefined;
+  return o;
+}
+
+/** The delegate `d` of an EIP-7702 delegation designator (code exactly 0xef0100 ++ d), or undefined for other code. */
+export function delegateOf(code: Hex | undefined): Hex | undefined {
+  if (code === undefined || code.length !== 2 + 46 || !/^0xef0100/i.test(code)) return undefined;
+  return `0x${code.slice(8).toLowerCase()}`;
+}
+
 export class KeyRecorder {
   /** Slots of `context`'s storage looked up. */
   readonly storage = new Set<bigint>();
@@ -47,11 +106,18 @@ export class KeyRecorder {
 
   /** The first lookup of every key, in execution order. */
   readonly lookups: KeyLookup[] = [];
+  /** The call opcodes that called a precompile (past the checks before the key lookups): this version cannot verify them. */
+  readonly precompileCalls = new Set<number>();
 
-  /** `recordsTaken` says how many access records the frame has taken so far (ordering lookups among records). */
+  /**
+   * `recordsTaken` says how many access records the frame has taken so far (ordering lookups among records);
+   * `codeOf` gives an account's code (lowercase hex; undefined or '0x' for none): a call looks the delegate of a
+   * target delegated by EIP-7702 up too.
+   */
   constructor(
     private readonly frame: { isStatic: boolean; context: Hex },
     private readonly recordsTaken: () => number = () => 0,
+    private readonly codeOf: (account: Hex) => Hex | undefined = () => undefined,
   ) {}
 
   private note(list: KeyLookup['list'], set: Set<bigint> | Set<Hex>, key: bigint, opcode: number): void {
@@ -64,6 +130,10 @@ export class KeyRecorder {
   /** Observes one step of the message's own frame; `opcode` is the code byte at step.pc. */
   onStep(step: InterpreterStep, opcode: number): void {
     if (step.depth !== 0) return;
+    if (CALL_OPCODES.has(opcode)) {
+      this.onCall(step, opcode);
+      return;
+    }
     const spec = OPCODES[opcode];
     if (spec === undefined || spec.kind !== 'keyed') return;
     if (!passesKeyChecks(opcode, step.gasLeft, step.stack.length, this.frame.isStatic)) return;
@@ -75,5 +145,24 @@ export class KeyRecorder {
       this.note('account', this.accounts, top! & ADDRESS_MASK, opcode);
       if (opcode === OP.EXTCODESIZE || opcode === OP.EXTCODECOPY) this.codeRead.add(addressHex(top!));
     }
+  }
+
+  /**
+   * A call looks up its target's account key, and the delegate's when the target's code is an EIP-7702 designator;
+   * the target's code is read (the hypervisor reads its archive to see whether it is a designator). A call to a
+   * precompile looks nothing up: this version answers it UNSUPPORTED_OPCODE.
+   */
+  private onCall(step: InterpreterStep, opcode: number): void {
+    const o = callPastChecks(opcode, step, this.frame.isStatic);
+    if (o === undefined) return;
+    const target = addressHex(o.target);
+    if (isPrecompile(target)) {
+      this.precompileCalls.add(opcode);
+      return;
+    }
+    this.note('account', this.accounts, o.target & ADDRESS_MASK, opcode);
+    this.codeRead.add(target);
+    const d = delegateOf(this.codeOf(target));
+    if (d !== undefined) this.note('account', this.accounts, BigInt(d), opcode);
   }
 }

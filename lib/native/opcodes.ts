@@ -1,16 +1,22 @@
-/** Opcodes the hypervisor does not execute yet (calls, creates, SELFDESTRUCT) and those that read outside the message, from lib/evm/opcodes.ts. */
+/** Opcodes the hypervisor does not execute yet (creates, SELFDESTRUCT, calls to precompiles) and those that read outside the message, from lib/evm/opcodes.ts. */
 import { BLOCK_FIELDS, OPCODES, type ContextField } from '../evm/opcodes.ts';
+import { CALL_OPCODES } from './keys.ts';
 
 /** Record-needing opcode → its name. */
 export const RECORD_OPCODE_NAMES: ReadonlyMap<number, string> = new Map<number, string>(
   OPCODES.filter((o) => o.kind === 'record').map((o) => [o.code, o.name]),
 );
 
-/**
- * Opcodes that need an access record; the hypervisor does not support them yet (it raises
- * UNSUPPORTED_OPCODE), so a message that executes one cannot be verified by this version.
- */
+/** Opcodes of kind 'record' in lib/evm/opcodes.ts: those whose handler is not written yet (the creates, SELFDESTRUCT). */
 export const RECORD_OPCODES: ReadonlySet<number> = new Set(RECORD_OPCODE_NAMES.keys());
+
+/**
+ * The opcodes the hypervisor does not support yet (it raises UNSUPPORTED_OPCODE), so a message that executes one
+ * cannot be verified by this version: CREATE, CREATE2 and SELFDESTRUCT. The calls (CALL, CALLCODE, DELEGATECALL,
+ * STATICCALL) take call records, except a call to a precompile (NativeOutcome.precompileCalls); they are left out here
+ * whatever their kind in lib/evm/opcodes.ts.
+ */
+export const UNSUPPORTED_OPCODES: ReadonlySet<number> = new Set([...RECORD_OPCODES].filter((op) => !CALL_OPCODES.has(op)));
 
 /**
  * Opcodes whose result comes from outside the message: the unsupported ones, those the hypervisor executes with a
@@ -26,14 +32,15 @@ export function readsOutside(outcome: { opcodes: ReadonlyMap<number, number> }):
 }
 
 /**
- * The record opcodes a run executed (reached, even if it halted there) that this version cannot verify, in ascending
- * order. In a static frame an opcode that changes state halts where it is reached (OpSpec.inStaticFrame 'halts'), with
- * no record, so the hypervisor verifies it: pass the frame to leave those out.
+ * The opcodes a run executed (reached, even if it halted there) that this version cannot verify, in ascending order:
+ * the unsupported record opcodes (UNSUPPORTED_OPCODES), and a call opcode with which the frame called a precompile
+ * (`precompileCalls`, lib/native/run.ts). In a static frame an opcode that changes state halts where it is reached
+ * (OpSpec.inStaticFrame 'halts'), with no record, so the hypervisor verifies it: pass the frame to leave those out.
  */
-export function unsupportedOpcodes(outcome: { opcodes: ReadonlyMap<number, number> }, frame?: { isStatic: boolean }): number[] {
-  return [...outcome.opcodes.keys()]
-    .filter((op) => RECORD_OPCODES.has(op) && !(frame?.isStatic === true && OPCODES[op]!.inStaticFrame === 'halts'))
-    .sort((a, b) => a - b);
+export function unsupportedOpcodes(outcome: { opcodes: ReadonlyMap<number, number>; precompileCalls?: readonly number[] }, frame?: { isStatic: boolean }): number[] {
+  const ops = new Set([...outcome.opcodes.keys()].filter((op) => UNSUPPORTED_OPCODES.has(op) && !(frame?.isStatic === true && OPCODES[op]!.inStaticFrame === 'halts')));
+  for (const op of outcome.precompileCalls ?? []) ops.add(op);
+  return [...ops].sort((a, b) => a - b);
 }
 
 /** Name of a record opcode, or `0x..` for any other opcode. */

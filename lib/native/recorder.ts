@@ -6,14 +6,17 @@
  * hypervisor halts at the same point without taking one. SSTORE's storageWrite record is the exception: it is taken
  * as the opcode starts once it gets past the static-frame check and the sentry (lib/native/keys.ts), also when it
  * then runs out of gas, and its result (the state root after the write) is not on the stack: the recorder notes the
- * write and the run fills in the root (lib/native/run.ts).
+ * write and the run fills in the root (lib/native/run.ts). A call's record (CALL, CALLCODE, DELEGATECALL,
+ * STATICCALL) states the callee's outcome, which the frame's stack does not show: the recorder keeps its place when
+ * the call gets past the checks before its key lookups (lib/native/keys.ts, callPastChecks), and the run fills it in
+ * from the callee's message, or drops it when the call itself ran out of gas (lib/native/calls.ts).
  */
 import type { InterpreterStep } from '@ethereumjs/evm';
 import { padHex, toHex } from 'viem';
 import { encodeRecord, recordKindOf, RECORD_KINDS, type RecordFieldSpec, type RecordKindName, type TypedRecord } from '../witness/records.ts';
 import { OP } from '../evm/opcodes.ts';
 import type { AccessRecord, Hex } from '../witness/types.ts';
-import { passesKeyChecks } from './keys.ts';
+import { CALL_OPCODES, callPastChecks, passesKeyChecks } from './keys.ts';
 
 /** A storage write the frame made (or began: the SSTORE may then have run out of gas), and the index of its record. */
 export interface StorageWrite {
@@ -23,6 +26,17 @@ export interface StorageWrite {
 }
 
 const NO_ROOT: Hex = `0x${'00'.repeat(32)}`;
+
+/**
+ * A call the frame made (or began: it may then have run out of gas, and take no record), and the index of its
+ * record. Its record depends on the callee's outcome, which the frame's own stack does not show: the run fills it
+ * in (lib/native/calls.ts), or removes it when the call halted.
+ */
+export interface CallPlaceholder {
+  recordIndex: number;
+  opcode: number;
+  pc: number;
+}
 
 interface PendingRecord {
   kind: RecordKindName;
@@ -42,6 +56,8 @@ export class AccessRecorder {
   private readonly out: AccessRecord[] = [];
   /** The storage writes, in execution order (their records hold a zero state root until the run fills it in). */
   readonly writes: StorageWrite[] = [];
+  /** The calls past the checks before their key lookups, in execution order (their records are placeholders until the run fills them in). */
+  readonly calls: CallPlaceholder[] = [];
 
   constructor(private readonly frame: { isStatic: boolean } = { isStatic: false }) {}
 
@@ -54,6 +70,12 @@ export class AccessRecorder {
     this.complete(step.stack);
     const kind = recordKindOf(opcode);
     if (kind === undefined) return;
+    if (CALL_OPCODES.has(opcode)) {
+      if (callPastChecks(opcode, step, this.frame.isStatic) === undefined) return;
+      this.calls.push({ recordIndex: this.out.length, opcode, pc: step.pc });
+      this.out.push({ opcode, data: '0x' });
+      return;
+    }
     if (opcode === OP.SSTORE) {
       if (!passesKeyChecks(opcode, step.gasLeft, step.stack.length, this.frame.isStatic)) return;
       const n = step.stack.length;

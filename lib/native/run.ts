@@ -5,12 +5,13 @@ import { MerkleStateManager } from '@ethereumjs/statemanager';
 import { Account, bigIntToBytes, createAddressFromString, hexToBytes, setLengthLeft } from '@ethereumjs/util';
 import { bytesToHex, keccak256 } from 'viem';
 import { immediateSize, OP } from '../evm/opcodes.ts';
-import { logsHashOf, NO_LOGS_HASH } from '../witness/logs.ts';
+import { NO_LOGS_HASH } from '../witness/logs.ts';
 import { encodeRecord } from '../witness/records.ts';
 import type { AccessRecord, AccountKey, BlockValues, Hex, Status, StorageKey, TransientKey } from '../witness/types.ts';
 import { isPrecompile } from '../evm/precompiles.ts';
 import { balanceChangeOf, DEFAULT_BLOCK, type MessageContext } from './context.ts';
-import { KeyRecorder, type KeyLookup } from './keys.ts';
+import { FrameTracer, type FrameCall, type KeyLists } from './calls.ts';
+import { CALL_OPCODES, KeyRecorder, type KeyLookup } from './keys.ts';
 import { AccessRecorder, type StorageWrite } from './recorder.ts';
 
 export interface NativeOutcome {
@@ -31,18 +32,26 @@ export interface NativeOutcome {
   preStateRoot: Hex;
   /** The access records an honest prover gives for this run, in execution order (lib/native/recorder.ts). */
   records: AccessRecord[];
-  /** The state root at exit: the last storage write's root if the message succeeded, else preStateRoot. */
+  /**
+   * The state root at exit: the root of the last state-changing record (a storage write, or a call whose callee
+   * succeeded) if the message succeeded, else preStateRoot.
+   */
   stateRootLeave: Hex;
-  /** The logs hash chain of the run (docs/witness.md, "Logs"); 0 unless it succeeded. */
+  /** The logs hash chain of the run over its own logs and its successful calls (docs/witness.md, "Logs"); 0 unless it succeeded. */
   logsHash: Hex;
   /** The keys the frame looked up, ascending, with their claims at frame entry (lib/native/keys.ts). */
   storageKeys: StorageKey[];
   transientKeys: TransientKey[];
   accountKeys: AccountKey[];
-  /** Code of the looked-up accounts whose code the frame read (EXTCODESIZE, EXTCODECOPY), where not empty. */
+  /** Code of the looked-up accounts whose code the frame read (EXTCODESIZE, EXTCODECOPY, a call's target), where not empty. */
   accountCode: Hex[];
   /** The first lookup of every key, in execution order, with the number of records taken before it. */
   keyLookups: KeyLookup[];
+  /**
+   * The call opcodes (ascending) with which the frame called a precompile (0x01-0x11), past the checks before a call's
+   * key lookups: this version answers such a call UNSUPPORTED_OPCODE (see unsupportedOpcodes).
+   */
+  precompileCalls: number[];
 }
 
 /** The block header of the run: the context's block values (ethereumjs takes the chain id from the Common). */
@@ -127,11 +136,11 @@ async function preStateOf(ctx: MessageContext): Promise<BuiltPreState> {
   return { common, state, root };
 }
 
-/** Runs the message once on a copy of the pre-state; `onStep` observes every step. */
+/** Runs the message once on a copy of the pre-state (which has no caches: lib/native/calls.ts reads its trie); `tracer` follows the run. */
 async function execute(
   ctx: MessageContext,
   pre: BuiltPreState,
-  onStep?: (step: InterpreterStep) => void,
+  tracer?: FrameTracer,
 ): Promise<Awaited<ReturnType<EVM['runCall']>>> {
   const { common } = pre;
   const stateManager = pre.state.shallowCopy(false);
@@ -153,7 +162,7 @@ async function execute(
   evm.events.on('beforeMessage', (message: Message) => {
     if (message.depth === 0) message.gasRefund = REFUND_BIAS;
   });
-  if (onStep) evm.events.on('step', onStep);
+  tracer?.install(evm);
 
   const result = await evm.runCall({
     block: headerOf(ctx.block ?? DEFAULT_BLOCK),
@@ -171,22 +180,33 @@ async function execute(
   return result;
 }
 
+const ascending = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The keys the frame looked up, each list ascending (the order of the witness's key lists). */
+function keyListsOf(keys: KeyRecorder): KeyLists {
+  return {
+    storage: [...keys.storage].sort(ascending),
+    transient: [...keys.transient].sort(ascending),
+    accounts: [...keys.accounts].sort((a, b) => ascending(BigInt(a), BigInt(b))),
+  };
+}
+
 /** The claims at frame entry of every key the frame looked up, each list ascending (docs/witness.md, "Key lists"). */
 async function keyClaims(ctx: MessageContext, keys: KeyRecorder, built: BuiltPreState): Promise<Pick<NativeOutcome, 'storageKeys' | 'transientKeys' | 'accountKeys' | 'accountCode'>> {
   const pre = ctx.preState ?? {};
-  const ascending = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
-  const storageKeys = [...keys.storage].sort(ascending).map((slot): StorageKey => {
+  const lists = keyListsOf(keys);
+  const storageKeys = lists.storage.map((slot): StorageKey => {
     const s = pre.storage?.find((x) => x.slot === slot);
     return { slot, warm: s?.warm ?? false, original: s?.original ?? s?.value ?? 0n, value: s?.value ?? 0n };
   });
-  const transientKeys = [...keys.transient].sort(ascending).map((slot): TransientKey => ({ slot, value: pre.transientStorage?.find((x) => x.slot === slot)?.value ?? 0n }));
+  const transientKeys = lists.transient.map((slot): TransientKey => ({ slot, value: pre.transientStorage?.find((x) => x.slot === slot)?.value ?? 0n }));
   const accountKeys: AccountKey[] = [];
   const accountCode: Hex[] = [];
   if (keys.accounts.size > 0) {
     const warm = warmAtEntry(ctx, built.common);
     const { state } = built;
     // the accounts as the frame's first opcode sees them: after the message's value transfer
-    for (const account of [...keys.accounts].sort((a, b) => ascending(BigInt(a), BigInt(b)))) {
+    for (const account of lists.accounts) {
       const found = await state.getAccount(createAddressFromString(account));
       const balance = (found?.balance ?? 0n) + balanceChangeOf(ctx, account);
       const code = found === undefined ? '0x' : bytesToHex(await state.getCode(createAddressFromString(account)));
@@ -200,20 +220,94 @@ async function keyClaims(ctx: MessageContext, keys: KeyRecorder, built: BuiltPre
   return { storageKeys, transientKeys, accountKeys, accountCode };
 }
 
+/** The code of every account of the pre-state (lowercase address → code): whether a call's target is delegated (EIP-7702). */
+function codeMapOf(ctx: MessageContext): Map<Hex, Hex> {
+  const out = new Map<Hex, Hex>();
+  for (const a of ctx.preState?.accounts ?? []) if (a.code !== undefined) out.set(a.address.toLowerCase() as Hex, a.code.toLowerCase() as Hex);
+  out.set(ctx.to.toLowerCase() as Hex, ctx.code.toLowerCase() as Hex);
+  return out;
+}
+
+/** One traced run of the message: its result and what the recorders and the tracer saw. */
+interface TracedRun {
+  result: Awaited<ReturnType<EVM['runCall']>>;
+  recorder: AccessRecorder;
+  keys: KeyRecorder;
+  tracer: FrameTracer;
+  opcodes: Map<number, number>;
+  steps: number;
+}
+
 /**
- * The state roots after each storage write of the frame, in order: the writes applied one by one to the pre-state
- * (the roots an honest prover states in the storageWrite records).
+ * Runs the message with the recorders and the tracer (lib/native/calls.ts); with `keyLists`, the tracer reads the key
+ * updates of the frame's calls.
  */
-async function rootsAfterWrites(ctx: MessageContext, writes: readonly StorageWrite[], pre: BuiltPreState): Promise<Hex[]> {
-  if (writes.length === 0) return [];
-  const stateManager = pre.state.shallowCopy(false);
-  const context = createAddressFromString(ctx.context);
-  const roots: Hex[] = [];
-  for (const w of writes) {
-    await stateManager.putStorage(context, word(w.slot), bigIntToBytes(w.value));
-    roots.push(bytesToHex(await stateManager.getStateRoot()));
+async function traceRun(ctx: MessageContext, pre: BuiltPreState, keyLists?: KeyLists): Promise<TracedRun> {
+  const opcodes = new Map<number, number>();
+  let steps = 0;
+  const code = hexToBytes(ctx.code);
+  let last: { pc: number; op: number; top: bigint; second: bigint } | undefined;
+  const recorder = new AccessRecorder({ isStatic: ctx.isStatic });
+  const codes = codeMapOf(ctx);
+  const keys = new KeyRecorder({ isStatic: ctx.isStatic, context: ctx.context }, () => recorder.taken(), (a) => codes.get(a));
+  const onStep = (step: InterpreterStep, op: number): void => {
+    // a call looks its keys up before it takes its record; SSTORE takes its record first
+    if (CALL_OPCODES.has(op)) keys.onStep(step, op);
+    recorder.onStep(step, op);
+    if (!CALL_OPCODES.has(op)) keys.onStep(step, op);
+    opcodes.set(op, (opcodes.get(op) ?? 0) + 1);
+    steps++;
+    const n = step.stack.length;
+    last = { pc: step.pc, op, top: n > 0 ? step.stack[n - 1]! : 0n, second: n > 1 ? step.stack[n - 2]! : 0n };
+  };
+  const tracer = new FrameTracer({ ctx, common: pre.common, preState: pre.state, code, onStep, ...(keyLists === undefined ? {} : { keyLists }) });
+  let result: Awaited<ReturnType<EVM['runCall']>>;
+  try {
+    result = await execute(ctx, pre, tracer);
+  } catch (e) {
+    // @ethereumjs/evm 10.1.3 builds the step event of REVERT by reading the returned memory range before charging
+    // its gas: a huge range (an out-of-gas halt for the EVM) makes the step hook itself throw. The tracer listens to
+    // steps only while the frame itself runs, so this is the frame's own REVERT: the opcodes seen so far are right
+    // (execution stops at that instruction); the outcome comes from a second run without the hook.
+    if (!(e instanceof RangeError)) throw e;
+    result = await execute(ctx, pre);
+    // count the instruction whose step event failed: the one after the last step seen
+    let next = 0;
+    if (last !== undefined) {
+      const { pc, op, top, second } = last;
+      const jumped = op === OP.JUMP || (op === OP.JUMPI && second !== 0n);
+      next = jumped ? Number(top) : pc + 1 + immediateSize(op);
+    }
+    const failed = code[next] ?? OP.STOP;
+    opcodes.set(failed, (opcodes.get(failed) ?? 0) + 1);
+    steps++;
   }
-  return roots;
+  tracer.throwIfFailed();
+  tracer.finish(result.execResult.runState?.programCounter);
+  return { result, recorder, keys, tracer, opcodes, steps };
+}
+
+/**
+ * The call record of `call` (lib/witness/records.ts): its stateRoot is the root after it if its callee succeeded,
+ * else `rootBefore`, the root in force before it.
+ */
+function callRecord(call: FrameCall, rootBefore: Hex): AccessRecord {
+  return encodeRecord({
+    kind: call.kind,
+    target: call.target,
+    value: call.value,
+    gas: call.gas,
+    inputHash: call.inputHash,
+    status: BigInt(call.status),
+    gasUsed: call.gasUsed,
+    refund: call.refund,
+    logsHash: call.logsHash,
+    stateRoot: call.status === 1 ? call.stateRootAfter! : rootBefore,
+    returndataLength: BigInt((call.returndata.length - 2) / 2),
+    updateCount: BigInt(call.updates.length),
+    returndata: call.returndata,
+    updates: call.updates,
+  });
 }
 
 /**
@@ -232,43 +326,20 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
   if (isPrecompile(ctx.to)) {
     throw new Error(`to ${ctx.to} is a precompile: a message to it runs the precompile, not code, so it has no witness (the hypervisor answers PRECOMPILE_FRAME); give an account that holds code`);
   }
-  const opcodes = new Map<number, number>();
-  let steps = 0;
-  const code = hexToBytes(ctx.code);
-  let last: { pc: number; op: number; top: bigint; second: bigint } | undefined;
-  const recorder = new AccessRecorder({ isStatic: ctx.isStatic });
-  const keys = new KeyRecorder({ isStatic: ctx.isStatic, context: ctx.context }, () => recorder.taken());
-  const onStep = (step: InterpreterStep): void => {
-    // the byte at pc: step.opcode.code is a generic entry for undefined opcodes
-    const op = code[step.pc] ?? OP.STOP;
-    recorder.onStep(step, op);
-    keys.onStep(step, op);
-    opcodes.set(op, (opcodes.get(op) ?? 0) + 1);
-    steps++;
-    const n = step.stack.length;
-    last = { pc: step.pc, op, top: n > 0 ? step.stack[n - 1]! : 0n, second: n > 1 ? step.stack[n - 2]! : 0n };
-  };
   const pre = await preStateOf(ctx);
-  let result: Awaited<ReturnType<EVM['runCall']>>;
-  try {
-    result = await execute(ctx, pre, onStep);
-  } catch (e) {
-    // @ethereumjs/evm 10.1.3 builds the step event of RETURN/REVERT by reading the returned memory
-    // range before charging its gas: a huge range (an out-of-gas halt for the EVM) makes the step
-    // hook itself throw. The opcodes seen so far are right (execution stops at that instruction);
-    // the outcome comes from a second run without the hook.
-    if (!(e instanceof RangeError)) throw e;
-    result = await execute(ctx, pre);
-    // count the instruction whose step event failed: the one after the last step seen
-    let next = 0;
-    if (last !== undefined) {
-      const { pc, op, top, second } = last;
-      const jumped = op === OP.JUMP || (op === OP.JUMPI && second !== 0n);
-      next = jumped ? Number(top) : pc + 1 + immediateSize(op);
-    }
-    const failed = code[next] ?? OP.STOP;
-    opcodes.set(failed, (opcodes.get(failed) ?? 0) + 1);
-    steps++;
+  const run = await traceRun(ctx, pre);
+  const { result, recorder, keys, tracer, opcodes, steps } = run;
+  const calls = tracer.calls;
+  if (calls.length !== recorder.calls.length) throw new Error(`runNative: ${calls.length} calls traced, ${recorder.calls.length} recorded`);
+  // the key updates of the calls need the frame's final key lists: a second run reads them at every call
+  const lists = keyListsOf(keys);
+  if (calls.some((c) => c.entered) && lists.storage.length + lists.transient.length + lists.accounts.length > 0) {
+    const again = await traceRun(ctx, pre, lists);
+    const same = again.tracer.calls.length === calls.length && again.tracer.calls.every((c, i) => c.pc === calls[i]!.pc && c.status === calls[i]!.status);
+    if (!same || again.keys.lookups.length !== keys.lookups.length) throw new Error('runNative: the second run of the message differs from the first');
+    again.tracer.calls.forEach((c, i) => {
+      calls[i]!.updates = c.updates;
+    });
   }
   const preStateRoot = pre.root;
   const exec = result.execResult;
@@ -291,10 +362,30 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
   // a record opcode with no step after it (the last before the end of the code, or followed by an instruction that
   // failed before its step was reported) gets its results from the frame's final state
   const records = recorder.records(exec.runState && { pc: exec.runState.programCounter, stack: exec.runState.stack.getStack() });
-  const roots = await rootsAfterWrites(ctx, recorder.writes, pre);
-  recorder.writes.forEach((w: StorageWrite, i: number) => {
-    records[w.recordIndex] = encodeRecord({ kind: 'storageWrite', slot: w.slot, value: w.value, stateRoot: roots[i]! });
-  });
+  // the state-changing records in order: each storage write's root, and each call's (the root before it unless its
+  // callee succeeded); a call that ran out of gas itself takes no record (it is the frame's last)
+  const changes = [
+    ...recorder.writes.map((w: StorageWrite, i: number) => ({ recordIndex: w.recordIndex, write: w, root: tracer.writeRoots[i]! })),
+    ...recorder.calls.map((c, i) => ({ recordIndex: c.recordIndex, call: calls[i]! })),
+  ].sort((a, b) => a.recordIndex - b.recordIndex);
+  if (tracer.writeRoots.length !== recorder.writes.length) throw new Error('runNative: a storage write without its root');
+  let root = preStateRoot;
+  let dropped: number | undefined;
+  for (const ch of changes) {
+    if ('write' in ch) {
+      root = ch.root;
+      records[ch.recordIndex] = encodeRecord({ kind: 'storageWrite', slot: ch.write.slot, value: ch.write.value, stateRoot: root });
+    } else if (!ch.call.completed) {
+      dropped = ch.recordIndex;
+    } else {
+      records[ch.recordIndex] = callRecord(ch.call, root);
+      if (ch.call.status === 1) root = ch.call.stateRootAfter!;
+    }
+  }
+  if (dropped !== undefined) {
+    if (dropped !== records.length - 1) throw new Error(`runNative: the call of record ${dropped} halted, but records follow it`);
+    records.pop();
+  }
   const claims = await keyClaims(ctx, keys, pre);
   return {
     status,
@@ -304,10 +395,11 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
     steps,
     gasRefund: status === 1 ? (exec.gasRefund ?? REFUND_BIAS) - REFUND_BIAS : 0n,
     records,
-    stateRootLeave: status === 1 && roots.length > 0 ? roots[roots.length - 1]! : preStateRoot,
-    logsHash: status === 1 ? logsHashOf((exec.logs ?? []).map(([, topics, data]) => ({ topics: topics.map((t) => bytesToHex(t)), data: bytesToHex(data) }))) : NO_LOGS_HASH,
+    stateRootLeave: status === 1 ? root : preStateRoot,
+    logsHash: status === 1 ? tracer.logsHash : NO_LOGS_HASH,
     ...claims,
     keyLookups: keys.lookups,
+    precompileCalls: [...keys.precompileCalls].sort((a, b) => a - b),
     // ethereumjs appends " at <code hash>/<address>:<pc>" to some errors (invalid JUMP)
     ...(err === undefined ? {} : { error: err.error.replace(/ at 0x[0-9a-f]+\/0x[0-9a-f]+:\d+$/i, '') }),
     preStateRoot,

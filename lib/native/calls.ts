@@ -1,0 +1,385 @@
+/**
+ * The calls of the message's own frame (depth 0) in the reference run: the record an honest prover gives for each
+ * CALL, CALLCODE, DELEGATECALL and STATICCALL (lib/witness/records.ts, CALL_FIELDS), from the callee's message as
+ * @ethereumjs/evm runs it (its gas, calldata, status, gas used, refund change, return data), the frame's logs hash
+ * chain over its own logs and its successful calls, and the state roots of its state-changing records.
+ *
+ * The tracer listens to the run's `step` events only while the frame itself runs (depth 0): it leaves the `step`
+ * listener off while a callee runs, so callees run as without a tracer. It follows the messages with
+ * `beforeMessage`/`afterMessage`, awaited by ethereumjs (listeners of arity 2), so that it can read the live state
+ * between two instructions of the frame:
+ *
+ * - a storageWrite record's root is the frame's root at the SSTORE (everything before it, callees included) with the
+ *   write applied; a call record's root (status 1) is the frame's root when the callee's message has ended. "The
+ *   frame's root" is the live state's Merkle-Patricia root without the message's own value transfer and the caller's
+ *   nonce raise that runCall makes before the first instruction (docs/witness.md: the frame's root chain starts at
+ *   stateRootEnter, the state before that transfer). The live state manager has no caches (lib/native/run.ts builds
+ *   it without), so reading its trie changes nothing in the run; the corrections are made on a copy of the trie.
+ * - key updates: with the frame's final key lists (a second run, lib/native/run.ts), the value and warmth of every
+ *   listed key is read at the call's step (after the call's gas, which warms the target and its delegate) and when
+ *   the callee's message has ended; every key whose value changed or that became warm is an update.
+ * - logs: ethereumjs hands a message's logs up flattened (a caller's list holds its successful callees' logs, the
+ *   same objects); each message's chain is rebuilt from its list and its successful callees' lists.
+ */
+import { EVMError, type EVM, type EVMResult, type InterpreterStep, type Log, type Message } from '@ethereumjs/evm';
+import type { Common } from '@ethereumjs/common';
+import { MerkleStateManager } from '@ethereumjs/statemanager';
+import { Account, bigIntToBytes, bytesToBigInt, createAddressFromString, KECCAK256_NULL, setLengthLeft } from '@ethereumjs/util';
+import { bytesToHex, keccak256 } from 'viem';
+import { OP } from '../evm/opcodes.ts';
+import { logsLinkOfCall, logsLinkOfLog, NO_LOGS_HASH } from '../witness/logs.ts';
+import { CALL_NOT_ENTERED, recordKindOf, type CallKindName, type KeyUpdate } from '../witness/records.ts';
+import type { Hex } from '../witness/types.ts';
+import { balanceChangeOf, type MessageContext } from './context.ts';
+import { addressHex, CALL_OPCODES, callPastChecks, passesKeyChecks } from './keys.ts';
+
+/** EIP-150: the gas a call may pass on is all but 1/64 of what is left. The stipend a call with value adds. */
+const CALL_STIPEND = 2300n;
+
+/** The frame's final key lists, each ascending (as keyClaims lists them). */
+export interface KeyLists {
+  storage: readonly bigint[];
+  transient: readonly bigint[];
+  accounts: readonly Hex[];
+}
+
+/** One call of the frame past the checks before its key lookups, and what came of it. */
+export interface FrameCall {
+  opcode: number;
+  kind: CallKindName;
+  pc: number;
+  target: Hex;
+  /** The callee's callvalue: the value operand (CALL, CALLCODE), the frame's callvalue (DELEGATECALL), 0 (STATICCALL). */
+  value: bigint;
+  /** The callee's gasAvailable. */
+  gas: bigint;
+  inputHash: Hex;
+  /** False when the call itself ran out of gas (no record: the frame halts). */
+  completed: boolean;
+  /** Whether the callee's message ran (false: not entered, insufficient balance or depth). */
+  entered: boolean;
+  /** 0 halt, 1 success, 2 revert, 3 not entered. */
+  status: 0 | 1 | 2 | 3;
+  gasUsed: bigint;
+  refund: bigint;
+  logsHash: Hex;
+  returndata: Hex;
+  /** The frame's root after the call (status 1 only). */
+  stateRootAfter?: Hex;
+  /** The caller's key updates (with key lists only). */
+  updates: KeyUpdate[];
+}
+
+/** The value and warmth of the listed keys at one moment, in key-index order; accounts with their code hash. */
+interface KeySnapshot {
+  entries: { value: bigint; warm: boolean; codeHash?: Hex }[];
+}
+
+interface PendingCall {
+  call: FrameCall;
+  /** The callee's gas by EIP-150 from the step (for a call that is not entered, and to check ethereumjs's). */
+  formulaGas: bigint;
+  memory: Uint8Array;
+  inOffset: bigint;
+  inSize: bigint;
+  refundStart?: bigint;
+  before?: KeySnapshot;
+}
+
+interface MessageNode {
+  depth: number;
+  /** The successful callees with logs, in order: their flattened logs and their chains. */
+  kids: { logs: readonly Log[]; chain: Hex }[];
+}
+
+/** The chain of a message from its flattened logs and its successful callees' (docs/witness.md, "Logs"). */
+function chainOf(logs: readonly Log[], kids: MessageNode['kids']): Hex {
+  let h = NO_LOGS_HASH;
+  let k = 0;
+  for (let i = 0; i < logs.length; ) {
+    const kid = kids[k];
+    if (kid !== undefined && logs[i] === kid.logs[0]) {
+      h = logsLinkOfCall(h, kid.chain);
+      i += kid.logs.length;
+      k++;
+      continue;
+    }
+    const [, topics, data] = logs[i]!;
+    h = logsLinkOfLog(h, { topics: topics.map((t) => bytesToHex(t)), data: bytesToHex(data) });
+    i++;
+  }
+  if (k !== kids.length) throw new Error("calls: a callee's logs are not in its caller's logs");
+  return h;
+}
+
+const word = (n: bigint): Uint8Array => setLengthLeft(bigIntToBytes(n), 32);
+
+/** Bytes [offset, offset + size) of memory, zero beyond its end. */
+function memoryRange(memory: Uint8Array, offset: bigint, size: bigint): Uint8Array {
+  const out = new Uint8Array(Number(size));
+  if (size === 0n) return out;
+  const start = Number(offset);
+  if (start < memory.length) out.set(memory.subarray(start, Math.min(memory.length, start + out.length)));
+  return out;
+}
+
+export interface TracerOptions {
+  ctx: MessageContext;
+  common: Common;
+  /** The pre-state the run copies (before the message's own value transfer): whether the caller existed. */
+  preState: MerkleStateManager;
+  /** The code the frame runs. */
+  code: Uint8Array;
+  /** Observes every step of the frame (depth 0), before the tracer, with the code byte at step.pc. */
+  onStep: (step: InterpreterStep, opcode: number) => void;
+  /** The frame's final key lists: with them, the tracer reads the key updates of every call. */
+  keyLists?: KeyLists;
+}
+
+/** Follows one run of the message (see the file's comment). */
+export class FrameTracer {
+  /** The calls past the checks before their key lookups, in execution order. */
+  readonly calls: FrameCall[] = [];
+  /** The frame's root after each storage write (taken as SSTORE starts), in execution order. */
+  readonly writeRoots: Hex[] = [];
+  /** The frame's logs hash chain (0 unless it succeeded). */
+  logsHash: Hex = NO_LOGS_HASH;
+
+  private evm: EVM | undefined;
+  private pending: PendingCall | undefined;
+  private readonly messages: MessageNode[] = [];
+  private failure: unknown;
+  private hasFailed = false;
+  private listening = false;
+
+  constructor(private readonly opts: TracerOptions) {}
+
+  /** Listens to `evm`'s messages (and, while the frame runs, its steps). */
+  install(evm: EVM): void {
+    this.evm = evm;
+    evm.events.on('beforeMessage', (message: Message, resolve?: (result?: unknown) => void) => this.guard(this.beforeMessage(message), resolve));
+    evm.events.on('afterMessage', (result: EVMResult, resolve?: (result?: unknown) => void) => this.guard(this.afterMessage(result), resolve));
+  }
+
+  /** Throws what a listener threw during the run. */
+  throwIfFailed(): void {
+    if (this.hasFailed) throw this.failure;
+  }
+
+  /**
+   * Ends the run: a call with no step after it completed if the frame's pc moved past it (`endPc`, the frame's pc
+   * when it ended), else it ran out of gas itself.
+   */
+  finish(endPc: number | undefined): void {
+    const p = this.pending;
+    if (p === undefined) return;
+    this.pending = undefined;
+    if (endPc !== undefined && endPc > p.call.pc) this.notEntered(p);
+    else p.call.completed = false;
+  }
+
+  private readonly stepListener = (step: InterpreterStep, resolve?: (result?: unknown) => void): void => this.guard(this.onStep(step), resolve);
+
+  private guard(work: Promise<void>, resolve: ((result?: unknown) => void) | undefined): void {
+    work.then(
+      () => resolve?.(),
+      (e: unknown) => {
+        if (!this.hasFailed) {
+          this.hasFailed = true;
+          this.failure = e;
+        }
+        resolve?.();
+      },
+    );
+  }
+
+  private listen(on: boolean): void {
+    if (on === this.listening) return;
+    this.listening = on;
+    if (on) this.evm!.events.on('step', this.stepListener);
+    else this.evm!.events.off('step', this.stepListener);
+  }
+
+  private async onStep(step: InterpreterStep): Promise<void> {
+    if (step.depth !== 0) return;
+    // a call whose callee's message did not start before the frame's next instruction was not entered
+    if (this.pending !== undefined) {
+      const p = this.pending;
+      this.pending = undefined;
+      this.notEntered(p);
+    }
+    const { ctx, code } = this.opts;
+    const op = code[step.pc] ?? OP.STOP;
+    this.opts.onStep(step, op);
+    const n = step.stack.length;
+    if (op === OP.SSTORE && passesKeyChecks(op, step.gasLeft, n, ctx.isStatic)) {
+      this.writeRoots.push(await this.frameRoot({ slot: step.stack[n - 1]!, value: step.stack[n - 2]! }));
+      return;
+    }
+    if (!CALL_OPCODES.has(op)) return;
+    const o = callPastChecks(op, step, ctx.isStatic);
+    if (o === undefined) return;
+    const withValue = op === OP.CALL || op === OP.CALLCODE;
+    const value = withValue ? o.value! : op === OP.DELEGATECALL ? ctx.callvalue : 0n;
+    // the gas the step reports is before the opcode's cost (memory expansion, access, transfer, new account)
+    const l = step.gasLeft - (step.opcode.dynamicFee ?? 0n);
+    const passed = o.gas < l - l / 64n ? o.gas : l - l / 64n;
+    const formulaGas = passed + (withValue && value !== 0n ? CALL_STIPEND : 0n);
+    const call: FrameCall = {
+      opcode: op,
+      kind: recordKindOf(op) as CallKindName,
+      pc: step.pc,
+      target: addressHex(o.target),
+      value,
+      gas: formulaGas,
+      inputHash: NO_LOGS_HASH,
+      completed: true,
+      entered: false,
+      status: CALL_NOT_ENTERED,
+      gasUsed: 0n,
+      refund: 0n,
+      logsHash: NO_LOGS_HASH,
+      returndata: '0x',
+      updates: [],
+    };
+    this.calls.push(call);
+    this.pending = { call, formulaGas, memory: step.memory, inOffset: o.inOffset, inSize: o.inSize };
+    if (this.opts.keyLists !== undefined) this.pending.before = await this.snapshot();
+  }
+
+  /** A call whose callee's message never started, though the call completed (insufficient balance, depth limit). */
+  private notEntered(p: PendingCall): void {
+    // the call paid for its memory, so its input range is in memory (as the step saw it, zero beyond)
+    p.call.inputHash = keccak256(memoryRange(p.memory, p.inOffset, p.inSize));
+  }
+
+  private async beforeMessage(message: Message): Promise<void> {
+    this.messages.push({ depth: message.depth, kids: [] });
+    if (message.depth === 0) this.listen(true);
+    if (message.depth !== 1) return;
+    this.listen(false);
+    const p = this.pending;
+    if (p === undefined) return; // a CREATE (unsupported at depth 0)
+    const c = p.call;
+    c.entered = true;
+    c.gas = message.gasLimit;
+    c.inputHash = keccak256(message.data);
+    p.refundStart = message.gasRefund;
+    if (c.gas !== p.formulaGas) {
+      throw new Error(`calls: the callee of the ${c.kind} at pc ${c.pc} got ${c.gas} gas, EIP-150 from the step gives ${p.formulaGas}`);
+    }
+  }
+
+  private async afterMessage(result: EVMResult): Promise<void> {
+    const node = this.messages.pop();
+    if (node === undefined) throw new Error('calls: afterMessage without a message');
+    const exec = result.execResult;
+    const err = exec.exceptionError;
+    const logs = exec.logs ?? [];
+    const chain = err === undefined ? chainOf(logs, node.kids) : NO_LOGS_HASH;
+    const parent = this.messages[this.messages.length - 1];
+    if (err === undefined && parent !== undefined && logs.length > 0) parent.kids.push({ logs, chain });
+    if (node.depth === 0) {
+      this.logsHash = chain;
+      this.listen(false);
+      return;
+    }
+    if (node.depth !== 1) return;
+    const p = this.pending;
+    this.pending = undefined;
+    if (p !== undefined) await this.entered(p, result, chain);
+    this.listen(true);
+  }
+
+  /** The outcome of a call whose callee's message ran, read when that message has ended. */
+  private async entered(p: PendingCall, result: EVMResult, chain: Hex): Promise<void> {
+    const c = p.call;
+    const exec = result.execResult;
+    const err = exec.exceptionError;
+    c.status = err === undefined ? 1 : err.error === EVMError.errorMessages.REVERT ? 2 : 0;
+    c.gasUsed = exec.executionGasUsed;
+    if (c.status === 0 && c.gasUsed !== c.gas) throw new Error(`calls: the callee of the ${c.kind} at pc ${c.pc} halted using ${c.gasUsed} of ${c.gas} gas`);
+    c.returndata = c.status === 0 ? '0x' : bytesToHex(exec.returnValue);
+    if (c.status === 1) {
+      c.refund = (exec.gasRefund ?? 0n) - (p.refundStart ?? 0n);
+      c.logsHash = chain;
+      c.stateRootAfter = await this.frameRoot();
+    }
+    if (p.before === undefined) return;
+    const updates = this.updatesOf(c, p.before, await this.snapshot());
+    // a callee that did not succeed changed nothing (its changes and the keys it warmed are reverted)
+    if (c.status !== 1 && updates.length > 0) throw new Error(`calls: the ${c.kind} at pc ${c.pc} failed (status ${c.status}) but changed keys ${updates.map((u) => u.key).join(', ')}`);
+    c.updates = updates;
+  }
+
+  /** The key updates of a call: every listed key whose value changed or that became warm, ascending. */
+  private updatesOf(c: FrameCall, before: KeySnapshot, after: KeySnapshot): KeyUpdate[] {
+    const lists = this.opts.keyLists!;
+    const firstAccount = lists.storage.length + lists.transient.length;
+    const updates: KeyUpdate[] = [];
+    after.entries.forEach((a, key) => {
+      const b = before.entries[key]!;
+      if (key >= firstAccount && a.codeHash !== b.codeHash) {
+        throw new Error(
+          `calls: the callee of the ${c.kind} at pc ${c.pc} changed the code of ${lists.accounts[key - firstAccount]}, an account the frame looks up: ` +
+            "this version's key updates (balance and warmth) cannot express it",
+        );
+      }
+      if (a.value !== b.value || (a.warm && !b.warm)) updates.push({ key, warm: a.warm, value: a.value });
+    });
+    return updates;
+  }
+
+  /** The value and warmth of every listed key now (the caller's view: `context`'s storage and transient storage, balances). */
+  private async snapshot(): Promise<KeySnapshot> {
+    const evm = this.evm!;
+    const lists = this.opts.keyLists!;
+    const context = createAddressFromString(this.opts.ctx.context);
+    const entries: KeySnapshot['entries'] = [];
+    for (const slot of lists.storage) {
+      const value = bytesToBigInt(await evm.stateManager.getStorage(context, word(slot)));
+      entries.push({ value, warm: evm.journal.isWarmedStorage(context.bytes, word(slot)) });
+    }
+    for (const slot of lists.transient) entries.push({ value: bytesToBigInt(evm.transientStorage.get(context, word(slot))), warm: false });
+    for (const a of lists.accounts) {
+      const address = createAddressFromString(a);
+      const account = await evm.stateManager.getAccount(address);
+      entries.push({ value: account?.balance ?? 0n, warm: evm.journal.isWarmedAddress(address.bytes), codeHash: bytesToHex(account?.codeHash ?? KECCAK256_NULL) });
+    }
+    return { entries };
+  }
+
+  /**
+   * The frame's state root now: the live state's root without the message's own value transfer and the caller's
+   * nonce raise (see the file's comment), with `write` applied to `context`'s storage if given. ethereumjs writes an
+   * empty account for a call without value to an account that does not exist (and deletes it at the end of the
+   * transaction, EIP-161); the EVM creates no account there (execution-specs: a call moves ether only when its value
+   * is not 0), so an account the run touched that is empty and was not in the pre-state is left out.
+   */
+  private async frameRoot(write?: { slot: bigint; value: bigint }): Promise<Hex> {
+    const { ctx, common, preState } = this.opts;
+    const evm = this.evm!;
+    const live = evm.stateManager as MerkleStateManager;
+    // with no caches (run.ts) the trie is the whole live state; a copy with its checkpoints sees the uncommitted nodes
+    if ((live as unknown as { _caches?: unknown })._caches !== undefined) throw new Error("calls: the run's state manager must have no caches");
+    const liveTrie = (live as unknown as { _trie: { shallowCopy(includeCheckpoints: boolean): unknown } })._trie;
+    const copy = new MerkleStateManager({ common, trie: liveTrie.shallowCopy(true) as never });
+    const caller = ctx.caller.toLowerCase() as Hex;
+    const context = ctx.context.toLowerCase() as Hex;
+    for (const a of new Set([caller, context])) {
+      const address = createAddressFromString(a);
+      const now = await live.getAccount(address);
+      if (now === undefined) continue;
+      const nonce = now.nonce - (a === caller ? 1n : 0n);
+      await copy.putAccount(address, new Account(nonce, now.balance - balanceChangeOf(ctx, a), now.storageRoot, now.codeHash));
+    }
+    const touched = (evm.journal as unknown as { touched: Set<string> }).touched;
+    for (const a of new Set([caller, context, ...[...touched].map((t) => `0x${t}` as Hex)])) {
+      const address = createAddressFromString(a);
+      const account = await copy.getAccount(address);
+      if (account !== undefined && account.isEmpty() && (await preState.getAccount(address)) === undefined) await copy.deleteAccount(address);
+    }
+    if (write !== undefined) await copy.putStorage(createAddressFromString(ctx.context), word(write.slot), bigIntToBytes(write.value));
+    return bytesToHex(await copy.getStateRoot());
+  }
+}
