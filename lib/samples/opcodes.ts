@@ -251,6 +251,11 @@ export const SAMPLES: Sample[] = [
   { name: 'TSTORE then TLOAD', covers: ['TSTORE', 'TLOAD'], code: assemble(`PUSH 42 PUSH 3 TSTORE PUSH 3 TLOAD PUSH 4 TLOAD ADD ${RET_TOP}`), status: 1 },
   { name: 'SELFBALANCE and BALANCE of ADDRESS', covers: ['SELFBALANCE', 'BALANCE'], code: assemble(`SELFBALANCE ADDRESS BALANCE ADD ${RET_TOP}`), callvalue: 5n, status: 1 },
   { name: 'BALANCE of a cold empty account', covers: ['BALANCE'], code: assemble(`PUSH 0xdead BALANCE ${RET_TOP}`), status: 1 },
+  // calls to an account without code (a call record states the callee's outcome: success, no return data)
+  { name: 'CALL of a cold empty account, returning success and RETURNDATASIZE', covers: ['CALL', 'RETURNDATASIZE'], code: assemble('PUSH 0 PUSH 0 PUSH 0 PUSH 0 PUSH 0 PUSH 0xdead PUSH 5000 CALL RETURNDATASIZE ADD PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN'), status: 1 },
+  { name: 'CALLCODE of a cold empty account', covers: ['CALLCODE'], code: assemble(`PUSH 0 PUSH 0 PUSH 0 PUSH 0 PUSH 0 PUSH 0xdead PUSH 5000 CALLCODE ${RET_TOP}`), status: 1 },
+  { name: 'DELEGATECALL of a cold empty account', covers: ['DELEGATECALL'], code: assemble(`PUSH 0 PUSH 0 PUSH 0 PUSH 0 PUSH 0xdead PUSH 5000 DELEGATECALL ${RET_TOP}`), status: 1 },
+  { name: 'STATICCALL with input, of a cold empty account', covers: ['STATICCALL'], code: assemble(`PUSH 0 PUSH 0 PUSH 4 PUSH 0 PUSH 0xdead GAS STATICCALL ${RET_TOP}`), status: 1 },
   { name: 'EXTCODESIZE and EXTCODEHASH of ADDRESS', covers: ['EXTCODESIZE', 'EXTCODEHASH'], code: assemble(`ADDRESS EXTCODESIZE ADDRESS EXTCODEHASH ADD ${RET_TOP}`), status: 1 },
   { name: 'EXTCODEHASH and EXTCODESIZE of a cold empty account', covers: ['EXTCODEHASH', 'EXTCODESIZE'], code: assemble(`PUSH 0xdead EXTCODEHASH PUSH 0xbeef EXTCODESIZE ADD ${RET_TOP}`), status: 1 },
   // the witness goes on after the guest calldata (the key lists): none of it is calldata
