@@ -467,18 +467,18 @@ contract HypervisorOpcodesTest is HypervisorSetup {
         assertNoFailures();
     }
 
-    /// A call to a precompile is not executed by this version: PUSH0 x5, PUSH1 4, GAS, CALL (a call to the identity
-    /// precompile) is reported at the CALL's pc 8, whatever the rest of the witness claims.
+    /// A call to MODEXP is not executed by this version (its price differs between forks): PUSH0 x5, PUSH1 5, GAS,
+    /// CALL is reported at the CALL's pc 8, whatever the rest of the witness claims.
     function test_precompileCallIsUnsupportedAtItsPc() public {
         SampleFixture memory s = loadSamples();
-        bytes memory code = hex"5f5f5f5f5f60045af1";
+        bytes memory code = hex"5f5f5f5f5f60055af1";
         address to = address(0x5100);
         archiveGuest(code);
         MessageWitness memory m = sampleWitness(s, 0);
         m.to = to;
         m.context = to;
         m.codeHash = keccak256(code);
-        (uint256 pc, uint256 records) = expectInvalid("PUSH0 x5 PUSH1 4 GAS CALL", abi.encode(m), E.UNSUPPORTED_OPCODE);
+        (uint256 pc, uint256 records) = expectInvalid("PUSH0 x5 PUSH1 5 GAS CALL", abi.encode(m), E.UNSUPPORTED_OPCODE);
         assertEq(pc, 8, "guestPc");
         assertEq(records, 0, "recordIndex");
     }

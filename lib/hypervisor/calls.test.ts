@@ -180,8 +180,8 @@ test("on success the callee's refund, logs chain and state root are the frame's;
   expectInvalid(await verdictOf(file, { ...ok, transientKeys: [{ slot: 1n, value: 0n }], state_access_list: [t] }), ERROR_CODES.KEY_UPDATE_INVALID, 11, 0);
 });
 
-test('a call to a precompile is not executed by this version; CALL with value in a static frame halts', async () => {
-  const pre = assemble('PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH1 4 PUSH2 5000 CALL STOP');
+test('a call to MODEXP is not executed by this version; CALL with value in a static frame halts', async () => {
+  const pre = assemble('PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH1 5 PUSH2 5000 CALL STOP');
   const file = await baseFile(pre);
   expectInvalid(await verdictOf(file, { gasUsed: 0n }), ERROR_CODES.UNSUPPORTED_OPCODE, 10, 0);
   const withValue = assemble('PUSH0 PUSH0 PUSH0 PUSH0 PUSH1 1 PUSH2 0xbeef PUSH2 5000 CALL STOP');
