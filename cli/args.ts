@@ -16,7 +16,12 @@ Usage:
       the hypervisor in revm (forge) and prints the native outcome, the verdict and the
       hypervisor's gas. With --case the message is one case of the shape of
       ../shared/conformance/cases.json (a file holding one case, or a cases file with --name
-      choosing one); the case's expected outcome, if it states one, is compared too.
+      choosing one); the case's expected outcome, if it states one, is compared too. When the
+      case's message makes calls (accountsAtStart may give an account's "code" and "storage"),
+      every frame of the message tree gets its honest witness and is verified, and the links
+      between frames are checked (caller's call record ↔ callee's witness): one row per frame
+      (depth, path, to, native gas, verification gas, verdict), then the links; valid only if
+      every frame is valid and every link holds.
   iso-hv witness --code 0x… [message options]
       Prints the honest witness as JSON (docs/witness.md, "JSON form").
   iso-hv verify  <file.json | -> [--json] [build options]

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { execa } from 'execa';
 import { REPO_ROOT } from '../lib/forge/index.ts';
+import { assemble } from '../lib/evm/asm.ts';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'iso-hv.mjs');
 const iso = (args: string[], input?: string) => execa('node', [BIN, ...args], { reject: false, ...(input !== undefined ? { input } : {}) });
@@ -91,6 +92,55 @@ describe('iso-hv end to end (src/Hypervisor.huff)', () => {
       const ok = await iso(['verify', f]);
       assert.equal(ok.exitCode, 0, ok.stderr);
       assert.match(ok.stdout, /verdict: +valid/);
+    } finally {
+      fs.rmSync(f, { force: true });
+    }
+  });
+});
+
+describe('iso-hv run --case: a message tree (src/Hypervisor.huff)', () => {
+  // the top calls A, which writes, calls B (which writes and reverts with data) and returns; the top then STATICCALLs B'
+  const A = '0x000000000000000000000000000000000000aaaa';
+  const B = '0x000000000000000000000000000000000000bbbb';
+  const B2 = '0x000000000000000000000000000000000000bbb2';
+  const TO = '0x2000000000000000000000000000000000000002';
+  const call = (op: string, target: string, out = 0): string =>
+    `PUSH ${out} PUSH0 PUSH0 PUSH0 ${op === 'CALL' ? 'PUSH0 ' : ''}PUSH20 ${target} GAS ${op}`;
+  const b = assemble('PUSH1 1 PUSH0 SSTORE PUSH1 0x42 PUSH0 MSTORE PUSH1 32 PUSH0 REVERT');
+  const a = assemble(`PUSH1 7 PUSH1 3 SSTORE ${call('CALL', B, 32)} PUSH1 32 MSTORE PUSH1 64 PUSH0 RETURN`);
+  const b2 = assemble('PUSH1 1 SLOAD PUSH0 MSTORE PUSH1 32 PUSH0 RETURN');
+  const top = assemble(`${call('CALL', A, 64)} POP ${call('STATICCALL', B2, 32)} POP PUSH1 64 PUSH0 RETURN`);
+  const theCase = {
+    name: 'tree', code: top, codeAddress: TO, address: TO, caller: `0x${'10'.repeat(20)}`, origin: `0x${'10'.repeat(20)}`, callvalue: '0', calldata: '0x',
+    gasLimit: '200000', isStatic: false,
+    accountsAtStart: { [A]: { balance: '0', nonce: '1', code: a }, [B]: { balance: '0', nonce: '1', code: b }, [B2]: { balance: '0', nonce: '1', code: b2, storage: { '0x1': '0x2a' } } },
+  };
+
+  it('one row per frame, the links, valid; --json too', async () => {
+    const f = path.join(REPO_ROOT, 'cache', `iso-hv-e2e-tree-${process.pid}.json`);
+    fs.writeFileSync(f, JSON.stringify(theCase));
+    try {
+      const r = await iso(['run', '--case', f]);
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.match(r.stdout, /frames: +4 \(the message tree, in execution order\)/);
+      assert.match(r.stdout, /\n +depth +path +to +native +native gas +verification gas +verdict\n/);
+      for (const [depth, p, to, status] of [['0', '[]', TO, 'success'], ['1', '[0]', A, 'success'], ['2', '[0,0]', B, 'revert'], ['1', '[1]', B2, 'success']]) {
+        assert.match(r.stdout, new RegExp(`\\n +${depth} +${p.replace(/[[\],]/g, '\\$&')} +${to} +${status} +[0-9]+ +[0-9]+ +valid\\n`));
+      }
+      assert.match(r.stdout, /links: +all 3 hold/);
+      assert.match(r.stdout, /verdict: +valid \(every frame valid, every link holds\)/);
+      const j = await iso(['run', '--case', f, '--json']);
+      assert.equal(j.exitCode, 0, j.stderr);
+      const o = JSON.parse(j.stdout);
+      assert.deepEqual(o.frames.map((x: { path: number[]; depth: number; status: number; verdict: { valid: boolean } }) => [x.path, x.depth, x.status, x.verdict.valid]), [[[], 0, 1, true], [[0], 1, 1, true], [[0, 0], 2, 2, true], [[1], 1, 1, true]]);
+      assert.deepEqual(o.links, { count: 3, hold: true, broken: [] });
+      assert.equal(o.valid, true);
+      // word 0: B2's answer (the STATICCALL's output overwrote A's), word 1: B's success flag 0
+      assert.equal(o.native.returndata, `0x${'0'.repeat(62)}2a${'0'.repeat(64)}`);
+      // a frame the hypervisor finds invalid (a fault-injection build: every verdict GAS_USED_MISMATCH) exits 1
+      const bad = await iso(['run', '--case', f, '--json', '--hypervisor', '../test/fixtures/FakeHypervisor', '--constant', 'FAKE_VERDICT=0x02']);
+      assert.equal(bad.exitCode, 1, bad.stderr);
+      assert.equal(JSON.parse(bad.stdout).valid, false);
     } finally {
       fs.rmSync(f, { force: true });
     }

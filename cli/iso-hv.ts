@@ -5,9 +5,13 @@
 import * as fs from 'node:fs';
 import { keccak256 } from 'viem';
 import { verifyBatch, type BatchResult } from '../lib/forge/index.ts';
+import { isPrecompile } from '../lib/evm/precompiles.ts';
 import {
+  buildFrameWitnesses,
   buildHonestWitness,
+  checkTransaction,
   contextOfCase,
+  formatPath,
   defaultContext,
   differencesFromExpected,
   messageCaseFromJson,
@@ -17,6 +21,7 @@ import {
   type MessageContext,
 } from '../lib/native/index.ts';
 import { formatVerdict, stringifyWitness, witnessFromJson, type Verdict, type WitnessFile } from '../lib/witness/index.ts';
+import { CALL_NOT_ENTERED, decodeRecord, type CallRecord } from '../lib/witness/records.ts';
 import {
   EXIT_INVALID,
   EXIT_NO_VERDICT,
@@ -83,13 +88,25 @@ function contextOf(m: MessageOptions) {
 }
 
 async function verifyOne(file: WitnessFile, build: BuildOptions): Promise<BatchResult> {
+  const [r] = await verifyFiles([file], build);
+  return r!;
+}
+
+/** Verifies witnesses in one forge batch. */
+async function verifyFiles(files: readonly WitnessFile[], build: BuildOptions): Promise<BatchResult[]> {
   const hypervisorSource = build.hypervisor ?? process.env.ISO_HV_SOURCE ?? 'Hypervisor';
-  const [r] = await verifyBatch([file], {
+  return verifyBatch(files, {
     hypervisorSource,
     constants: build.constants,
     ...(build.hvGas !== undefined ? { hypervisorGasLimit: build.hvGas } : {}),
   });
-  return r!;
+}
+
+/** Whether a frame's witness has a call that leads to a callee frame (entered, not a precompile). */
+function makesCalls(file: WitnessFile): boolean {
+  return file.witness.state_access_list
+    .map(decodeRecord)
+    .some((r) => ['call', 'callCode', 'delegateCall', 'staticCall'].includes(r.kind) && Number((r as CallRecord).status) !== CALL_NOT_ENTERED && !isPrecompile((r as CallRecord).target));
 }
 
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
@@ -163,9 +180,13 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   }
 }
 
-/** run: the native run, the honest witness, its verdict; with a case that states an outcome, the comparison too. */
+/**
+ * run: the native run, the honest witness, its verdict; with a case that states an outcome, the comparison too. A case
+ * whose message makes calls (its pre-state holds the callees' code) runs as a message tree (runTree).
+ */
 async function runMessage(ctx: MessageContext, c: MessageCase | undefined, build: BuildOptions, json: boolean, io: Io): Promise<number> {
   const { file, native } = await buildHonestWitness(ctx);
+  if (c !== undefined && makesCalls(file)) return runTree(ctx, c, build, json, io);
   warnUnsupported(native, ctx, io);
   const r = await verifyOne(file, build);
   const e = c?.expected;
@@ -202,4 +223,70 @@ function warnUnsupported(native: Parameters<typeof unsupportedOpcodes>[0], frame
         'this hypervisor version does not support: expect UNSUPPORTED_OPCODE (64)\n',
     );
   }
+}
+
+/**
+ * run --case for a message that makes calls: one honest witness per frame of the message tree (lib/native/tree.ts),
+ * each verified, and the link check (lib/native/links.ts). One row per frame: depth, path, to, native gas,
+ * verification gas, verdict. Valid only if every frame is valid and every link holds; an invalid frame or a broken
+ * link exits 1, a frame without a verdict 3.
+ */
+async function runTree(ctx: MessageContext, c: MessageCase, build: BuildOptions, json: boolean, io: Io): Promise<number> {
+  const tree = await buildFrameWitnesses(ctx, { check: false });
+  for (const f of tree.frames) {
+    const ops = f.unsupported;
+    if (ops.length > 0) {
+      io.stderr(
+        `iso-hv: warning: frame ${formatPath(f.path)} executes ${ops.map(recordOpcodeName).join(', ')}, which need access records ` +
+          'this hypervisor version does not support: expect UNSUPPORTED_OPCODE (64)\n',
+      );
+    }
+  }
+  const results = await verifyFiles(tree.frames.map((f) => f.file), build);
+  const broken = checkTransaction(tree.frames, { transfers: tree.transfers });
+  const native = tree.frames[0]!.native;
+  const e = c.expected;
+  const differences = e === undefined ? [] : differencesFromExpected(e, native);
+  const verdicts = results.map((r) => r.verdict);
+  const exit = verdicts.some((v) => v.kind === 'invalid') || broken.length > 0 ? EXIT_INVALID : verdicts.every((v) => v.kind === 'valid') ? EXIT_VALID : EXIT_NO_VERDICT;
+  const links = tree.frames.length - 1;
+  if (json) {
+    io.stdout(
+      `${JSON.stringify({
+        ...(c.name !== undefined ? { case: c.name } : {}),
+        native: { status: native.status, gasUsed: native.gasUsed.toString(), returndata: native.returndata },
+        ...(e !== undefined ? { expectedMatches: differences.length === 0, differences } : {}),
+        frames: tree.frames.map((f, i) => ({
+          path: f.path,
+          depth: f.depth,
+          to: f.file.witness.to,
+          status: f.native.status,
+          gasUsed: f.native.gasUsed.toString(),
+          verdict: verdictJson(results[i]!.verdict),
+          hypervisorGas: results[i]!.hypervisorGas.toString(),
+        })),
+        links: { count: links, hold: broken.length === 0, broken: broken.map((b) => b.message) },
+        valid: exit === EXIT_VALID,
+      })}\n`,
+    );
+    return exit;
+  }
+  const rows = tree.frames.map((f, i) => [String(f.depth), formatPath(f.path), f.file.witness.to, `${STATUS_NAMES[f.native.status]}`, String(f.native.gasUsed), String(results[i]!.hypervisorGas), formatVerdict(results[i]!.verdict)]);
+  const head = ['depth', 'path', 'to', 'native', 'native gas', 'verification gas', 'verdict'];
+  const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
+  const line = (cells: string[]): string => `  ${cells.map((x, k) => (k === cells.length - 1 ? x : x.padEnd(widths[k]!))).join('  ')}\n`;
+  io.stdout(
+    (c.name !== undefined ? `case:        ${c.name}\n` : '') +
+      `native:      ${STATUS_NAMES[native.status]} (status ${native.status}), gasUsed ${native.gasUsed}` +
+      `${native.error && native.status !== 1 ? ` (${native.error})` : ''}\n` +
+      `returndata:  ${native.returndata}\n` +
+      (e !== undefined ? `expected:    ${differences.length === 0 ? 'matches the case' : differences.join('; ')}\n` : '') +
+      `frames:      ${tree.frames.length} (the message tree, in execution order)\n` +
+      line(head) +
+      rows.map(line).join('') +
+      `links:       ${broken.length === 0 ? `all ${links} hold` : `${broken.length} broken`}\n` +
+      broken.map((b) => `  ${b.message}\n`).join('') +
+      `verdict:     ${exit === EXIT_VALID ? 'valid (every frame valid, every link holds)' : exit === EXIT_INVALID ? 'invalid' : 'no verdict'}\n`,
+  );
+  return exit;
 }

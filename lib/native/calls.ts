@@ -21,17 +21,18 @@
  * - logs: ethereumjs hands a message's logs up flattened (a caller's list holds its successful callees' logs, the
  *   same objects); each message's chain is rebuilt from its list and its successful callees' lists.
  */
-import { EVMError, type EVM, type EVMResult, type InterpreterStep, type Log, type Message } from '@ethereumjs/evm';
+import { EVMError, type EVM, type EVMResult, type ExecResult, type InterpreterStep, type Log, type Message } from '@ethereumjs/evm';
 import type { Common } from '@ethereumjs/common';
 import { MerkleStateManager } from '@ethereumjs/statemanager';
-import { Account, bigIntToBytes, bytesToBigInt, createAddressFromString, KECCAK256_NULL, setLengthLeft } from '@ethereumjs/util';
+import { Account, bigIntToBytes, bytesToBigInt, bytesToUnprefixedHex, createAddressFromString, KECCAK256_NULL, setLengthLeft } from '@ethereumjs/util';
 import { bytesToHex, keccak256 } from 'viem';
 import { OP } from '../evm/opcodes.ts';
 import { logsLinkOfCall, logsLinkOfLog, NO_LOGS_HASH } from '../witness/logs.ts';
 import { CALL_NOT_ENTERED, recordKindOf, type CallKindName, type KeyUpdate } from '../witness/records.ts';
 import type { Hex } from '../witness/types.ts';
+import { isPrecompile } from '../evm/precompiles.ts';
 import { balanceChangeOf, type MessageContext } from './context.ts';
-import { addressHex, CALL_OPCODES, callPastChecks, passesKeyChecks } from './keys.ts';
+import { addressHex, CALL_OPCODES, callPastChecks, delegateOf, passesKeyChecks } from './keys.ts';
 
 /** EIP-150: the gas a call may pass on is all but 1/64 of what is left. The stipend a call with value adds. */
 const CALL_STIPEND = 2300n;
@@ -41,6 +42,51 @@ export interface KeyLists {
   storage: readonly bigint[];
   transient: readonly bigint[];
   accounts: readonly Hex[];
+}
+
+/** A message's value transfer, as balanceChangeOf reads it. */
+export type TransferOf = Pick<MessageContext, 'to' | 'context' | 'caller' | 'callvalue'>;
+
+/**
+ * The message of a callee frame as the reference run sends it (lib/native/tree.ts): `ordinal` numbers the run's
+ * messages in the order they start (0 the message itself), the rest is the callee's MessageContext (its `code` the code
+ * that runs: the delegate's for a target delegated by EIP-7702).
+ */
+export interface CalleeMessage {
+  ordinal: number;
+  depth: number;
+  caller: Hex;
+  to: Hex;
+  context: Hex;
+  callvalue: bigint;
+  gasAvailable: bigint;
+  calldata: Hex;
+  isStatic: boolean;
+  code: Hex;
+}
+
+/**
+ * The frame a tracer follows when it is not the message's own (depth 0): the ordinal of its message in the run, its
+ * depth, the value transfers of the messages on the way to it (the message's own first; the frame's root chain leaves
+ * them out, with the frame's own), and the caller of the message (whose nonce runCall raises).
+ */
+export interface TracedFrame {
+  ordinal: number;
+  depth: number;
+  ancestors: readonly TransferOf[];
+  topCaller: Hex;
+}
+
+/** A key's claims at frame entry (a deep frame's, read from the live state at its first instruction). */
+export interface EntryClaim {
+  value: bigint;
+  warm: boolean;
+  /** Storage keys: the slot's value at transaction start. */
+  original?: bigint;
+  /** Account keys: what EXTCODEHASH returns (0 for an account that does not exist or is empty). */
+  codeHash?: Hex;
+  /** Account keys: the account's code. */
+  code?: Hex;
 }
 
 /** One call of the frame past the checks before its key lookups, and what came of it. */
@@ -68,6 +114,8 @@ export interface FrameCall {
   stateRootAfter?: Hex;
   /** The caller's key updates (with key lists only). */
   updates: KeyUpdate[];
+  /** The callee's message, when it was entered (a callee frame of the message tree). */
+  callee?: CalleeMessage;
 }
 
 /** The value and warmth of the listed keys at one moment, in key-index order; accounts with their code hash. */
@@ -134,6 +182,8 @@ export interface TracerOptions {
   onStep: (step: InterpreterStep, opcode: number) => void;
   /** The frame's final key lists: with them, the tracer reads the key updates of every call. */
   keyLists?: KeyLists;
+  /** The frame to follow when it is not the message's own (`ctx` is then that frame's message). */
+  frame?: TracedFrame;
 }
 
 /** Follows one run of the message (see the file's comment). */
@@ -144,6 +194,22 @@ export class FrameTracer {
   readonly writeRoots: Hex[] = [];
   /** The frame's logs hash chain (0 unless it succeeded). */
   logsHash: Hex = NO_LOGS_HASH;
+  /** A deep frame's root at entry (before its own value transfer), read as its message starts. */
+  entryRoot: Hex | undefined;
+  /** A deep frame's refund counter as its message starts. */
+  entryRefund = 0n;
+  /** With key lists, a deep frame's key claims at entry (in key-index order), read at its first instruction. */
+  entryClaims: EntryClaim[] | undefined;
+  /** The traced frame's result, when its message has ended. */
+  result: ExecResult | undefined;
+  /** A deep frame that succeeded: its root at exit without (`leave`) and with (`leaveWithTransfer`) its own value transfer. */
+  leave: Hex | undefined;
+  leaveWithTransfer: Hex | undefined;
+
+  /** How many messages have started so far. */
+  private started = 0;
+  /** Whether the traced frame's message is running. */
+  private active = false;
 
   private evm: EVM | undefined;
   private pending: PendingCall | undefined;
@@ -200,8 +266,13 @@ export class FrameTracer {
     else this.evm!.events.off('step', this.stepListener);
   }
 
+  private get depth(): number {
+    return this.opts.frame?.depth ?? 0;
+  }
+
   private async onStep(step: InterpreterStep): Promise<void> {
-    if (step.depth !== 0) return;
+    if (step.depth !== this.depth) return;
+    if (this.opts.frame !== undefined && this.opts.keyLists !== undefined && this.entryClaims === undefined) this.entryClaims = await this.claims();
     // a call whose callee's message did not start before the frame's next instruction was not entered
     if (this.pending !== undefined) {
       const p = this.pending;
@@ -254,14 +325,26 @@ export class FrameTracer {
   }
 
   private async beforeMessage(message: Message): Promise<void> {
+    const ordinal = this.started++;
     this.messages.push({ depth: message.depth, kids: [] });
-    if (message.depth === 0) this.listen(true);
-    if (message.depth !== 1) return;
+    if (ordinal === (this.opts.frame?.ordinal ?? 0)) {
+      this.active = true;
+      if (message.depth !== this.depth) throw new Error(`calls: message ${ordinal} is at depth ${message.depth}, the traced frame at ${this.depth}`);
+      if (this.opts.frame !== undefined) {
+        this.checkMessage(message);
+        this.entryRoot = await this.frameRoot(undefined, false);
+        this.entryRefund = message.gasRefund;
+      }
+      this.listen(true);
+      return;
+    }
+    if (!this.active || message.depth !== this.depth + 1) return;
     this.listen(false);
     const p = this.pending;
-    if (p === undefined) return; // a CREATE (unsupported at depth 0)
+    if (p === undefined) return; // a CREATE (unsupported)
     const c = p.call;
     c.entered = true;
+    c.callee = await this.calleeOf(message, ordinal);
     c.gas = message.gasLimit;
     c.inputHash = keccak256(message.data);
     p.refundStart = message.gasRefund;
@@ -279,12 +362,19 @@ export class FrameTracer {
     const chain = err === undefined ? chainOf(logs, node.kids) : NO_LOGS_HASH;
     const parent = this.messages[this.messages.length - 1];
     if (err === undefined && parent !== undefined && logs.length > 0) parent.kids.push({ logs, chain });
-    if (node.depth === 0) {
+    if (!this.active) return;
+    if (node.depth === this.depth) {
+      this.active = false;
       this.logsHash = chain;
+      this.result = exec;
       this.listen(false);
+      if (this.opts.frame !== undefined && err === undefined) {
+        this.leave = await this.frameRoot();
+        this.leaveWithTransfer = await this.frameRoot(undefined, false);
+      }
       return;
     }
-    if (node.depth !== 1) return;
+    if (node.depth !== this.depth + 1) return;
     const p = this.pending;
     this.pending = undefined;
     if (p !== undefined) await this.entered(p, result, chain);
@@ -349,6 +439,72 @@ export class FrameTracer {
     return { entries };
   }
 
+  /** A deep frame's message must be the one its caller's run sent (lib/native/tree.ts builds `ctx` from it). */
+  private checkMessage(message: Message): void {
+    const { ctx } = this.opts;
+    const got: Record<string, unknown> = {
+      caller: message.caller.toString(),
+      context: message.to?.toString(),
+      to: (message.codeAddress ?? message.to)?.toString(),
+      callvalue: message.value,
+      gasAvailable: message.gasLimit,
+      calldata: bytesToHex(message.data),
+      isStatic: message.isStatic,
+    };
+    for (const [field, v] of Object.entries(got)) {
+      const want = (ctx as unknown as Record<string, unknown>)[field];
+      const same = typeof v === 'string' && typeof want === 'string' ? v.toLowerCase() === want.toLowerCase() : v === want;
+      if (!same) throw new Error(`calls: message ${this.opts.frame!.ordinal} has ${field} ${String(v)}, its caller's run sent ${String(want)}`);
+    }
+  }
+
+  /** The callee's message as it starts (its code: the code that runs, the delegate's for a target delegated by EIP-7702). */
+  private async calleeOf(message: Message, ordinal: number): Promise<CalleeMessage> {
+    const sm = this.evm!.stateManager;
+    const codeAddress = message.codeAddress ?? message.to!;
+    let code: Hex = '0x';
+    if (!isPrecompile(codeAddress.toString())) {
+      code = bytesToHex(await sm.getCode(codeAddress));
+      const d = delegateOf(code);
+      if (d !== undefined) code = bytesToHex(await sm.getCode(createAddressFromString(d)));
+    }
+    return {
+      ordinal,
+      depth: message.depth,
+      caller: message.caller.toString().toLowerCase() as Hex,
+      to: codeAddress.toString().toLowerCase() as Hex,
+      context: message.to!.toString().toLowerCase() as Hex,
+      callvalue: message.value,
+      gasAvailable: message.gasLimit,
+      calldata: bytesToHex(message.data),
+      isStatic: message.isStatic,
+      code,
+    };
+  }
+
+  /** A deep frame's claims at entry of every listed key (key-index order): values, warmth, originals, code hashes. */
+  private async claims(): Promise<EntryClaim[]> {
+    const evm = this.evm!;
+    const lists = this.opts.keyLists!;
+    const context = createAddressFromString(this.opts.ctx.context);
+    const out: EntryClaim[] = [];
+    const originals = (evm.stateManager.originalStorageCache as unknown as { map: Map<string, Map<string, Uint8Array>> }).map;
+    for (const slot of lists.storage) {
+      const value = bytesToBigInt(await evm.stateManager.getStorage(context, word(slot)));
+      const cached = originals.get(bytesToUnprefixedHex(context.bytes))?.get(bytesToUnprefixedHex(word(slot)));
+      out.push({ value, warm: evm.journal.isWarmedStorage(context.bytes, word(slot)), original: cached === undefined ? value : bytesToBigInt(cached) });
+    }
+    for (const slot of lists.transient) out.push({ value: bytesToBigInt(evm.transientStorage.get(context, word(slot))), warm: false });
+    for (const a of lists.accounts) {
+      const address = createAddressFromString(a);
+      const account = await evm.stateManager.getAccount(address);
+      const code = account === undefined ? '0x' : bytesToHex(await evm.stateManager.getCode(address));
+      const codeHash = account === undefined || account.isEmpty() ? NO_LOGS_HASH : keccak256(code);
+      out.push({ value: account?.balance ?? 0n, warm: evm.journal.isWarmedAddress(address.bytes), codeHash, code });
+    }
+    return out;
+  }
+
   /**
    * The frame's state root now: the live state's root without the message's own value transfer and the caller's
    * nonce raise (see the file's comment), with `write` applied to `context`'s storage if given. ethereumjs writes an
@@ -356,25 +512,29 @@ export class FrameTracer {
    * transaction, EIP-161); the EVM creates no account there (execution-specs: a call moves ether only when its value
    * is not 0), so an account the run touched that is empty and was not in the pre-state is left out.
    */
-  private async frameRoot(write?: { slot: bigint; value: bigint }): Promise<Hex> {
+  private async frameRoot(write?: { slot: bigint; value: bigint }, ownTransfer = true): Promise<Hex> {
     const { ctx, common, preState } = this.opts;
+    const transfers: TransferOf[] = [...(this.opts.frame?.ancestors ?? []), ...(ownTransfer ? [ctx] : [])];
     const evm = this.evm!;
     const live = evm.stateManager as MerkleStateManager;
     // with no caches (run.ts) the trie is the whole live state; a copy with its checkpoints sees the uncommitted nodes
     if ((live as unknown as { _caches?: unknown })._caches !== undefined) throw new Error("calls: the run's state manager must have no caches");
     const liveTrie = (live as unknown as { _trie: { shallowCopy(includeCheckpoints: boolean): unknown } })._trie;
     const copy = new MerkleStateManager({ common, trie: liveTrie.shallowCopy(true) as never });
-    const caller = ctx.caller.toLowerCase() as Hex;
-    const context = ctx.context.toLowerCase() as Hex;
-    for (const a of new Set([caller, context])) {
+    // the caller of the message itself (its nonce), and the parties of every transfer left out
+    const caller = (this.opts.frame?.topCaller ?? ctx.caller).toLowerCase() as Hex;
+    const parties = new Set<Hex>([caller, ...transfers.flatMap((t) => [t.caller.toLowerCase() as Hex, t.context.toLowerCase() as Hex])]);
+    for (const a of parties) {
       const address = createAddressFromString(a);
       const now = await live.getAccount(address);
       if (now === undefined) continue;
       const nonce = now.nonce - (a === caller ? 1n : 0n);
-      await copy.putAccount(address, new Account(nonce, now.balance - balanceChangeOf(ctx, a), now.storageRoot, now.codeHash));
+      const balance = transfers.reduce((b, t) => b - balanceChangeOf(t, a), now.balance);
+      if (balance < 0n) throw new Error(`calls: ${a}'s balance without the value transfers of the messages on the way to the frame is negative: the frame's root chain cannot express it`);
+      await copy.putAccount(address, new Account(nonce, balance, now.storageRoot, now.codeHash));
     }
     const touched = (evm.journal as unknown as { touched: Set<string> }).touched;
-    for (const a of new Set([caller, context, ...[...touched].map((t) => `0x${t}` as Hex)])) {
+    for (const a of new Set([...parties, ...[...touched].map((t) => `0x${t}` as Hex)])) {
       const address = createAddressFromString(a);
       const account = await copy.getAccount(address);
       if (account !== undefined && account.isEmpty() && (await preState.getAccount(address)) === undefined) await copy.deleteAccount(address);

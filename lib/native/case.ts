@@ -6,7 +6,9 @@
  *
  * The frame runs against the case's state (contextOfCase): its block, the storage of `address` (whose values at
  * transaction start are the case's preStorage too), the warm set, and the accounts' balances and nonces at the first
- * opcode. A case carries no code of accounts other than codeAddress: they run as accounts without code.
+ * opcode. An account of accountsAtStart may carry its `code` and its `storage` (slot → value, at transaction start):
+ * the callees of a message that makes calls (`iso-hv run --case` then builds and verifies every frame of the message
+ * tree, lib/native/tree.ts); other accounts run as accounts without code.
  */
 import { logsHashOf } from '../witness/logs.ts';
 import type { BlockValues, Hex, Status } from '../witness/types.ts';
@@ -36,7 +38,7 @@ export interface MessageCase {
   preStorage: Map<bigint, bigint>;
   warmAtStart: { addresses: Hex[]; slots: Map<Hex, bigint[]> };
   /** Balances and nonces at the frame's first opcode (after gas purchase and value transfer). */
-  accountsAtStart: Map<Hex, { balance: bigint; nonce: bigint }>;
+  accountsAtStart: Map<Hex, { balance: bigint; nonce: bigint; code?: Hex; storage?: Map<bigint, bigint> }>;
   block?: BlockValues;
   /** The outcome the case states, if it states one. */
   expected?: {
@@ -149,7 +151,16 @@ export function messageCaseFromJson(value: unknown, name?: string): MessageCase 
   if (isObject(c.accountsAtStart)) {
     for (const [a, acc] of Object.entries(c.accountsAtStart)) {
       if (!isObject(acc)) throw new MessageCaseError(`accountsAtStart.${a}`, 'expected { balance, nonce }');
-      out.accountsAtStart.set(address(a, `accountsAtStart.${a}`), { balance: quantity(acc, 'balance', `accountsAtStart.${a}.balance`), nonce: quantity(acc, 'nonce', `accountsAtStart.${a}.nonce`) });
+      const where = `accountsAtStart.${a}`;
+      if (acc.storage !== undefined && !isObject(acc.storage)) throw new MessageCaseError(`${where}.storage`, 'expected an object of slot → value');
+      out.accountsAtStart.set(address(a, where), {
+        balance: quantity(acc, 'balance', `${where}.balance`),
+        nonce: quantity(acc, 'nonce', `${where}.nonce`),
+        ...(acc.code === undefined ? {} : { code: hex(acc, 'code') }),
+        ...(isObject(acc.storage)
+          ? { storage: new Map(Object.entries(acc.storage).map(([k, v]) => [quantityValue(k, `${where}.storage key ${k}`), quantityValue(v, `${where}.storage.${k}`)])) }
+          : {}),
+      });
     }
   }
   if (isObject(c.block)) out.block = blockOf(c.block);
@@ -194,6 +205,8 @@ export function contextOfCase(c: MessageCase): MessageContext {
     address,
     nonce: a.nonce,
     balance: address === c.address ? a.balance - transferred : a.balance,
+    ...(a.code === undefined ? {} : { code: a.code }),
+    ...(a.storage === undefined ? {} : { storage: [...a.storage].map(([slot, value]) => ({ slot, value })) }),
   }));
   return {
     code: c.code,

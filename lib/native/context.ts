@@ -19,6 +19,11 @@ export interface AccountState {
   nonce?: bigint;
   /** Its code; `to`'s code is the message's `code` and need not be given. */
   code?: Hex;
+  /**
+   * Its storage at transaction start (the accounts a callee frame runs in: lib/native/tree.ts); `context`'s storage is
+   * PreState.storage, which takes precedence for its slots.
+   */
+  storage?: readonly { slot: bigint; value: bigint }[];
 }
 
 /**

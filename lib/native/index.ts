@@ -4,3 +4,5 @@ export * from './run.ts';
 export * from './honest.ts';
 export * from './case.ts';
 export * from './keys.ts';
+export * from './tree.ts';
+export * from './links.ts';

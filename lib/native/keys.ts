@@ -115,7 +115,7 @@ export class KeyRecorder {
    * target delegated by EIP-7702 up too.
    */
   constructor(
-    private readonly frame: { isStatic: boolean; context: Hex },
+    private readonly frame: { isStatic: boolean; context: Hex; depth?: number },
     private readonly recordsTaken: () => number = () => 0,
     private readonly codeOf: (account: Hex) => Hex | undefined = () => undefined,
   ) {}
@@ -129,7 +129,7 @@ export class KeyRecorder {
 
   /** Observes one step of the message's own frame; `opcode` is the code byte at step.pc. */
   onStep(step: InterpreterStep, opcode: number): void {
-    if (step.depth !== 0) return;
+    if (step.depth !== (this.frame.depth ?? 0)) return;
     if (CALL_OPCODES.has(opcode)) {
       this.onCall(step, opcode);
       return;

@@ -59,14 +59,15 @@ export class AccessRecorder {
   /** The calls past the checks before their key lookups, in execution order (their records are placeholders until the run fills them in). */
   readonly calls: CallPlaceholder[] = [];
 
-  constructor(private readonly frame: { isStatic: boolean } = { isStatic: false }) {}
+  /** `frame.depth` is the depth of the traced frame in its message tree (0, the message's own frame, by default). */
+  constructor(private readonly frame: { isStatic: boolean; depth?: number } = { isStatic: false }) {}
 
   /**
    * Observes one step of the message's own frame (depth 0); `opcode` is the code byte at step.pc
    * (ethereumjs gives a generic entry for undefined opcodes).
    */
   onStep(step: InterpreterStep, opcode: number): void {
-    if (step.depth !== 0) return;
+    if (step.depth !== (this.frame.depth ?? 0)) return;
     this.complete(step.stack);
     const kind = recordKindOf(opcode);
     if (kind === undefined) return;

@@ -10,9 +10,18 @@ import { encodeRecord } from '../witness/records.ts';
 import type { AccessRecord, AccountKey, BlockValues, Hex, Status, StorageKey, TransientKey } from '../witness/types.ts';
 import { isPrecompile } from '../evm/precompiles.ts';
 import { balanceChangeOf, DEFAULT_BLOCK, type MessageContext } from './context.ts';
-import { FrameTracer, type FrameCall, type KeyLists } from './calls.ts';
+import { FrameTracer, type EntryClaim, type FrameCall, type KeyLists, type TracedFrame } from './calls.ts';
 import { CALL_OPCODES, KeyRecorder, type KeyLookup } from './keys.ts';
 import { AccessRecorder, type StorageWrite } from './recorder.ts';
+
+/**
+ * A frame of the message tree other than the message's own (lib/native/tree.ts): which message of the run it is
+ * (TracedFrame), and its own message (code, caller, to, context, value, gas, calldata, isStatic; origin, gasPrice and
+ * block are the message's).
+ */
+export interface DeepFrame extends TracedFrame {
+  ctx: MessageContext;
+}
 
 export interface NativeOutcome {
   status: Status;
@@ -104,6 +113,7 @@ async function buildPreState(ctx: MessageContext, common: Common): Promise<Merkl
     const address = createAddressFromString(a.address);
     await stateManager.putAccount(address, new Account(a.nonce ?? 0n, a.balance ?? 0n));
     if (a.code !== undefined && a.code !== '0x' && !address.equals(to)) await stateManager.putCode(address, hexToBytes(a.code));
+    for (const x of a.storage ?? []) if (x.value !== 0n) await stateManager.putStorage(address, word(x.slot), bigIntToBytes(x.value));
   }
   if ((await stateManager.getAccount(to)) === undefined) await stateManager.putAccount(to, new Account());
   await stateManager.putCode(to, hexToBytes(ctx.code));
@@ -242,14 +252,17 @@ interface TracedRun {
  * Runs the message with the recorders and the tracer (lib/native/calls.ts); with `keyLists`, the tracer reads the key
  * updates of the frame's calls.
  */
-async function traceRun(ctx: MessageContext, pre: BuiltPreState, keyLists?: KeyLists): Promise<TracedRun> {
+async function traceRun(ctx: MessageContext, pre: BuiltPreState, keyLists?: KeyLists, deep?: DeepFrame): Promise<TracedRun> {
   const opcodes = new Map<number, number>();
   let steps = 0;
-  const code = hexToBytes(ctx.code);
+  // the traced frame: the message's own, or a deep frame of its tree (the run is always the whole message's)
+  const frame = deep?.ctx ?? ctx;
+  const depth = deep?.depth ?? 0;
+  const code = hexToBytes(frame.code);
   let last: { pc: number; op: number; top: bigint; second: bigint } | undefined;
-  const recorder = new AccessRecorder({ isStatic: ctx.isStatic });
+  const recorder = new AccessRecorder({ isStatic: frame.isStatic, depth });
   const codes = codeMapOf(ctx);
-  const keys = new KeyRecorder({ isStatic: ctx.isStatic, context: ctx.context }, () => recorder.taken(), (a) => codes.get(a));
+  const keys = new KeyRecorder({ isStatic: frame.isStatic, context: frame.context, depth }, () => recorder.taken(), (a) => codes.get(a));
   const onStep = (step: InterpreterStep, op: number): void => {
     // a call looks its keys up before it takes its record; SSTORE takes its record first
     if (CALL_OPCODES.has(op)) keys.onStep(step, op);
@@ -260,11 +273,20 @@ async function traceRun(ctx: MessageContext, pre: BuiltPreState, keyLists?: KeyL
     const n = step.stack.length;
     last = { pc: step.pc, op, top: n > 0 ? step.stack[n - 1]! : 0n, second: n > 1 ? step.stack[n - 2]! : 0n };
   };
-  const tracer = new FrameTracer({ ctx, common: pre.common, preState: pre.state, code, onStep, ...(keyLists === undefined ? {} : { keyLists }) });
+  const tracer = new FrameTracer({
+    ctx: frame,
+    common: pre.common,
+    preState: pre.state,
+    code,
+    onStep,
+    ...(keyLists === undefined ? {} : { keyLists }),
+    ...(deep === undefined ? {} : { frame: { ordinal: deep.ordinal, depth: deep.depth, ancestors: deep.ancestors, topCaller: deep.topCaller } }),
+  });
   let result: Awaited<ReturnType<EVM['runCall']>>;
   try {
     result = await execute(ctx, pre, tracer);
   } catch (e) {
+    if (deep !== undefined && e instanceof RangeError) throw new Error(`runNative: the step hook of frame ${deep.ordinal} failed (${e.message}): a REVERT of a huge range in a callee frame is not supported`);
     // @ethereumjs/evm 10.1.3 builds the step event of REVERT by reading the returned memory range before charging
     // its gas: a huge range (an out-of-gas halt for the EVM) makes the step hook itself throw. The tracer listens to
     // steps only while the frame itself runs, so this is the frame's own REVERT: the opcodes seen so far are right
@@ -283,6 +305,11 @@ async function traceRun(ctx: MessageContext, pre: BuiltPreState, keyLists?: KeyL
     steps++;
   }
   tracer.throwIfFailed();
+  if (deep !== undefined) {
+    // the traced frame's outcome is its own message's, not the run's
+    if (tracer.result === undefined) throw new Error(`runNative: message ${deep.ordinal} of the run never ended`);
+    result = { ...result, execResult: tracer.result };
+  }
   tracer.finish(result.execResult.runState?.programCounter);
   return { result, recorder, keys, tracer, opcodes, steps };
 }
@@ -326,22 +353,55 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
   if (isPrecompile(ctx.to)) {
     throw new Error(`to ${ctx.to} is a precompile: a message to it runs the precompile, not code, so it has no witness (the hypervisor answers PRECOMPILE_FRAME); give an account that holds code`);
   }
-  const pre = await preStateOf(ctx);
-  const run = await traceRun(ctx, pre);
+  return (await runFrame(ctx, await preStateOf(ctx))).native;
+}
+
+/** The outcome of one frame of a message's tree, with its calls (their callees' messages) and, for a deep frame, its exit roots. */
+export interface FrameRun {
+  native: NativeOutcome;
+  calls: FrameCall[];
+  /** A deep frame that succeeded: its root at exit with its own value transfer applied (its caller's root after the call). */
+  leaveWithTransfer?: Hex;
+  /** A deep frame that succeeded: the live state's root at exit without its own transfer (must be its stateRootLeave). */
+  leaveLive?: Hex;
+}
+
+/** The message tree's runs share the message's pre-state (built once). */
+export type MessagePreState = BuiltPreState;
+
+/** Builds the synthetic pre-state of the message `ctx` (see runNative) for runFrame. */
+export async function messagePreState(ctx: MessageContext): Promise<MessagePreState> {
+  return preStateOf(ctx);
+}
+
+/**
+ * Runs the whole message `ctx` and follows one frame of its tree: its own (no `deep`), or the deep frame `deep` (see
+ * DeepFrame). The outcome is the frame's, with records, roots, keys and claims as runNative gives them for the
+ * message's own frame; a deep frame's claims at entry and its stateRootEnter are read from the live state as its
+ * message starts (lib/native/calls.ts), its roots leave out the value transfers of the messages on the way to it.
+ */
+export async function runFrame(ctx: MessageContext, pre: BuiltPreState, deep?: DeepFrame): Promise<FrameRun> {
+  const frame = deep?.ctx ?? ctx;
+  const run = await traceRun(ctx, pre, undefined, deep);
   const { result, recorder, keys, tracer, opcodes, steps } = run;
   const calls = tracer.calls;
   if (calls.length !== recorder.calls.length) throw new Error(`runNative: ${calls.length} calls traced, ${recorder.calls.length} recorded`);
-  // the key updates of the calls need the frame's final key lists: a second run reads them at every call
+  // the key updates of the calls need the frame's final key lists: a second run reads them at every call (and a deep
+  // frame's claims at entry)
   const lists = keyListsOf(keys);
-  if (calls.some((c) => c.entered) && lists.storage.length + lists.transient.length + lists.accounts.length > 0) {
-    const again = await traceRun(ctx, pre, lists);
+  let entryClaims = tracer.entryClaims;
+  const anyKey = lists.storage.length + lists.transient.length + lists.accounts.length > 0;
+  if (anyKey && (calls.some((c) => c.entered) || deep !== undefined)) {
+    const again = await traceRun(ctx, pre, lists, deep);
     const same = again.tracer.calls.length === calls.length && again.tracer.calls.every((c, i) => c.pc === calls[i]!.pc && c.status === calls[i]!.status);
     if (!same || again.keys.lookups.length !== keys.lookups.length) throw new Error('runNative: the second run of the message differs from the first');
     again.tracer.calls.forEach((c, i) => {
       calls[i]!.updates = c.updates;
     });
+    entryClaims = again.tracer.entryClaims;
   }
-  const preStateRoot = pre.root;
+  const preStateRoot = deep === undefined ? pre.root : tracer.entryRoot!;
+  const ctxOfFrame = frame;
   const exec = result.execResult;
   const err = exec.exceptionError;
   let status: Status;
@@ -353,10 +413,10 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
     status = 2;
   } else {
     status = 0;
-    if (gasUsed !== ctx.gasAvailable) {
-      throw new Error(`runNative: exceptional halt (${err.error}) used ${gasUsed} gas, not all ${ctx.gasAvailable}`);
+    if (gasUsed !== ctxOfFrame.gasAvailable) {
+      throw new Error(`runNative: exceptional halt (${err.error}) used ${gasUsed} gas, not all ${ctxOfFrame.gasAvailable}`);
     }
-    gasUsed = ctx.gasAvailable;
+    gasUsed = ctxOfFrame.gasAvailable;
     returndata = '0x';
   }
   // a record opcode with no step after it (the last before the end of the code, or followed by an instruction that
@@ -386,14 +446,15 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
     if (dropped !== records.length - 1) throw new Error(`runNative: the call of record ${dropped} halted, but records follow it`);
     records.pop();
   }
-  const claims = await keyClaims(ctx, keys, pre);
-  return {
+  const claims = deep === undefined ? await keyClaims(ctx, keys, pre) : deepClaims(lists, keys, entryClaims);
+  const refundStart = deep === undefined ? REFUND_BIAS : tracer.entryRefund;
+  const native: NativeOutcome = {
     status,
     gasUsed,
     returndata,
     opcodes,
     steps,
-    gasRefund: status === 1 ? (exec.gasRefund ?? REFUND_BIAS) - REFUND_BIAS : 0n,
+    gasRefund: status === 1 ? (exec.gasRefund ?? refundStart) - refundStart : 0n,
     records,
     stateRootLeave: status === 1 ? root : preStateRoot,
     logsHash: status === 1 ? tracer.logsHash : NO_LOGS_HASH,
@@ -404,4 +465,24 @@ export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
     ...(err === undefined ? {} : { error: err.error.replace(/ at 0x[0-9a-f]+\/0x[0-9a-f]+:\d+$/i, '') }),
     preStateRoot,
   };
+  return {
+    native,
+    calls,
+    ...(tracer.leaveWithTransfer === undefined ? {} : { leaveWithTransfer: tracer.leaveWithTransfer }),
+    ...(tracer.leave === undefined ? {} : { leaveLive: tracer.leave }),
+  };
+}
+
+/** A deep frame's key claims: the values the live state held at its first instruction (lib/native/calls.ts). */
+function deepClaims(lists: KeyLists, keys: KeyRecorder, entry: readonly EntryClaim[] | undefined): Pick<NativeOutcome, 'storageKeys' | 'transientKeys' | 'accountKeys' | 'accountCode'> {
+  const n = lists.storage.length + lists.transient.length + lists.accounts.length;
+  if (n > 0 && (entry === undefined || entry.length !== n)) throw new Error('runNative: no claims at entry of the frame\'s keys');
+  const at = (i: number) => entry![i]!;
+  const storageKeys = lists.storage.map((slot, i): StorageKey => ({ slot, warm: at(i).warm, original: at(i).original!, value: at(i).value }));
+  const t0 = lists.storage.length;
+  const transientKeys = lists.transient.map((slot, i): TransientKey => ({ slot, value: at(t0 + i).value }));
+  const a0 = t0 + lists.transient.length;
+  const accountKeys = lists.accounts.map((account, i): AccountKey => ({ account, warm: at(a0 + i).warm, balance: at(a0 + i).value, codeHash: at(a0 + i).codeHash! }));
+  const accountCode = lists.accounts.flatMap((account, i) => (keys.codeRead.has(account) && at(a0 + i).code !== undefined && at(a0 + i).code !== '0x' ? [at(a0 + i).code!] : []));
+  return { storageKeys, transientKeys, accountKeys, accountCode };
 }

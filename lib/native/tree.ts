@@ -1,0 +1,158 @@
+/**
+ * The message tree: one honest witness per frame of a message (DESIGN.md, "Frames, claims and transactions").
+ *
+ * The message runs once per frame (twice when the frame looks keys up), always whole and from the same synthetic
+ * pre-state (lib/native/run.ts), and each run follows one frame with the tracer of lib/native/calls.ts: the message's
+ * own frame as buildHonestWitness builds it, and each callee frame in place, inside the run, at its depth. So every
+ * callee witness is exactly the frame the reference EVM ran:
+ *
+ * - its message (caller, to, context, callvalue, gasAvailable, calldata, isStatic) as ethereumjs sent it; origin,
+ *   gasPrice and block the message's; codeHash the hash of the code that ran (the delegate's for a target delegated by
+ *   EIP-7702);
+ * - its records, key lists and outcome from the run (its own calls' records from its callees' messages);
+ * - its claims at entry read from the live state at its first instruction: values, warmth (the transaction's warm
+ *   sets at that moment), originals (ethereumjs's original-storage cache: the value at transaction start), balances
+ *   after its own value transfer, transient storage;
+ * - its roots: the root chain of every frame leaves out the value transfers of the messages on the way to it (the
+ *   message's own, its callers', its own) and the message caller's nonce raise, as run.ts does for the message's own
+ *   frame. So a callee's stateRootEnter is its caller's root before the call (a plain equality), and the caller's
+ *   record holds the callee's stateRootLeave with the call's own value transfer applied (lib/native/links.ts).
+ *
+ * Cross-checks (an Error naming the frame's path): the callee's message as its own run sees it must be the message
+ * its caller's run sent; a callee that succeeded must end with the live state's root (without its transfer) equal to
+ * its record chain's last root; and, unless `check: false`, every link of the tree must hold (checkTransaction): the
+ * caller's call record, from the caller's run, against the callee's witness, from the callee's run.
+ *
+ * Calls to precompiles and calls that were not entered (status 3) have no frame. Creates and SELFDESTRUCT are still
+ * unsupported: a frame that executes one lists it in `unsupported` (and a created contract's frame is not built).
+ */
+import { isPrecompile } from '../evm/precompiles.ts';
+import type { Hex, WitnessFile } from '../witness/types.ts';
+import type { FrameCall, TransferOf } from './calls.ts';
+import { transferredValue, type MessageContext } from './context.ts';
+import { honestWitness } from './honest.ts';
+import { checkTransaction, formatPath, type TransferOracle, type ValueTransfer } from './links.ts';
+import { unsupportedOpcodes } from './opcodes.ts';
+import { messagePreState, runFrame, type DeepFrame, type FrameRun, type NativeOutcome } from './run.ts';
+
+/** One frame of a message tree and its honest witness. */
+export interface FrameWitness {
+  /** The indices of the call records that lead to the frame ([] for the message's own frame, [0] for its first callee's…). */
+  path: number[];
+  /** Its depth (path.length). */
+  depth: number;
+  /** Its message's number among the run's messages, in the order they start (0 for the message itself). */
+  ordinal: number;
+  /** Its message (origin, gasPrice and block are the transaction's). */
+  ctx: MessageContext;
+  file: WitnessFile;
+  native: NativeOutcome;
+  /** The opcodes the frame executes that this version cannot verify (unsupportedOpcodes): creates, SELFDESTRUCT, calls to precompiles. */
+  unsupported: number[];
+}
+
+export interface MessageTree {
+  /** Every frame of the tree, in execution order (the order their messages start). */
+  frames: FrameWitness[];
+  /** The value transfers of the tree's calls applied to the roots the builder computed (checkTransaction's state). */
+  transfers: TransferOracle;
+}
+
+export interface FrameWitnessOptions {
+  /** Check every link of the tree (checkTransaction) and throw on a broken one; default true. */
+  check?: boolean;
+}
+
+const transferKey = (root: Hex, t: ValueTransfer): string => `${root}:${t.from.toLowerCase()}:${t.to.toLowerCase()}:${t.value}`;
+
+/**
+ * The roots the builder saw a value transfer move: each callee frame that succeeded and received value, its
+ * stateRootLeave → the same state with its message's transfer applied (its caller's root after the call). Both roots
+ * are the live state's at the callee's exit, one without and one with the transfer; a root or transfer the builder
+ * never saw is unknown (undefined).
+ */
+class BuiltTransfers implements TransferOracle {
+  private readonly roots = new Map<string, Hex>();
+  note(root: Hex, t: ValueTransfer, after: Hex): void {
+    this.roots.set(transferKey(root, t), after);
+  }
+  applyTransfer(root: Hex, t: ValueTransfer): Hex | undefined {
+    return this.roots.get(transferKey(root, t));
+  }
+}
+
+/** The callee frame a call of `parent` leads to, or undefined when it has none (not entered, a precompile, a create). */
+function calleeFrame(call: FrameCall, top: MessageContext, parent: DeepFrame | undefined): DeepFrame | undefined {
+  const m = call.callee;
+  if (m === undefined || isPrecompile(call.target)) return undefined;
+  const parentCtx = parent?.ctx ?? top;
+  const ancestors: TransferOf[] = [...(parent?.ancestors ?? []), parentCtx];
+  const ctx: MessageContext = {
+    code: m.code,
+    calldata: m.calldata,
+    callvalue: m.callvalue,
+    gasAvailable: m.gasAvailable,
+    caller: m.caller,
+    origin: top.origin,
+    to: m.to,
+    context: m.context,
+    gasPrice: top.gasPrice,
+    isStatic: m.isStatic,
+    ...(top.block === undefined ? {} : { block: top.block }),
+    preState: {},
+  };
+  return { ordinal: m.ordinal, depth: m.depth, ancestors, topCaller: top.caller, ctx };
+}
+
+/**
+ * One honest witness per frame of the message `ctx` (see the file's comment), in execution order. The first is the
+ * message's own frame, as buildHonestWitness builds it.
+ */
+export async function buildFrameWitnesses(ctx: MessageContext, opts: FrameWitnessOptions = {}): Promise<MessageTree> {
+  const pre = await messagePreState(ctx);
+  const transfers = new BuiltTransfers();
+  const frames: FrameWitness[] = [];
+  const todo: { path: number[]; deep?: DeepFrame }[] = [{ path: [] }];
+  while (todo.length > 0) {
+    const { path, deep } = todo.shift()!;
+    let run: FrameRun;
+    try {
+      run = await runFrame(ctx, pre, deep);
+    } catch (e) {
+      throw new Error(`frame ${formatPath(path)}: ${(e as Error).message}`, { cause: e });
+    }
+    const frameCtx = deep?.ctx ?? ctx;
+    const { native } = run;
+    if (deep !== undefined && native.status === 1) {
+      if (run.leaveLive !== native.stateRootLeave) {
+        throw new Error(`frame ${formatPath(path)}: stateRootLeave ${native.stateRootLeave} (its records' chain) ≠ the live state's root at its exit ${run.leaveLive}`);
+      }
+      const value = transferredValue(frameCtx);
+      const after = run.leaveWithTransfer!;
+      if (value === 0n) {
+        if (after !== native.stateRootLeave) throw new Error(`frame ${formatPath(path)}: no value moved, but its root at exit with its transfer is ${after}, not ${native.stateRootLeave}`);
+      } else {
+        transfers.note(native.stateRootLeave, { from: frameCtx.caller, to: frameCtx.context, value }, after);
+      }
+    }
+    frames.push({
+      path,
+      depth: path.length,
+      ordinal: deep?.ordinal ?? 0,
+      ctx: frameCtx,
+      file: honestWitness(frameCtx, native),
+      native,
+      unsupported: unsupportedOpcodes(native, frameCtx),
+    });
+    run.calls.forEach((call, i) => {
+      const child = calleeFrame(call, ctx, deep);
+      if (child !== undefined) todo.push({ path: [...path, i], deep: child });
+    });
+  }
+  frames.sort((a, b) => a.ordinal - b.ordinal);
+  if (opts.check !== false) {
+    const broken = checkTransaction(frames, { transfers });
+    if (broken.length > 0) throw new Error(`the message tree's links do not hold:\n${broken.map((b) => b.message).join('\n')}`);
+  }
+  return { frames, transfers };
+}
