@@ -297,16 +297,18 @@ test('a callee that logs: the call links its chain into the frame\'s; a reverted
   await expectValid(file);
 });
 
-test('a CALL to a precompile is reported unsupported and looks no key up', async () => {
-  const code = assemble(`${callAsm('CALL', { target: '0x0000000000000000000000000000000000000004', input: [0, 0] })} STOP`);
-  const native = await runNative(ctxOf(code, []));
-  assert.equal(native.status, 1, native.error);
-  assert.deepEqual(native.precompileCalls, [OP.CALL]);
-  assert.deepEqual(unsupportedOpcodes(native), [OP.CALL]);
-  assert.deepEqual(native.accountKeys, []);
-  // STATICCALL too
-  const s = await runNative(ctxOf(assemble(`${callAsm('STATICCALL', { target: '0x0000000000000000000000000000000000000011' })} STOP`), []));
-  assert.deepEqual(unsupportedOpcodes(s), [OP.STATICCALL]);
+test('a call to a precompile takes no record and looks no key up (the hypervisor calls it); MODEXP and value are unsupported', async () => {
+  // identity, by CALL without value: verified, with no record and no key
+  const id = await buildHonestWitness(ctxOf(assemble(`${callAsm('CALL', { target: '0x0000000000000000000000000000000000000004', input: [0, 0] })} STOP`), []));
+  assert.equal(id.native.status, 1, id.native.error);
+  assert.deepEqual([id.native.precompileCalls, unsupportedOpcodes(id.native), id.native.accountKeys, id.file.witness.state_access_list], [[], [], [], []]);
+  await expectValid(id.file);
+  // MODEXP by STATICCALL, and value to identity: reported unsupported, looking no key up
+  const m = await runNative(ctxOf(assemble(`${callAsm('STATICCALL', { target: '0x0000000000000000000000000000000000000005' })} STOP`), []));
+  assert.deepEqual([unsupportedOpcodes(m), m.accountKeys], [[OP.STATICCALL], []]);
+  const withValue = assemble(`${callAsm('CALL', { target: '0x0000000000000000000000000000000000000004', value: 1n })} STOP`);
+  const v = await runNative(ctxOf(withValue, [{ address: defaultContext({ code: withValue }).context, balance: 10n }]));
+  assert.deepEqual([unsupportedOpcodes(v), v.accountKeys], [[OP.CALL], []]);
   // a CALL with value to a precompile in a static frame halts first: verifiable
   const h = await runNative(ctxOf(assemble(`${callAsm('CALL', { target: '0x0000000000000000000000000000000000000004', value: 1n })} STOP`), [], { isStatic: true }));
   assert.deepEqual([h.status, h.precompileCalls, unsupportedOpcodes(h, { isStatic: true })], [0, [], []]);

@@ -32,7 +32,7 @@ import { CALL_NOT_ENTERED, recordKindOf, type CallKindName, type KeyUpdate } fro
 import type { Hex } from '../witness/types.ts';
 import { isPrecompile } from '../evm/precompiles.ts';
 import { balanceChangeOf, type MessageContext } from './context.ts';
-import { addressHex, CALL_OPCODES, callPastChecks, delegateOf, passesKeyChecks } from './keys.ts';
+import { addressHex, CALL_OPCODES, callPastChecks, delegateOf, isNativePrecompileCall, passesKeyChecks } from './keys.ts';
 
 /** EIP-150: the gas a call may pass on is all but 1/64 of what is left. The stipend a call with value adds. */
 const CALL_STIPEND = 2300n;
@@ -289,7 +289,7 @@ export class FrameTracer {
     }
     if (!CALL_OPCODES.has(op)) return;
     const o = callPastChecks(op, step, ctx.isStatic);
-    if (o === undefined) return;
+    if (o === undefined || isNativePrecompileCall(op, o)) return; // the hypervisor calls a precompile itself: no record
     const withValue = op === OP.CALL || op === OP.CALLCODE;
     const value = withValue ? o.value! : op === OP.DELEGATECALL ? ctx.callvalue : 0n;
     // the gas the step reports is before the opcode's cost (memory expansion, access, transfer, new account)

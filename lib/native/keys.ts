@@ -78,6 +78,19 @@ export function callOperands(opcode: number, stack: readonly bigint[]): CallOper
  * block's gas and stack check (passesKeyChecks), no CALL with value in a static frame, and memory ranges that are
  * empty or below 2^64 in offset and size (otherwise it halts: out of gas). Undefined when it halts before them.
  */
+/** MODEXP: its price differs between forks (EIP-7883), so the hypervisor does not call it natively. */
+const MODEXP = 0x05n;
+
+/**
+ * Whether the hypervisor executes this call to a precompile itself (no record, no key): every precompile but MODEXP,
+ * when no value is sent (CALL and CALLCODE with value are UNSUPPORTED_OPCODE, like MODEXP).
+ */
+export function isNativePrecompileCall(opcode: number, o: CallOperands): boolean {
+  if (!isPrecompile(addressHex(o.target))) return false;
+  if ((o.target & ADDRESS_MASK) === MODEXP) return false;
+  return !((opcode === OP.CALL || opcode === OP.CALLCODE) && o.value !== 0n);
+}
+
 export function callPastChecks(opcode: number, step: Pick<InterpreterStep, 'gasLeft' | 'stack'>, isStatic: boolean): CallOperands | undefined {
   if (!CALL_OPCODES.has(opcode) || !passesKeyChecks(opcode, step.gasLeft, step.stack.length, isStatic)) return undefined;
   const o = callOperands(opcode, step.stack);
@@ -106,7 +119,7 @@ export class KeyRecorder {
 
   /** The first lookup of every key, in execution order. */
   readonly lookups: KeyLookup[] = [];
-  /** The call opcodes that called a precompile (past the checks before the key lookups): this version cannot verify them. */
+  /** The call opcodes that called MODEXP or sent value to a precompile (past the checks before the key lookups): this version cannot verify them. */
   readonly precompileCalls = new Set<number>();
 
   /**
@@ -150,14 +163,14 @@ export class KeyRecorder {
   /**
    * A call looks up its target's account key, and the delegate's when the target's code is an EIP-7702 designator;
    * the target's code is read (the hypervisor reads its archive to see whether it is a designator). A call to a
-   * precompile looks nothing up: this version answers it UNSUPPORTED_OPCODE.
+   * precompile looks nothing up: the hypervisor calls it itself, or (MODEXP, value sent) answers UNSUPPORTED_OPCODE.
    */
   private onCall(step: InterpreterStep, opcode: number): void {
     const o = callPastChecks(opcode, step, this.frame.isStatic);
     if (o === undefined) return;
     const target = addressHex(o.target);
     if (isPrecompile(target)) {
-      this.precompileCalls.add(opcode);
+      if (!isNativePrecompileCall(opcode, o)) this.precompileCalls.add(opcode);
       return;
     }
     this.note('account', this.accounts, o.target & ADDRESS_MASK, opcode);

@@ -165,8 +165,8 @@ test('RECORD_OPCODES and unsupportedOpcodes', async () => {
   for (const name of local) assert.ok(!RECORD_OPCODES.has(OP[name]) && !OUTSIDE_OPCODES.has(OP[name]), name);
   // the calls take call records: only CREATE, CREATE2 and SELFDESTRUCT are unsupported by themselves
   assert.deepEqual([...UNSUPPORTED_OPCODES].sort((a, b) => a - b), [OP.CREATE, OP.CREATE2, OP.SELFDESTRUCT]);
-  // a CALL to a precompile (0x04), then CREATE then SELFDESTRUCT: all reported, sorted, once each (reached counts)
-  const o = await run(assemble('PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH1 4 GAS CALL POP PUSH0 PUSH0 PUSH0 CREATE POP PUSH0 PUSH0 PUSH0 CREATE POP PUSH0 SELFDESTRUCT'));
+  // a CALL to MODEXP (0x05), then CREATE then SELFDESTRUCT: all reported, sorted, once each (reached counts)
+  const o = await run(assemble('PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH1 5 GAS CALL POP PUSH0 PUSH0 PUSH0 CREATE POP PUSH0 PUSH0 PUSH0 CREATE POP PUSH0 SELFDESTRUCT'));
   assert.deepEqual(o.precompileCalls, [OP.CALL]);
   assert.deepEqual(unsupportedOpcodes(o), [OP.CREATE, OP.CALL, OP.SELFDESTRUCT]);
   // a CALL to an account is supported

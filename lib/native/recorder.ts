@@ -16,7 +16,7 @@ import { padHex, toHex } from 'viem';
 import { encodeRecord, recordKindOf, RECORD_KINDS, type RecordFieldSpec, type RecordKindName, type TypedRecord } from '../witness/records.ts';
 import { OP } from '../evm/opcodes.ts';
 import type { AccessRecord, Hex } from '../witness/types.ts';
-import { CALL_OPCODES, callPastChecks, passesKeyChecks } from './keys.ts';
+import { CALL_OPCODES, callPastChecks, isNativePrecompileCall, passesKeyChecks } from './keys.ts';
 
 /** A storage write the frame made (or began: the SSTORE may then have run out of gas), and the index of its record. */
 export interface StorageWrite {
@@ -72,7 +72,8 @@ export class AccessRecorder {
     const kind = recordKindOf(opcode);
     if (kind === undefined) return;
     if (CALL_OPCODES.has(opcode)) {
-      if (callPastChecks(opcode, step, this.frame.isStatic) === undefined) return;
+      const o = callPastChecks(opcode, step, this.frame.isStatic);
+      if (o === undefined || isNativePrecompileCall(opcode, o)) return; // the hypervisor calls a precompile itself
       this.calls.push({ recordIndex: this.out.length, opcode, pc: step.pc });
       this.out.push({ opcode, data: '0x' });
       return;
