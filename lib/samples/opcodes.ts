@@ -256,6 +256,22 @@ export const SAMPLES: Sample[] = [
   { name: 'CALLCODE of a cold empty account', covers: ['CALLCODE'], code: assemble(`PUSH 0 PUSH 0 PUSH 0 PUSH 0 PUSH 0 PUSH 0xdead PUSH 5000 CALLCODE ${RET_TOP}`), status: 1 },
   { name: 'DELEGATECALL of a cold empty account', covers: ['DELEGATECALL'], code: assemble(`PUSH 0 PUSH 0 PUSH 0 PUSH 0 PUSH 0xdead PUSH 5000 DELEGATECALL ${RET_TOP}`), status: 1 },
   { name: 'STATICCALL with input, of a cold empty account', covers: ['STATICCALL'], code: assemble(`PUSH 0 PUSH 0 PUSH 4 PUSH 0 PUSH 0xdead GAS STATICCALL ${RET_TOP}`), status: 1 },
+  // calls to precompiles: the hypervisor calls them itself (no record), with the callee's exact gas
+  { name: 'STATICCALL of IDENTITY (a precompile), output and RETURNDATACOPY', covers: ['STATICCALL', 'RETURNDATACOPY'], code: assemble('PUSH5 0x1122334455 PUSH0 MSTORE PUSH 32 PUSH 64 PUSH 5 PUSH 27 PUSH 4 PUSH 5000 STATICCALL PUSH0 MSTORE PUSH 5 PUSH 0 PUSH 96 RETURNDATACOPY PUSH 128 PUSH0 RETURN'), status: 1 },
+  { name: 'STATICCALL of SHA256 with all the gas', covers: ['STATICCALL'], code: assemble('PUSH 0xab PUSH0 MSTORE8 PUSH 32 PUSH 64 PUSH 1 PUSH0 PUSH 2 GAS STATICCALL PUSH 64 MLOAD ADD PUSH0 MSTORE PUSH 32 PUSH0 RETURN'), status: 1 },
+  {
+    name: 'CALL of ECRECOVER with a valid signature',
+    covers: ['CALL'],
+    code: assemble(
+      'PUSH32 0x426bacdbd283b5051e8f8abdd5655786ae19bafcfb38c2ece4c75a9d16561bdc PUSH0 MSTORE PUSH 27 PUSH 32 MSTORE ' +
+        'PUSH32 0xffd2dd03c92eb659d1ee1d65bc0d39bafe1906e43933fc8779beb401314ed016 PUSH 64 MSTORE ' +
+        'PUSH32 0x48d31730e8437c06281dbf0faadb4c02bff49377d3aab71a42f4c31fe8b357a0 PUSH 96 MSTORE ' +
+        'PUSH 32 PUSH 128 PUSH 128 PUSH0 PUSH0 PUSH 1 PUSH 5000 CALL POP PUSH 32 PUSH 128 RETURN',
+    ),
+    status: 1,
+  },
+  { name: 'STATICCALL of BN254 MUL (2 * G1) in a frame too short of gas for it', covers: ['STATICCALL'], code: assemble(`PUSH 1 PUSH0 MSTORE PUSH 2 PUSH 32 MSTORE PUSH 2 PUSH 64 MSTORE PUSH 64 PUSH 96 PUSH 96 PUSH0 PUSH 7 PUSH 5999 STATICCALL ${RET_TOP}`), status: 1 },
+  { name: 'DELEGATECALL of BN254 MUL (2 * G1)', covers: ['DELEGATECALL'], code: assemble('PUSH 1 PUSH0 MSTORE PUSH 2 PUSH 32 MSTORE PUSH 2 PUSH 64 MSTORE PUSH 64 PUSH 96 PUSH 96 PUSH0 PUSH 7 GAS DELEGATECALL POP PUSH 64 PUSH 96 RETURN'), status: 1 },
   { name: 'EXTCODESIZE and EXTCODEHASH of ADDRESS', covers: ['EXTCODESIZE', 'EXTCODEHASH'], code: assemble(`ADDRESS EXTCODESIZE ADDRESS EXTCODEHASH ADD ${RET_TOP}`), status: 1 },
   { name: 'EXTCODEHASH and EXTCODESIZE of a cold empty account', covers: ['EXTCODEHASH', 'EXTCODESIZE'], code: assemble(`PUSH 0xdead EXTCODEHASH PUSH 0xbeef EXTCODESIZE ADD ${RET_TOP}`), status: 1 },
   // the witness goes on after the guest calldata (the key lists): none of it is calldata
