@@ -99,7 +99,7 @@ export class LocalHypervisor {
    * 'delegatecall' the transaction goes to a forwarder that calls the hypervisor that way
    * (hypervisorGas is then the forwarder's gas).
    */
-  async verifyCalldata(calldata: Hex, gasLimit = 1_000_000_000n, via: CallKind = 'call'): Promise<HypervisorRun> {
+  async verifyCalldata(calldata: Hex, gasLimit = 1_000_000_000n, via: CallKind = 'call', depth = 0): Promise<HypervisorRun> {
     // each verification is its own transaction: nothing stays warm from the previous one (EIP-2929)
     await this.evm.journal.cleanup();
     const result = await this.evm.runCall({
@@ -108,6 +108,8 @@ export class LocalHypervisor {
       to: via === 'call' ? HYPERVISOR_ADDRESS : via === 'staticcall' ? STATIC_PROXY : DELEGATE_PROXY,
       data: hexToBytes(calldata),
       gasLimit,
+      // the call depth the hypervisor is called at (a verifying call nested that deep cannot make calls of its own)
+      depth,
     });
     const exec = result.execResult;
     const success = exec.exceptionError === undefined;
@@ -116,9 +118,9 @@ export class LocalHypervisor {
 
   /** Archives the file's code and the account code it carries, and verifies the witness (which names its code by
    * codeHash: a witness whose codeHash is not the code's hash names another code, which must be archived separately). */
-  async verify(file: WitnessFile, gasLimit?: bigint, via: CallKind = 'call'): Promise<HypervisorRun> {
+  async verify(file: WitnessFile, gasLimit?: bigint, via: CallKind = 'call', depth = 0): Promise<HypervisorRun> {
     await this.archive(file.code);
     for (const code of file.accountCode ?? []) await this.archive(code);
-    return this.verifyCalldata(encodeWitness(file.witness), gasLimit, via);
+    return this.verifyCalldata(encodeWitness(file.witness), gasLimit, via, depth);
   }
 }

@@ -87,3 +87,11 @@ test('a hypervisor without the gas to give the precompile all of its gas reverts
   const short = await (await hv).verify(file, ok.hypervisorGas - 90_000n);
   assert.equal(short.verdict.kind, 'inconclusive');
 });
+
+test('a hypervisor called at the last call depth, whose call to the precompile cannot run, reverts empty: inconclusive', async () => {
+  // the precompile fails here (a bad BLAKE2F input takes all its gas), which the hypervisor must tell from a call that
+  // never ran: its own call depth 1024 makes the call fail at once, with no gas used
+  const { file } = await reference(assemble(`PUSH1 64 PUSH1 200 PUSH1 10 PUSH0 PUSH1 9 PUSH2 5000 STATICCALL ${RETURN_TOP}`));
+  assert.deepEqual((await (await hv).verify(file, undefined, 'call', 1023)).verdict, { valid: true, kind: 'valid' });
+  assert.equal((await (await hv).verify(file, undefined, 'call', 1024)).verdict.kind, 'inconclusive');
+});
