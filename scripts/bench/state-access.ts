@@ -40,6 +40,10 @@ export const STATE_ACCESS_CASES: readonly StateAccessCase[] = [
   { label: 'TIMESTAMP (a block value)', body: 'TIMESTAMP POP', replacement: 'PC POP', replacementGas: 2 },
   { label: 'LOG0 of 32 bytes', body: 'PUSH 32 PUSH0 LOG0', replacement: 'PUSH 32 PUSH0 POP POP', replacementGas: 4 },
   { label: 'LOG2 of 32 bytes', body: 'PUSH 2 PUSH 1 PUSH 32 PUSH0 LOG2', replacement: 'PUSH 2 PUSH 1 PUSH 32 PUSH0 POP POP POP POP', replacementGas: 8 },
+  // a call (its record states the callee's outcome; the POP after it stays): the replacement pops the 7 operands
+  { label: 'CALL of an account without code, 5,000 gas (warm after the first)', body: 'PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH 0xbeef PUSH 5000 CALL POP', replacement: 'PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH 0xbeef PUSH 5000 POP POP POP POP POP POP POP', replacementGas: 12 },
+  // a precompile, called by the hypervisor itself (no record)
+  { label: 'STATICCALL of IDENTITY, 32 bytes in and out', body: 'PUSH 32 PUSH0 PUSH 32 PUSH0 PUSH 4 PUSH 5000 STATICCALL POP', replacement: 'PUSH 32 PUSH0 PUSH 32 PUSH0 PUSH 4 PUSH 5000 POP POP POP POP POP POP', replacementGas: 10 },
 ];
 
 export interface StateAccessRow {
