@@ -3,9 +3,10 @@
  * access to state, block values and logs (scripts/bench/state-access.ts); prints the tables and writes them into
  * docs/gas.md between the BENCH markers. Then the real-calls benchmark
  * (scripts/bench/real-calls.ts): single calls into a compiled OpenZeppelin contract, verified in
- * process and (unless --no-revm) in revm, printed and written to scripts/bench/real-calls.md. Last the
- * adversarial search (scripts/bench/worst-case.ts): the worst verification/guest gas ratios found, written to
- * scripts/bench/worst-case.md.
+ * process and (unless --no-revm) in revm, printed and written to scripts/bench/real-calls.md. Then real transactions
+ * verified frame by frame (scripts/bench/transactions.ts: a Uniswap V2 swap, an ERC-20 transfer, nested calls that
+ * revert at depth 2), written to scripts/bench/transactions.md. Last the adversarial search
+ * (scripts/bench/worst-case.ts): the worst verification/guest gas ratios found, written to scripts/bench/worst-case.md.
  *   npm run bench [-- --engine ethereumjs|revm] [--no-write] [--no-revm]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { encodeWitness } from '../lib/witness/abi.ts';
 import { RECORD_KIND_NAMES, RECORD_KINDS, type RecordFieldSpec } from '../lib/witness/records.ts';
 import type { Hex, WitnessFile } from '../lib/witness/types.ts';
 import { runRealCallsBench } from './bench/real-calls.ts';
+import { runTransactionsBench } from './bench/transactions.ts';
 import { ACCESS_LOOPS, measureStateAccess, stateAccessTable } from './bench/state-access.ts';
 import { runWorstCaseBench } from './bench/worst-case.ts';
 
@@ -240,6 +242,8 @@ async function main(): Promise<void> {
   }
   console.log('');
   await runRealCallsBench({ write: !values['no-write'], revm: !values['no-revm'] });
+  console.log('');
+  await runTransactionsBench({ write: !values['no-write'] });
   console.log('');
   await runWorstCaseBench({ write: !values['no-write'] });
 }

@@ -53,19 +53,28 @@ function readImport(p: string): { contents: string } | { error: string } {
 
 /** Compiles the repository file `source` (e.g. 'bench/RealCalls.sol') and returns contract `name`. Throws on errors. */
 export function compileSolidity(source: string, name: string): CompiledContract {
+  return compileSolidityContracts(source, [name])[name]!;
+}
+
+/** Compiles the repository file `source` once and returns each of the contracts `names`. Throws on errors. */
+export function compileSolidityContracts<N extends string>(source: string, names: readonly N[]): Record<N, CompiledContract> {
   const input = {
     language: 'Solidity',
     sources: { [source]: { content: readFileSync(path.join(REPO_ROOT, source), 'utf8') } },
     settings: {
       optimizer: { enabled: true, runs: 200 },
       evmVersion: 'prague',
-      outputSelection: { [source]: { [name]: ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
+      outputSelection: { [source]: Object.fromEntries(names.map((n) => [n, ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object']])) },
     },
   };
   const out = JSON.parse(loadSolc().compile(JSON.stringify(input), { import: readImport })) as SolcOutput;
   const errors = (out.errors ?? []).filter((e) => e.severity === 'error');
   if (errors.length > 0) throw new Error(`solc: ${source}:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
-  const c = out.contracts?.[source]?.[name];
-  if (!c) throw new Error(`solc: ${source} has no contract ${name}`);
-  return { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}`, deployedBytecode: `0x${c.evm.deployedBytecode.object}` };
+  const result = {} as Record<N, CompiledContract>;
+  for (const name of names) {
+    const c = out.contracts?.[source]?.[name];
+    if (!c) throw new Error(`solc: ${source} has no contract ${name}`);
+    result[name] = { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}`, deployedBytecode: `0x${c.evm.deployedBytecode.object}` };
+  }
+  return result;
 }
