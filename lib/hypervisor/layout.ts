@@ -59,6 +59,8 @@ export const MEMORY_LAYOUT = {
   MEM_RETURNDATA_PTR: 0x01c0,
   /** its length: what RETURNDATASIZE pushes (0 before any call) */
   MEM_RETURNDATA_LEN: 0x01e0,
+  /** 2^48: MEM_RETURNDATA_PTR while the return data is a precompile's output, in the hypervisor's own return data buffer (a call record's offset is below the calldata size, far below 2^48) */
+  PRECOMPILE_RETURNDATA: 0x01000000000000,
   /** OP_HANDLERS copy */
   MEM_HANDLERS: 0x0200,
   /** OP_META copy */
