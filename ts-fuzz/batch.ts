@@ -86,8 +86,11 @@ export class BatchRunner {
         if (o.prepared.droppedMutant) d.droppedMutants++;
         d.nativeRuns += o.prepared.natives.ran;
         d.nativeDerived += o.prepared.natives.derived;
-        for (const op of o.prepared.native.opcodes.keys()) opcodes.set(op, (opcodes.get(op) ?? 0) + 1);
-        d.statuses[o.prepared.native.status]++;
+        const native = o.prepared.native;
+        if (native !== undefined) {
+          for (const op of native.opcodes.keys()) opcodes.set(op, (opcodes.get(op) ?? 0) + 1);
+          d.statuses[native.status]++;
+        }
         for (const it of o.items) {
           d.witnesses++;
           d.expectations[it.item.expect.verdict]++;

@@ -26,9 +26,10 @@
  */
 import { keccak256 } from 'viem';
 import { isPrecompile } from '../lib/evm/precompiles.ts';
-import { buildHonestWitness, DEFAULT_BLOCK, honestWitness, runNative, transferredValue, unsupportedOpcodes, warmAtEntry, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
+import { buildHonestWitness, DEFAULT_BLOCK, honestWitness, runNative, transferredValue, UnsupportedMessageError, unsupportedOpcodes, warmAtEntry, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
 import { BLOCK_FIELDS, OP } from '../lib/evm/opcodes.ts';
-import { argumentsDiffer, decodeRecord, decodeWitness, encodeWitness, ERROR_CODES, recordKindOf, type AccessRecord, type Hex, type MessageWitness, type WitnessFile } from '../lib/witness/index.ts';
+import { argumentsDiffer, decodeWitness, encodeWitness, ERROR_CODES, recordKindOf, type AccessRecord, type Hex, type MessageWitness, type WitnessFile } from '../lib/witness/index.ts';
+import { applyCallRecordMutation, CALL_WORD, checkCallRecord, isCallOpcode, keyIdentities } from './callrecords.ts';
 import { deriveOutcome } from './derive.ts';
 import { installMemoryGuard } from './guard.ts';
 import { assemble, traits, type ProgramTraits } from './program.ts';
@@ -36,8 +37,11 @@ import type { CaseSpec, CtxSpec, GasSpec, Mutation } from './spec.ts';
 
 export type Expectation =
   | { verdict: 'valid' }
-  /** `or`: when the hypervisor may also answer that (a SELFBALANCE in the block a halted run ends in, see expectedVerdict). */
-  | { verdict: 'invalid'; code: number; or?: Expectation }
+  /**
+   * `or`: when the hypervisor may also answer that (a SELFBALANCE in the block a halted run ends in, see expectedVerdict).
+   * `record`: the index of the offending record the error must name (set for the errors of a call record).
+   */
+  | { verdict: 'invalid'; code: number; or?: Expectation; record?: number }
   /** A non-canonical encoding: any of the encoding codes 1..18. */
   | { verdict: 'invalid-encoding' }
   /** Not checkable by this version (a record opcode runs): any verdict, but a verdict. */
@@ -62,8 +66,8 @@ export interface PreparedCase {
   code: Hex;
   context: MessageContext;
   traits: ProgramTraits;
-  /** ethereumjs outcome of the honest context. */
-  native: NativeOutcome;
+  /** ethereumjs outcome of the honest context (absent when the builder cannot express the message: see `skipped`). */
+  native?: NativeOutcome;
   items: CheckItem[];
   /** Set when the honest run executes a record opcode (the case is not checked). */
   skipped?: string;
@@ -324,6 +328,9 @@ export function applyMutations(file: WitnessFile, mutations: readonly Mutation[]
       case 'key':
         mutateKeys(w, m);
         break;
+      case 'callRecord':
+        applyCallRecordMutation(w, m);
+        break;
     }
   }
   if (raws.length === 0) return { w, code };
@@ -417,8 +424,9 @@ export function expectedVerdict(w: MessageWitness, native: NativeOutcome | undef
     account: new Set(w.accountKeys.map((k) => BigInt(k.account))),
   };
   const missing = native.keyLookups.find((l) => !listed[l.list].has(l.key));
-  const records = recordsVerdict(w.state_access_list, native.records);
-  if (records !== undefined && (missing === undefined || records.at < missing.recordsBefore)) return records.expect;
+  const records = recordsVerdict(w, native);
+  const decided = records.decided;
+  if (decided !== undefined && (missing === undefined || decided.at < missing.recordsBefore)) return decided.expect;
   if (missing !== undefined) {
     // SELFBALANCE runs inside its block: when the run halted, a SELFBALANCE in the block it halted in ran in the EVM
     // but not in the hypervisor, whose block check failed first; the verdict is then the one without that lookup
@@ -429,14 +437,17 @@ export function expectedVerdict(w: MessageWitness, native: NativeOutcome | undef
     return { verdict: 'invalid', code: ERROR_CODES.MISSING_KEY };
   }
   if (w.state_access_list.length > native.records.length) return { verdict: 'invalid', code: ERROR_CODES.LEFTOVER_RECORDS };
-  const writes = native.records.map((r, i) => [r, i] as const).filter(([r]) => r.opcode === OP.SSTORE);
-  const lastWrite = writes[writes.length - 1];
-  const rootAtExit = native.status === 1 && lastWrite !== undefined ? (decodeRecord(w.state_access_list[lastWrite[1]]!) as { stateRoot: Hex }).stateRoot : w.stateRootEnter;
-  if (w.stateRootLeave.toLowerCase() !== rootAtExit.toLowerCase()) return { verdict: 'invalid', code: ERROR_CODES.STATE_ROOT_MISMATCH };
+  // the root at exit: the claimed roots chained (storage writes, successful calls) if the run succeeded
+  const rootAtExit = native.status === 1 ? records.root : BigInt(w.stateRootEnter);
+  if (BigInt(w.stateRootLeave) !== rootAtExit) return { verdict: 'invalid', code: ERROR_CODES.STATE_ROOT_MISMATCH };
   if (w.status !== native.status) return { verdict: 'invalid', code: ERROR_CODES.STATUS_MISMATCH };
-  if (w.gasUsed !== native.gasUsed) return { verdict: 'invalid', code: ERROR_CODES.GAS_USED_MISMATCH };
+  if (w.gasUsed !== native.gasUsed + records.gasShift) return { verdict: 'invalid', code: ERROR_CODES.GAS_USED_MISMATCH };
   if (w.returndataHash.toLowerCase() !== keccak256(native.returndata)) return { verdict: 'invalid', code: ERROR_CODES.RETURNDATA_HASH_MISMATCH };
-  if (w.refund !== native.gasRefund) return { verdict: 'invalid', code: ERROR_CODES.REFUND_MISMATCH };
+  // a successful callee's refund and logs hash are the frame's (the hypervisor adds the refund modulo 2^256)
+  const refund = native.status === 1 ? BigInt.asIntN(256, native.gasRefund + records.refundShift) : native.gasRefund;
+  if (w.refund !== refund) return { verdict: 'invalid', code: ERROR_CODES.REFUND_MISMATCH };
+  // another callee logs hash links another chain: it differs from the run's (and from any claim not made for it)
+  if (native.status === 1 && records.logsChanged) return { verdict: 'invalid', code: ERROR_CODES.LOGS_HASH_MISMATCH };
   if (w.logsHash.toLowerCase() !== native.logsHash) return { verdict: 'invalid', code: ERROR_CODES.LOGS_HASH_MISMATCH };
   // a halted frame is not checked for unused keys (its claims change nothing)
   if (native.status === 0) return { verdict: 'valid' };
@@ -446,28 +457,80 @@ export function expectedVerdict(w: MessageWitness, native: NativeOutcome | undef
   return { verdict: 'valid' };
 }
 
+/** What the witness's records decide (recordsVerdict). */
+export interface RecordsOutcome {
+  /** The first record that decides the verdict, and its index. */
+  decided?: { expect: Expectation; at: number };
+  /** The state root after the records the run takes: stateRootEnter, chained through the claimed storage writes and successful calls. */
+  root: bigint;
+  /**
+   * How the frame's exit differs from the reference run's when a call record claims another outcome the guest does
+   * not see: its gasUsed (gas the frame gets back), a success's refund (added to the frame's) and logs hash (linked
+   * into the frame's chain).
+   */
+  gasShift: bigint;
+  refundShift: bigint;
+  logsChanged: boolean;
+}
+
 /**
- * What the witness's records decide, given the records the run takes (`taken`, in order), and the index of the
- * record that decides it: the hypervisor takes record i when the run does, so the first difference decides, as
- * NEXT_RECORD and RECORD_ARGUMENT check it (a missing record, another opcode, another data length, another
- * argument); a different result that the guest sees changes the run itself, so then any verdict may follow (a
- * storageWrite record's state root only feeds the root check at exit). Undefined when the records taken are the
- * run's own; records after the last one taken are left over (an exit check).
+ * What the witness's records decide, given the native run of its context: the hypervisor takes record i when the run
+ * does, so the first difference decides, as NEXT_RECORD and RECORD_ARGUMENT check it (a missing record, another
+ * opcode, another data length, another argument); a call record is checked as the hypervisor checks it
+ * (ts-fuzz/callrecords.ts checkCallRecord: its own counts give its length, then its arguments, status, gasUsed,
+ * consistency, padding, key updates); a different result that the guest sees changes the run itself, so then any
+ * verdict may follow. Results the guest does not see only change the exit checks: a state root (storageWrite, a
+ * successful call) feeds the root chain; a call's refund and logs hash feed the frame's; and a call's gasUsed, when
+ * it is the run's last call (and no call to a precompile, which takes no record, ran), the run succeeds or reverts,
+ * never reads GAS and has the gas for it (it then executes exactly as before: gas left only matters to GAS, later
+ * calls, the SSTORE sentry and running out of gas), shifts the frame's gasUsed. Records after the last one taken are
+ * left over (an exit check).
  */
-export function recordsVerdict(claimed: readonly AccessRecord[], taken: readonly AccessRecord[]): { expect: Expectation; at: number } | undefined {
+export function recordsVerdict(w: MessageWitness, native: NativeOutcome): RecordsOutcome {
+  const claimed = w.state_access_list;
+  const taken = native.records;
+  const out: RecordsOutcome = { root: BigInt(w.stateRootEnter), gasShift: 0n, refundShift: 0n, logsChanged: false };
+  const claimedKeys = keyIdentities(w);
+  const takenKeys = keyIdentities(native);
+  const lastIndex = (f: (r: AccessRecord) => boolean): number => taken.reduce((last, r, i) => (f(r) ? i : last), -1);
+  const lastCall = lastIndex((r) => isCallOpcode(r.opcode));
+  const lastWrite = lastIndex((r) => r.opcode === OP.SSTORE);
+  // every call the run executed took a record (a call to a precompile takes none, and its gas depends on the gas left)
+  const callsExecuted = [OP.CALL, OP.CALLCODE, OP.DELEGATECALL, OP.STATICCALL].reduce((n, op) => n + (native.opcodes.get(op) ?? 0), 0);
+  const everyCallRecorded = callsExecuted === taken.filter((r) => isCallOpcode(r.opcode)).length;
+  const word = (r: AccessRecord, i: number): bigint => BigInt(`0x${r.data.slice(2 + 64 * i, 66 + 64 * i)}`);
   for (let i = 0; i < taken.length; i++) {
     const c = claimed[i];
     const t = taken[i]!;
-    const at = (expect: Expectation) => ({ expect, at: i });
+    const at = (expect: Expectation): RecordsOutcome => ({ ...out, decided: { expect, at: i } });
+    const unchecked = (what: string): RecordsOutcome => at({ verdict: 'any', why: `record ${i} claims another ${what} than the reference run's` });
     if (c === undefined) return at({ verdict: 'invalid', code: ERROR_CODES.MISSING_RECORD });
     if (c.opcode !== t.opcode) return at({ verdict: 'invalid', code: ERROR_CODES.RECORD_OPCODE_MISMATCH });
+    if (isCallOpcode(t.opcode)) {
+      const r = checkCallRecord(c, t, { root: out.root, claimedKeys, storageKeys: w.storageKeys.length, transientKeys: w.transientKeys.length, takenKeys });
+      if ('code' in r) return at({ verdict: 'invalid', code: r.code, record: i });
+      if (r.tail) return unchecked('callee return data or key updates');
+      for (const f of r.differs) {
+        if (f === 'refund') out.refundShift += BigInt.asIntN(256, word(c, CALL_WORD.refund)) - BigInt.asIntN(256, word(t, CALL_WORD.refund));
+        else if (f === 'logsHash') out.logsChanged = true;
+        else if (f === 'gasUsed') {
+          const d = word(c, CALL_WORD.gasUsed) - word(t, CALL_WORD.gasUsed);
+          const unseen = (native.status === 1 || native.status === 2) && i === lastCall && everyCallRecorded && !native.opcodes.has(OP.GAS);
+          if (!unseen || (d > 0n && (d > w.gasAvailable - native.gasUsed || lastWrite > i))) return unchecked('callee gasUsed');
+          out.gasShift += d;
+        } else return unchecked(`callee ${f}`);
+      }
+      if (word(c, CALL_WORD.status) === 1n) out.root = word(c, CALL_WORD.stateRoot);
+      continue;
+    }
     if (c.data.length !== t.data.length) return at({ verdict: 'invalid', code: ERROR_CODES.RECORD_LENGTH_MISMATCH });
-    if (c.data.toLowerCase() === t.data.toLowerCase()) continue;
-    if (argumentsDiffer(recordKindOf(t.opcode)!, c, t)) return at({ verdict: 'invalid', code: ERROR_CODES.RECORD_ARGUMENT_MISMATCH });
-    if (t.opcode === OP.SSTORE) continue;
-    return at({ verdict: 'any', why: `record ${i} claims another result than the reference run's` });
+    const same = c.data.toLowerCase() === t.data.toLowerCase();
+    if (!same && argumentsDiffer(recordKindOf(t.opcode)!, c, t)) return at({ verdict: 'invalid', code: ERROR_CODES.RECORD_ARGUMENT_MISMATCH });
+    // a storageWrite record's state root only feeds the root chain
+    if (t.opcode === OP.SSTORE) out.root = word(c, 2);
+    else if (!same) return unchecked('result');
   }
-  return undefined;
+  return out;
 }
 
 /** Native runs, memoised per case (honest and mutant contexts often coincide). */
@@ -579,8 +642,14 @@ export async function prepareCase(spec: CaseSpec, opts: PrepareOptions = {}): Pr
   const natives = new NativeCache(opts.derive ?? true);
   let needed: bigint | undefined;
   if (spec.gas.t === 'rel' || spec.gas.t === 'frac') {
-    const probe = await natives.run(contextFromSpec(spec.ctx, code, generous));
-    needed = probe.status === 0 ? undefined : probe.gasUsed;
+    try {
+      const probe = await natives.run(contextFromSpec(spec.ctx, code, generous));
+      needed = probe.status === 0 ? undefined : probe.gasUsed;
+    } catch (e) {
+      if (!(e instanceof UnsupportedMessageError)) throw e;
+      const context = contextFromSpec(spec.ctx, code, generous);
+      return { spec, code, context, traits: t, items: [], natives, skipped: e.message };
+    }
   }
   const context = contextFromSpec(spec.ctx, code, chooseGas(spec.gas, t, needed));
   if ((code.length - 2) / 2 > MAX_CODE_SIZE) {
@@ -588,13 +657,19 @@ export async function prepareCase(spec: CaseSpec, opts: PrepareOptions = {}): Pr
   }
   let file: WitnessFile;
   let native: NativeOutcome;
-  if (natives.ran === 0) {
-    ({ file, native } = await buildHonestWitness(context));
-    natives.ran++;
-    natives.add(context, native);
-  } else {
-    native = await natives.run(context);
-    file = honestWitnessFrom(context, native);
+  try {
+    if (natives.ran === 0) {
+      ({ file, native } = await buildHonestWitness(context));
+      natives.ran++;
+      natives.add(context, native);
+    } else {
+      native = await natives.run(context);
+      file = honestWitnessFrom(context, native);
+    }
+  } catch (e) {
+    // a message this version's builder cannot express (lib/native UnsupportedMessageError): not checked
+    if (e instanceof UnsupportedMessageError) return { spec, code, context, traits: t, items: [], natives, skipped: e.message };
+    throw e;
   }
   const base = { spec, code, context, traits: t, native, natives };
   const unsupported = unsupportedOpcodes(native, context);
@@ -604,7 +679,13 @@ export async function prepareCase(spec: CaseSpec, opts: PrepareOptions = {}): Pr
   const items: CheckItem[] = [{ role: 'honest', file, expect: { verdict: 'valid' }, native }];
   let droppedMutant = false;
   if (spec.mutations.length > 0) {
-    const m = await mutantItem(file, spec.mutations, t, natives);
+    let m: CheckItem | undefined;
+    try {
+      m = await mutantItem(file, spec.mutations, t, natives);
+    } catch (e) {
+      // the world the mutant's claims describe is one the builder cannot run (UnsupportedMessageError): dropped
+      if (!(e instanceof UnsupportedMessageError)) throw e;
+    }
     if (m) items.push(m);
     else droppedMutant = true;
   }

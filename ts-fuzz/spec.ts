@@ -84,7 +84,53 @@ export type Mutation =
   /** A key list edited: a key dropped, a key added (kept in order), or one claim of a key changed. */
   | { t: 'key'; list: KeyListName; how: 'remove'; at: number }
   | { t: 'key'; list: KeyListName; how: 'insert'; key: bigint; warm: boolean; v: bigint }
-  | { t: 'key'; list: KeyListName; how: 'flipWarm' | 'value' | 'original' | 'balance' | 'codeHash'; at: number; v: bigint };
+  | { t: 'key'; list: KeyListName; how: 'flipWarm' | 'value' | 'original' | 'balance' | 'codeHash'; at: number; v: bigint }
+  | CallRecordMutation;
+
+/**
+ * A change to one call record (CALL, CALLCODE, DELEGATECALL, STATICCALL): the `at`-th call record of the witness,
+ * modulo their number (none: no change). ts-fuzz/callrecords.ts applies them and gives the hypervisor's checks.
+ *
+ * Structural (each aimed at one error code, docs/errors.md): the data length against the counts (67), an argument
+ * (68), status > 3 (70), gasUsed out of bounds (71), a non-success claiming an effect or return data (72), nonzero
+ * return data padding (73), an invalid key update (74). Semantic (another consistent outcome; its verdict depends
+ * on the callee, so the oracle mostly accepts any verdict): return data, status, gasUsed, key updates, refund, logs
+ * hash, state root.
+ */
+export type CallRecordMutation =
+  | { t: 'callRecord'; at: number; how: 'extraWord'; v: bigint }
+  | { t: 'callRecord'; at: number; how: 'missingWord' }
+  /** returndataLength or updateCount changed by d (≠ 0) without its tail. */
+  | { t: 'callRecord'; at: number; how: 'count'; field: CallCountField; d: bigint }
+  /** A count of 2^32 or more: v, or 'wrap': one whose byte size wraps around 2^256 to the record's own size. */
+  | { t: 'callRecord'; at: number; how: 'hugeCount'; field: CallCountField; v: bigint | 'wrap' }
+  /** An argument XORed with v (0: 1). */
+  | { t: 'callRecord'; at: number; how: 'argument'; field: 'target' | 'value' | 'gas' | 'inputHash'; v: bigint }
+  /** status v (below 4: 4 + v). */
+  | { t: 'callRecord'; at: number; how: 'badStatus'; v: bigint }
+  /** gasUsed > gas ('over': gas + d), a halt with gasUsed ≠ gas, a call not entered with gasUsed d ≠ 0. */
+  | { t: 'callRecord'; at: number; how: 'badGasUsed'; which: 'over' | 'halt' | 'notEntered'; d: bigint }
+  /** A consistent non-success (status 0, 2 or 3) with one claim it cannot make; `k`: the key of an update, `data`: return data. */
+  | { t: 'callRecord'; at: number; how: 'inconsistent'; status: 0 | 2 | 3; claim: 'refund' | 'logsHash' | 'updates' | 'stateRoot' | 'returndata'; v: bigint; k: number; data: number[] }
+  /** A revert returning `data` with a nonzero byte in its padding. */
+  | { t: 'callRecord'; at: number; how: 'padding'; data: number[]; pos: number; byte: number }
+  /** A success whose key updates gain a bad one: a repeated key, a smaller key, a key past the lists, warm > 1, a warm transient key. */
+  | { t: 'callRecord'; at: number; how: 'badUpdate'; which: 'duplicate' | 'descending' | 'keyRange' | 'warm' | 'transientWarm'; k: number; v: bigint }
+  /** Semantic: other return data (`flip`: one byte of the record's own flipped) for a success or revert. */
+  | { t: 'callRecord'; at: number; how: 'returndata'; data: number[]; flip: boolean }
+  /** Semantic: another status, the claims made consistent with it. */
+  | { t: 'callRecord'; at: number; how: 'status'; status: 0 | 1 | 2 | 3 }
+  /** Semantic: gasUsed v mod (gas + 1), for a success or revert. */
+  | { t: 'callRecord'; at: number; how: 'gasUsed'; v: bigint }
+  /** Semantic: a valid key update added (key k mod the number of keys; kept ascending), or one changed. */
+  | { t: 'callRecord'; at: number; how: 'addUpdate'; k: number; warm: boolean; v: bigint }
+  | { t: 'callRecord'; at: number; how: 'changeUpdate'; i: number; flipWarm: boolean; v: bigint }
+  /** Semantic: the refund changed by d (≠ 0), the logs hash or the state root replaced. */
+  | { t: 'callRecord'; at: number; how: 'refund'; d: bigint }
+  | { t: 'callRecord'; at: number; how: 'logsHash'; v: 'zero' | Hex }
+  | { t: 'callRecord'; at: number; how: 'stateRoot'; v: Hex };
+
+export type CallCountField = 'returndataLength' | 'updateCount';
 
 export type KeyListName = 'storageKeys' | 'transientKeys' | 'accountKeys';
 
@@ -177,6 +223,84 @@ const smallDelta = fc.oneof(
   { arbitrary: fc.constantFrom(1n << 64n, -(1n << 64n), 1n << 255n), weight: 1 },
 );
 
+const callCountFieldArb = fc.constantFrom<CallCountField>('returndataLength', 'updateCount');
+const callAtArb = fc.nat(3);
+const nonzeroDelta = fc.oneof(fc.constantFrom(1n, -1n, 32n, -32n, 96n, -96n), fc.bigInt(-100n, 100n).filter((d) => d !== 0n));
+const smallBytes = fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 70 });
+
+/** Call-record mutations (spec.ts CallRecordMutation): structural ones and semantic ones about equally. */
+export const callRecordMutationArb: fc.Arbitrary<Mutation> = fc.oneof(
+  // structural
+  { arbitrary: fc.record({ t: fc.constant('callRecord' as const), at: callAtArb, how: fc.constant('extraWord' as const), v: fc.oneof(fc.constant(0n), wordArb) }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('callRecord' as const), at: callAtArb, how: fc.constant('missingWord' as const) }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('callRecord' as const), at: callAtArb, how: fc.constant('count' as const), field: callCountFieldArb, d: nonzeroDelta }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('callRecord' as const),
+      at: callAtArb,
+      how: fc.constant('hugeCount' as const),
+      field: callCountFieldArb,
+      v: fc.oneof(fc.constant('wrap' as const), fc.constantFrom(1n << 32n, (1n << 32n) + 1n, 1n << 64n, 1n << 251n, 1n << 255n, U256_MAX)),
+    }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('callRecord' as const),
+      at: callAtArb,
+      how: fc.constant('argument' as const),
+      field: fc.constantFrom('target' as const, 'value' as const, 'gas' as const, 'inputHash' as const),
+      v: fc.oneof(fc.constantFrom(1n, 1n << 160n, 1n << 255n), wordArb),
+    }),
+    weight: 2,
+  },
+  { arbitrary: fc.record({ t: fc.constant('callRecord' as const), at: callAtArb, how: fc.constant('badStatus' as const), v: fc.oneof(fc.bigInt(4n, 10n), fc.constantFrom(255n, 1n << 32n, 1n << 255n, U256_MAX)) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('callRecord' as const),
+      at: callAtArb,
+      how: fc.constant('badGasUsed' as const),
+      which: fc.constantFrom('over' as const, 'halt' as const, 'notEntered' as const),
+      d: fc.oneof(fc.constant(1n), fc.bigInt(1n, 100_000n), fc.constantFrom(1n << 64n, U256_MAX)),
+    }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('callRecord' as const),
+      at: callAtArb,
+      how: fc.constant('inconsistent' as const),
+      status: fc.constantFrom(0 as const, 2 as const, 3 as const),
+      claim: fc.constantFrom('refund' as const, 'logsHash' as const, 'updates' as const, 'stateRoot' as const, 'returndata' as const),
+      v: fc.oneof(fc.constantFrom(1n, U256_MAX), wordArb),
+      k: fc.nat(20),
+      data: smallBytes,
+    }),
+    weight: 3,
+  },
+  { arbitrary: fc.record({ t: fc.constant('callRecord' as const), at: callAtArb, how: fc.constant('padding' as const), data: smallBytes, pos: fc.nat(31), byte: fc.integer({ min: 1, max: 255 }) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('callRecord' as const),
+      at: callAtArb,
+      how: fc.constant('badUpdate' as const),
+      which: fc.constantFrom('duplicate' as const, 'descending' as const, 'keyRange' as const, 'warm' as const, 'transientWarm' as const),
+      k: fc.nat(20),
+      v: fc.oneof(fc.bigInt(0n, 3n), wordArb),
+    }),
+    weight: 3,
+  },
+  // semantic
+  { arbitrary: fc.record({ t: fc.constant('callRecord' as const), at: callAtArb, how: fc.constant('returndata' as const), data: smallBytes, flip: fc.boolean() }), weight: 2 },
+  { arbitrary: fc.record({ t: fc.constant('callRecord' as const), at: callAtArb, how: fc.constant('status' as const), status: fc.constantFrom(0 as const, 1 as const, 2 as const, 3 as const) }), weight: 2 },
+  { arbitrary: fc.record({ t: fc.constant('callRecord' as const), at: callAtArb, how: fc.constant('gasUsed' as const), v: fc.oneof(fc.bigInt(0n, 100n), fc.bigInt(0n, 1n << 64n)) }), weight: 3 },
+  { arbitrary: fc.record({ t: fc.constant('callRecord' as const), at: callAtArb, how: fc.constant('addUpdate' as const), k: fc.nat(20), warm: fc.boolean(), v: fc.oneof(fc.bigInt(0n, 3n), wordArb) }), weight: 2 },
+  { arbitrary: fc.record({ t: fc.constant('callRecord' as const), at: callAtArb, how: fc.constant('changeUpdate' as const), i: fc.nat(4), flipWarm: fc.boolean(), v: fc.oneof(fc.bigInt(0n, 3n), wordArb) }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('callRecord' as const), at: callAtArb, how: fc.constant('refund' as const), d: fc.oneof(fc.constantFrom(1n, -1n, 2800n, -4800n, 19900n), nonzeroDelta) }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('callRecord' as const), at: callAtArb, how: fc.constant('logsHash' as const), v: fc.oneof(fc.constant('zero' as const), hash32Arb) }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('callRecord' as const), at: callAtArb, how: fc.constant('stateRoot' as const), v: hash32Arb }), weight: 1 },
+);
+
 /** Mutations of the witness fields, the code, the record list and the encoding. */
 const keyListArb: fc.Arbitrary<KeyListName> = fc.constantFrom('storageKeys', 'transientKeys', 'accountKeys');
 
@@ -261,6 +385,7 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
     ),
     weight: 1,
   },
+  { arbitrary: callRecordMutationArb, weight: 5 },
   {
     arbitrary: fc.oneof(
       { arbitrary: fc.record({ t: fc.constant('raw' as const), how: fc.constant('flip' as const), pos: fc.nat(2000), byte: fc.integer({ min: 1, max: 255 }) }), weight: 3 },

@@ -33,6 +33,7 @@ import type { Hex } from '../witness/types.ts';
 import { isPrecompile } from '../evm/precompiles.ts';
 import { balanceChangeOf, type MessageContext } from './context.ts';
 import { addressHex, CALL_OPCODES, callPastChecks, delegateOf, isNativePrecompileCall, passesKeyChecks } from './keys.ts';
+import { UnsupportedMessageError } from './unsupported.ts';
 
 /** EIP-150: the gas a call may pass on is all but 1/64 of what is left. The stipend a call with value adds. */
 const CALL_STIPEND = 2300n;
@@ -410,7 +411,7 @@ export class FrameTracer {
     after.entries.forEach((a, key) => {
       const b = before.entries[key]!;
       if (key >= firstAccount && a.codeHash !== b.codeHash) {
-        throw new Error(
+        throw new UnsupportedMessageError(
           `calls: the callee of the ${c.kind} at pc ${c.pc} changed the code of ${lists.accounts[key - firstAccount]}, an account the frame looks up: ` +
             "this version's key updates (balance and warmth) cannot express it",
         );
@@ -530,7 +531,7 @@ export class FrameTracer {
       if (now === undefined) continue;
       const nonce = now.nonce - (a === caller ? 1n : 0n);
       const balance = transfers.reduce((b, t) => b - balanceChangeOf(t, a), now.balance);
-      if (balance < 0n) throw new Error(`calls: ${a}'s balance without the value transfers of the messages on the way to the frame is negative: the frame's root chain cannot express it`);
+      if (balance < 0n) throw new UnsupportedMessageError(`calls: ${a}'s balance without the value transfers of the messages on the way to the frame is negative: the frame's root chain cannot express it`);
       await copy.putAccount(address, new Account(nonce, balance, now.storageRoot, now.codeHash));
     }
     const touched = (evm.journal as unknown as { touched: Set<string> }).touched;

@@ -6,3 +6,4 @@ export * from './case.ts';
 export * from './keys.ts';
 export * from './tree.ts';
 export * from './links.ts';
+export * from './unsupported.ts';

@@ -13,6 +13,7 @@ import { balanceChangeOf, DEFAULT_BLOCK, type MessageContext } from './context.t
 import { FrameTracer, type EntryClaim, type FrameCall, type KeyLists, type TracedFrame } from './calls.ts';
 import { CALL_OPCODES, KeyRecorder, type KeyLookup } from './keys.ts';
 import { AccessRecorder, type StorageWrite } from './recorder.ts';
+import { UnsupportedMessageError } from './unsupported.ts';
 
 /**
  * A frame of the message tree other than the message's own (lib/native/tree.ts): which message of the run it is
@@ -286,7 +287,10 @@ async function traceRun(ctx: MessageContext, pre: BuiltPreState, keyLists?: KeyL
   try {
     result = await execute(ctx, pre, tracer);
   } catch (e) {
-    if (deep !== undefined && e instanceof RangeError) throw new Error(`runNative: the step hook of frame ${deep.ordinal} failed (${e.message}): a REVERT of a huge range in a callee frame is not supported`);
+    if (deep !== undefined && e instanceof RangeError) throw new UnsupportedMessageError(`runNative: the step hook of frame ${deep.ordinal} failed (${e.message}): a REVERT of a huge range in a callee frame is not supported`);
+    if (e instanceof Error && /kzg not initialized/i.test(e.message)) {
+      throw new UnsupportedMessageError('runNative: the message calls the point-evaluation precompile (0x0a), which the reference EVM here cannot run (@ethereumjs/evm has no KZG library in this build); the hypervisor calls it natively on the verifying chain', { cause: e });
+    }
     // @ethereumjs/evm 10.1.3 builds the step event of REVERT by reading the returned memory range before charging
     // its gas: a huge range (an out-of-gas halt for the EVM) makes the step hook itself throw. The tracer listens to
     // steps only while the frame itself runs, so this is the frame's own REVERT: the opcodes seen so far are right

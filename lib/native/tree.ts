@@ -34,6 +34,7 @@ import { honestWitness } from './honest.ts';
 import { checkTransaction, formatPath, type TransferOracle, type ValueTransfer } from './links.ts';
 import { unsupportedOpcodes } from './opcodes.ts';
 import { messagePreState, runFrame, type DeepFrame, type FrameRun, type NativeOutcome } from './run.ts';
+import { UnsupportedMessageError } from './unsupported.ts';
 
 /** One frame of a message tree and its honest witness. */
 export interface FrameWitness {
@@ -119,7 +120,8 @@ export async function buildFrameWitnesses(ctx: MessageContext, opts: FrameWitnes
     try {
       run = await runFrame(ctx, pre, deep);
     } catch (e) {
-      throw new Error(`frame ${formatPath(path)}: ${(e as Error).message}`, { cause: e });
+      const message = `frame ${formatPath(path)}: ${(e as Error).message}`;
+      throw e instanceof UnsupportedMessageError ? new UnsupportedMessageError(message, { cause: e }) : new Error(message, { cause: e });
     }
     const frameCtx = deep?.ctx ?? ctx;
     const { native } = run;

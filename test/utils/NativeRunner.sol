@@ -65,10 +65,13 @@ library NativeRunner {
         if (m.code.length == 23 && m.code[0] == 0xef && m.code[1] == 0x01 && m.code[2] == 0x00) {
             return "code is an EIP-7702 delegation designator";
         }
-        // Forge's own inspector reverts a DELEGATECALL (and so we avoid CALLCODE too) to an account without code
-        // ("delegatecall to non-contract address"), which the EVM runs as a call to empty code
-        if (hasOpcode(m.code, Opcodes.DELEGATECALL) || hasOpcode(m.code, Opcodes.CALLCODE)) {
-            return "DELEGATECALL or CALLCODE: Forge reverts one to an account without code";
+        // Forge's own inspector reverts a call to an account without code ("call to non-contract address",
+        // "delegatecall to non-contract address"), which the EVM runs as a call to empty code
+        if (
+            hasOpcode(m.code, Opcodes.CALL) || hasOpcode(m.code, Opcodes.CALLCODE)
+                || hasOpcode(m.code, Opcodes.DELEGATECALL) || hasOpcode(m.code, Opcodes.STATICCALL)
+        ) {
+            return "a call opcode: Forge reverts a call to an account without code itself";
         }
         if (m.gasAvailable >= 1 << 63) return "gasAvailable too large";
         if (m.gasPrice >= 1 << 64) return "gas price of 2^64 or more (vm.txGasPrice rejects it)";
