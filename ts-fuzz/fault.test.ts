@@ -56,7 +56,7 @@ test('a campaign on revm catches GUEST_STACK_LIMIT=0x0401 (overflow at 1026 inst
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iso-fuzz-fault-'));
   try {
     const { run, stats } = await runCampaignCli(
-      ['--engine', 'revm', '--workers', '1', '--seed', '5', '--runs', '50000', '--time', '100s', '--batch', '500', '--constants', 'GUEST_STACK_LIMIT=0x0401', '--corpus', dir, '--stop-after', '1', '--shrink-time', '60s'],
+      ['--engine', 'revm', '--workers', '1', '--seed', '6', '--runs', '50000', '--time', '100s', '--batch', '500', '--constants', 'GUEST_STACK_LIMIT=0x0401', '--corpus', dir, '--stop-after', '1', '--shrink-time', '60s'],
       150_000,
     );
     assert.equal(stats.findings.length, 1, `fault not caught in ${stats.cases} cases:\n${run.stdout}`);
