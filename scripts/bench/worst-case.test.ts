@@ -23,6 +23,7 @@ import {
   mutateGenome,
   randomGenome,
   recordLoop,
+  callLoop,
   distinctCodeReads,
   runEnteredEverywhere,
   stackEffect,
@@ -155,6 +156,25 @@ describe('family 10: record opcodes', () => {
       const reached = count(native, OP.BLOBHASH);
       const records = file.witness.state_access_list.length;
       assert.ok(records === reached || records === reached - 1, `${records} records for ${reached} BLOBHASH reached`);
+      assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' });
+    }
+  });
+});
+
+describe('family 12: calls', () => {
+  it('calls an account without code (one call record each) or IDENTITY (no record) until out of gas; the honest witness is accepted', async () => {
+    const hv = await LocalHypervisor.create();
+    for (const kind of ['account', 'precompile'] as const) {
+      const p = callLoop(kind, 2, 3_000n);
+      const { file, native } = await buildHonestWitness(defaultContext({ code: p.code, gasAvailable: p.gasAvailable }));
+      assert.equal(native.status, 0, 'runs out of gas');
+      const op = kind === 'account' ? OP.CALL : OP.STATICCALL;
+      // an iteration: JUMPDEST (1), 2 x (5 or 4 pushes, a call of 100 warm (2,600 the first account call), POP), JUMP
+      const reached = count(native, op);
+      assert.ok(reached >= 2 * Math.floor((3_000 - 2_500) / (1 + 2 * (100 + 20) + 11)), `${reached} calls`);
+      const records = file.witness.state_access_list.length;
+      if (kind === 'account') assert.ok(records === reached || records === reached - 1, `${records} records for ${reached} calls`);
+      else assert.equal(records, 0, 'a precompile call takes no record');
       assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' });
     }
   });

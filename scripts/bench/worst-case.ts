@@ -482,6 +482,17 @@ export function distinctCodeReads(op: 'EXTCODESIZE' | 'EXTCODECOPY', k: number):
   };
 }
 
+/**
+ * Family 12: calls run out of gas in a loop. A CALL with no gas of an account without code (warm after the first: 100
+ * per call for the guest) takes a call record each time (its arguments and results checked, the key found by binary
+ * search); a STATICCALL with no gas of a precompile (IDENTITY, always warm) is made by the hypervisor itself.
+ */
+export function callLoop(kind: 'account' | 'precompile', k: number, budget: bigint): GuestProgram {
+  const call = kind === 'account' ? 'PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH2 0xbeef PUSH0 CALL POP' : 'PUSH0 PUSH0 PUSH0 PUSH0 PUSH1 4 PUSH0 STATICCALL POP';
+  const what = kind === 'account' ? 'CALL with no gas of an account without code' : 'STATICCALL with no gas of IDENTITY';
+  return oogLoop('12 calls', `loop of ${k} x ${what}`, '', rep(call, k), budget);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Family 9: random search over loop bodies
 
@@ -737,6 +748,10 @@ export function familyPrograms(): GuestProgram[] {
   // 11: code of other accounts: one archive per distinct code
   for (const op of ['EXTCODESIZE', 'EXTCODECOPY'] as const) {
     for (const k of [16, 256]) ps.push(distinctCodeReads(op, k));
+  }
+  // 12: calls: one call record per call to an account; a precompile called by the hypervisor
+  for (const kind of ['account', 'precompile'] as const) {
+    for (const k of [1, 8]) ps.push(callLoop(kind, k, RECORD_LOOP_BUDGET));
   }
   return ps;
 }
