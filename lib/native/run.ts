@@ -65,7 +65,7 @@ export interface NativeOutcome {
 }
 
 /** The block header of the run: the context's block values (ethereumjs takes the chain id from the Common). */
-function headerOf(block: BlockValues): NonNullable<EVMRunCallOpts['block']> {
+export function headerOf(block: BlockValues): NonNullable<EVMRunCallOpts['block']> {
   return {
     header: {
       number: block.number,

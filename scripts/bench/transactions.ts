@@ -32,7 +32,7 @@ import { MerkleStateManager } from '@ethereumjs/statemanager';
 import { Account, bigIntToBytes, bytesToBigInt, createAddressFromString, hexToBytes, setLengthLeft } from '@ethereumjs/util';
 import { bytesToHex, decodeFunctionResult, encodeDeployData, encodeFunctionData, size, toFunctionSelector, type Abi, type AbiFunction } from 'viem';
 import { LocalHypervisor } from '../../lib/hypervisor/ethereumjs.ts';
-import { buildFrameWitnesses, checkTransaction, contextOfCase, DEFAULT_BLOCK, formatPath, warmAtEntry, type BrokenLink, type MessageCase, type MessageTree } from '../../lib/native/index.ts';
+import { buildFrameWitnesses, checkTransaction, contextOfCase, DEFAULT_BLOCK, formatPath, headerOf, warmAtEntry, type BrokenLink, type MessageCase, type MessageTree } from '../../lib/native/index.ts';
 import { encodeWitness } from '../../lib/witness/abi.ts';
 import { formatVerdict } from '../../lib/witness/errors.ts';
 import type { BlockValues, Hex, Status } from '../../lib/witness/types.ts';
@@ -108,21 +108,6 @@ export function loadContracts(): Contracts {
   };
 }
 
-/** The block header a runCall takes (as lib/native/run.ts builds it). */
-function headerOf(block: BlockValues): NonNullable<Parameters<EVM['runCall']>[0]['block']> {
-  return {
-    header: {
-      number: block.number,
-      coinbase: createAddressFromString(block.coinbase),
-      timestamp: block.timestamp,
-      difficulty: 0n,
-      prevRandao: hexToBytes(block.prevrandao),
-      gasLimit: block.gasLimit,
-      baseFeePerGas: block.baseFee,
-      getBlobGasPrice: () => block.blobBaseFee,
-    },
-  } as NonNullable<Parameters<EVM['runCall']>[0]['block']>;
-}
 
 /** A MerkleStateManager that can list the (hashed) keys of its account trie. */
 class DumpableState extends MerkleStateManager {
