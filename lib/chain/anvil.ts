@@ -5,10 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { foundryTool } from '../forge/index.ts';
 
 /** Anvil's first default account (mnemonic "test test … junk"): for local use only, never on a real chain. */
 export const ANVIL_DEFAULT_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
@@ -37,13 +34,9 @@ export interface Anvil {
   stop(): Promise<void>;
 }
 
-/** The anvil binary: ANVIL_BIN, else the platform package @foundry-rs/anvil installed, else the npm wrapper. */
+/** The anvil binary: `opt`, else $ANVIL_BIN, else the npm package's (@foundry-rs/anvil, lib/forge foundryTool). */
 export function anvilExecutable(opt?: string): string {
-  if (opt) return opt;
-  if (process.env.ANVIL_BIN) return process.env.ANVIL_BIN;
-  const native = path.join(REPO_ROOT, 'node_modules', '@foundry-rs', `anvil-${process.platform}-${process.arch === 'x64' ? 'amd64' : process.arch}`, 'bin', 'anvil');
-  if (fs.existsSync(native)) return native;
-  return path.join(REPO_ROOT, 'node_modules', '.bin', 'anvil');
+  return opt || process.env.ANVIL_BIN || foundryTool('anvil');
 }
 
 /** Whether something listens on 127.0.0.1:`port` (another node would answer our RPC calls). */
@@ -70,21 +63,32 @@ export async function freeLoopbackPort(): Promise<number> {
   });
 }
 
+/** A JSON-RPC answer: its result, or the node's error (a revert's `data` is the revert data). */
+export interface RpcAnswer<T> {
+  result?: T;
+  error?: { message: string; data?: `0x${string}` };
+}
+
+/** One JSON-RPC call, the answer as the node gave it. */
+export async function rpcAnswer<T>(url: string, method: string, params: unknown[] = []): Promise<RpcAnswer<T>> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  return (await res.json()) as RpcAnswer<T>;
+}
+
 /** One JSON-RPC call; throws with the node's message on an error answer. */
 export async function rpc<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
-  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  const body = await rpcAnswer<T>(url, method, params);
   if (body.error !== undefined) throw new Error(`${method}: ${body.error.message}`);
   return body.result as T;
 }
 
 const running = new Set<ChildProcess>();
-let hooked = false;
+let handlersInstalled = false;
 
 /** Kills every anvil this process started, when it exits or is interrupted. */
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
+function installShutdownHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
   const killAll = (): void => {
     for (const child of running) child.kill('SIGTERM');
   };
@@ -109,7 +113,7 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
   const args = ['--host', '127.0.0.1', '--port', String(port), '--hardfork', opts.hardfork ?? 'prague', '--gas-limit', String(opts.gasLimit ?? 1n << 25n), '--silent'];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
-  hookExit();
+  installShutdownHandlers();
   const output: string[] = [];
   const onData = (d: Buffer): void => {
     for (const line of d.toString('utf8').split('\n')) {

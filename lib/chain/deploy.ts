@@ -5,16 +5,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { createPublicClient, createWalletClient, http, keccak256, parseAbi, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { forgeExecutable } from '../forge/index.ts';
+import { forgeExecutable, REPO_ROOT } from '../forge/index.ts';
+import { rpcAnswer } from './anvil.ts';
 import { decodeVerdict, type Verdict } from '../witness/errors.ts';
 import { encodeWitness } from '../witness/abi.ts';
 import type { WitnessFile } from '../witness/types.ts';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface Deployment {
   factory: Address;
@@ -66,8 +65,7 @@ export async function verifyOnChain(rpcUrl: string, privateKey: Hex, d: Deployme
   for (const code of [file.code, ...(file.accountCode ?? [])]) if (code !== '0x') await archiveOnChain(rpcUrl, privateKey, d.factory, code);
   const data = encodeWitness(file.witness);
   const call = { to: d.hypervisor, data, gas: `0x${(1n << 24n).toString(16)}` };
-  const res = await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_call', params: [call, 'latest'] }) });
-  const body = (await res.json()) as { result?: Hex; error?: { message: string; data?: Hex } };
+  const body = await rpcAnswer<Hex>(rpcUrl, 'eth_call', [call, 'latest']);
   if (body.error !== undefined) {
     // a revert: InvalidWitness, CodeNotArchived, or empty (out of the hypervisor's own gas)
     if (body.error.data !== undefined || /revert/i.test(body.error.message)) return { verdict: decodeVerdict(false, body.error.data ?? '0x') };

@@ -72,15 +72,19 @@ const CONSTANT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CONSTANT_VALUE = /^(0x[0-9a-fA-F]+|true|false)$/;
 
 /**
- * The forge to run: `opt`, else $FORGE_BIN, else the platform binary of the npm package (node_modules/@foundry-rs/
- * forge-<platform>-<arch>/bin/forge), else the package's wrapper, which always exits 0 (scripts/forge.ts).
+ * A Foundry tool installed from npm (`@foundry-rs/<tool>`): the platform binary (node_modules/@foundry-rs/
+ * <tool>-<platform>-<arch>/bin/<tool>), else the package's wrapper in node_modules/.bin (an extra node process; the
+ * forge wrapper always exits 0, see scripts/forge.ts).
  */
+export function foundryTool(tool: 'forge' | 'anvil'): string {
+  const native = path.join(REPO_ROOT, 'node_modules', '@foundry-rs', `${tool}-${process.platform}-${process.arch === 'x64' ? 'amd64' : process.arch}`, 'bin', tool);
+  if (fs.existsSync(native)) return native;
+  return path.join(REPO_ROOT, 'node_modules', '.bin', tool);
+}
+
+/** The forge to run: `opt`, else $FORGE_BIN, else the npm package's (foundryTool). */
 export function forgeExecutable(opt?: string): string {
-  if (opt) return opt;
-  if (process.env.FORGE_BIN) return process.env.FORGE_BIN;
-  const native = path.join(REPO_ROOT, 'node_modules', '@foundry-rs', `forge-${process.platform}-${process.arch === 'x64' ? 'amd64' : process.arch}`, 'bin', 'forge');
-  if (fs.existsSync(native)) return native; // skips the npm wrapper's extra node process
-  return path.join(REPO_ROOT, 'node_modules', '.bin', 'forge');
+  return opt || process.env.FORGE_BIN || foundryTool('forge');
 }
 
 function tail(s: string, lines = 40): string {
