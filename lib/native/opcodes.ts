@@ -1,6 +1,5 @@
-/** Opcodes the hypervisor does not execute yet (creates, SELFDESTRUCT, calls to precompiles) and those that read outside the message, from lib/evm/opcodes.ts. */
+/** Opcodes the hypervisor does not execute yet (creates, SELFDESTRUCT; MODEXP and value to a precompile by call) and those that read outside the message, from lib/evm/opcodes.ts. */
 import { BLOCK_FIELDS, OPCODES, type ContextField } from '../evm/opcodes.ts';
-import { CALL_OPCODES } from './keys.ts';
 
 /** Record-needing opcode → its name. */
 export const RECORD_OPCODE_NAMES: ReadonlyMap<number, string> = new Map<number, string>(
@@ -12,11 +11,10 @@ export const RECORD_OPCODES: ReadonlySet<number> = new Set(RECORD_OPCODE_NAMES.k
 
 /**
  * The opcodes the hypervisor does not support yet (it raises UNSUPPORTED_OPCODE), so a message that executes one
- * cannot be verified by this version: CREATE, CREATE2 and SELFDESTRUCT. The calls (CALL, CALLCODE, DELEGATECALL,
- * STATICCALL) take call records, except a call to a precompile (NativeOutcome.precompileCalls); they are left out here
- * whatever their kind in lib/evm/opcodes.ts.
+ * cannot be verified by this version: the record opcodes without a handler, CREATE, CREATE2 and SELFDESTRUCT (the calls
+ * are 'recorded'; a call to MODEXP or sending value to a precompile is NativeOutcome.precompileCalls).
  */
-export const UNSUPPORTED_OPCODES: ReadonlySet<number> = new Set([...RECORD_OPCODES].filter((op) => !CALL_OPCODES.has(op)));
+export const UNSUPPORTED_OPCODES: ReadonlySet<number> = RECORD_OPCODES;
 
 /**
  * Opcodes whose result comes from outside the message: the unsupported ones, those the hypervisor executes with a
