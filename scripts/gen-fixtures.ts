@@ -6,9 +6,7 @@
  *       context and block, the outcome of its run in @ethereumjs/evm (status, gasUsed, returndata),
  *       its honest witness as the hypervisor's calldata (encodeWitness) and, to rebuild that witness
  *       field by field in Solidity, its records, refund, logs hash and key lists; the code of the
- *       other accounts the frame reads code from (`accountCode`, archived before verifying); plus
- *       the opcodes this version still reports unsupported (RECORD_OPCODES of lib/native/opcodes.ts:
- *       calls, creates, SELFDESTRUCT).
+ *       other accounts the frame reads code from (`accountCode`, archived before verifying).
  *   test/fixtures/hypervisor/hostile.json  malformed calldata (the cases of lib/witness/hostile.ts,
  *       which lib/hypervisor/hostile.test.ts runs too) with the expected verdict.
  *
@@ -31,7 +29,6 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeAbiParameters, keccak256, stringToHex, type Hex } from 'viem';
 import { buildHonestWitness, DEFAULT_ORIGIN, defaultContext } from '../lib/native/index.ts';
-import { RECORD_OPCODES, recordOpcodeName } from '../lib/native/opcodes.ts';
 import { SAMPLES } from '../lib/samples/opcodes.ts';
 import {
   ACCOUNT_KEY_COMPONENTS,
@@ -201,14 +198,10 @@ export async function buildSamples(): Promise<Json> {
     cols.accountKeys.push(keys.accountKeys);
     cols.accountCode.push(encodeCodeList(file.accountCode ?? []));
   }
-  // opcodes this version does not execute (calls, creates, SELFDESTRUCT): UNSUPPORTED_OPCODE
-  const unsupported = [...RECORD_OPCODES].sort((a, b) => a - b);
   return {
     _note: NOTE,
     count: SAMPLES.length,
     ...cols,
-    recordOpcode: unsupported,
-    recordOpcodeName: unsupported.map(recordOpcodeName),
   };
 }
 

@@ -101,8 +101,7 @@ export function renderOpcodesMjs(): string {
 export function renderOpcodesDoc(): string {
   const what = (o: (typeof OPCODES)[number]): string => {
     const inStatic = o.inStaticFrame === 'halts' ? '; halts in a static frame' : o.inStaticFrame === 'haltsWithValue' ? '; halts in a static frame when it sends value' : '';
-    if (o.kind === 'record') return `record \`${o.recordKind}\`${o.field === 'none' ? '' : ` (${o.field})`}: UNSUPPORTED_OPCODE in this version${inStatic}`;
-    if (o.kind === 'recorded') return `record \`${o.recordKind}\``;
+    if (o.kind === 'recorded') return `record \`${o.recordKind}\`${inStatic}`;
     return o.field === 'none' ? '' : `message field \`${o.field}\``;
   };
   const lines = [

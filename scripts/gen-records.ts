@@ -5,7 +5,7 @@
  */
 import { isMain, runGenerator, type GeneratedFile } from './generated-files.ts';
 import { hexLiteral, screamingCase } from './layouts/render.ts';
-import { CALL_NOT_ENTERED, KEY_UPDATE_WORDS, RECORD_KIND_NAMES, RECORD_KINDS, recordDataSize, recordOpcode, type RecordFieldSpec } from '../lib/witness/records.ts';
+import { CALL_NOT_ENTERED, CREATE_COLLISION, KEY_UPDATE_WORDS, RECORD_KIND_NAMES, RECORD_KINDS, recordDataSize, recordOpcode, type RecordFieldSpec } from '../lib/witness/records.ts';
 
 
 export function renderRecordLayout(): string {
@@ -26,10 +26,12 @@ export function renderRecordLayout(): string {
     });
     lines.push('');
   }
-  lines.push('/// Call records (call, callCode, delegateCall, staticCall share the fields above): after the fields, the return data');
-  lines.push('/// padded to whole words, then updateCount key updates of this size (key index, warm, value).');
+  lines.push('/// Call records (call, callCode, delegateCall, staticCall share the fields above) and create records (create, create2,');
+  lines.push('/// whose first eleven fields are at the call fields\' offsets): after the fields, the return data padded to whole');
+  lines.push('/// words, then updateCount key updates of this size (key index, warm, value).');
   lines.push(`#define constant REC_KEY_UPDATE_SIZE = ${hexLiteral(BigInt(KEY_UPDATE_WORDS * 32))}`);
-  lines.push(`#define constant REC_CALL_NOT_ENTERED = ${hexLiteral(BigInt(CALL_NOT_ENTERED))}   // the status of a call that was never entered`);
+  lines.push(`#define constant REC_CALL_NOT_ENTERED = ${hexLiteral(BigInt(CALL_NOT_ENTERED))}   // the status of a call or create that was never entered`);
+  lines.push(`#define constant REC_CREATE_COLLISION = ${hexLiteral(BigInt(CREATE_COLLISION))}   // the status of a create whose address is taken (EIP-7610)`);
   lines.push('');
   return lines.join('\n');
 }

@@ -445,32 +445,26 @@ contract HypervisorOpcodesTest is HypervisorSetup {
         return (len + 31) / 32 * 32;
     }
 
-    /// The opcodes this version does not execute (samples.json `recordOpcode`, from RECORD_OPCODES of
-    /// lib/native/opcodes.ts) are exactly the creates and SELFDESTRUCT; each is UNSUPPORTED_OPCODE at its
-    /// pc, whatever the witness claims (seven PUSH0 first, enough stack for any of them).
-    function test_recordOpcodesAreUnsupported() public {
-        string memory j = vm.readFile(SAMPLES_PATH);
-        uint256[] memory ops = vm.parseJsonUintArray(j, ".recordOpcode");
-        string[] memory names = vm.parseJsonStringArray(j, ".recordOpcodeName");
-        uint8[3] memory calls = [Opcodes.CREATE, Opcodes.CREATE2, Opcodes.SELFDESTRUCT];
-        assertEq(ops.length, calls.length, "samples.json lists the unsupported opcodes: creates, SELFDESTRUCT");
-        assertEq(names.length, ops.length, "a name per unsupported opcode");
-        for (uint256 k = 0; k < calls.length; k++) {
-            assertEq(ops[k], calls[k], string.concat("unsupported opcode ", names[k]));
-        }
+    /// The creates and SELFDESTRUCT execute: outside a static frame CREATE and CREATE2 take a create record and
+    /// SELFDESTRUCT looks up its account keys first, so a witness with no records and no keys is MISSING_RECORD or
+    /// MISSING_KEY at their pc (seven PUSH0 first, enough stack for any of them), whatever else it claims.
+    function test_createsAndSelfDestructNeedTheirRecordAndKeys() public {
         SampleFixture memory s = loadSamples();
+        uint8[3] memory ops = [Opcodes.CREATE, Opcodes.CREATE2, Opcodes.SELFDESTRUCT];
+        uint256[3] memory codes = [E.MISSING_RECORD, E.MISSING_RECORD, E.MISSING_KEY];
         for (uint256 i = 0; i < ops.length; i++) {
-            if (!selected(names[i])) continue;
-            string memory lbl = string.concat("record opcode ", names[i]);
+            string memory lbl = string.concat("opcode ", toHex(ops[i]));
             address to = address(uint160(0x4000000000000000000000000000000000000000) + uint160(ops[i]));
-            bytes memory code = abi.encodePacked(hex"5f5f5f5f5f5f5f", uint8(ops[i]));
+            bytes memory code = abi.encodePacked(hex"5f5f5f5f5f5f5f", ops[i]);
             archiveGuest(code);
             MessageWitness memory m = sampleWitness(s, 0); // any context; claims do not matter here
             m.to = to;
             m.context = to;
+            m.isStatic = false;
             m.codeHash = keccak256(code);
-            Verdict memory v = checkInvalid(lbl, abi.encode(m), E.UNSUPPORTED_OPCODE);
-            if (v.kind == Kind.Invalid && v.code == E.UNSUPPORTED_OPCODE) {
+            m.state_access_list = new AccessWitness[](0);
+            Verdict memory v = checkInvalid(lbl, abi.encode(m), codes[i]);
+            if (v.kind == Kind.Invalid && v.code == codes[i]) {
                 checkEq(v.guestPc, 7, lbl, "guestPc");
                 checkEq(v.recordIndex, 0, lbl, "recordIndex");
             }

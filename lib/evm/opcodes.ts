@@ -14,13 +14,12 @@ export type OpKind =
   | 'local' // executed by a handler of the hypervisor, no outside access
   | 'recorded' // executed by its handler, which takes the opcode's access record through the seam (src/hypervisor/Records.huff)
   | 'keyed' // executed by its handler from the witness's key lists (src/hypervisor/Keys.huff); SSTORE also takes a record
-  | 'record' // needs an access record kind that this version does not implement: UNSUPPORTED_OPCODE
   | 'undefined'; // not an opcode on Prague: exceptional halt
 
 /**
  * The instruction family: the file src/hypervisor/instructions/<family>.huff that defines the
- * opcode's handler label. Record opcodes are 'Host' (state, block, logs, creates: those not executed yet
- * share Host.huff's op_unsupported) or 'Contract' (calls); undefined opcodes share
+ * opcode's handler label. Record opcodes are 'Host' (state, block, logs, SELFDESTRUCT) or 'Contract' (calls and
+ * creates); undefined opcodes share
  * INVALID's handler in Control.huff. (Fused.huff holds the PUSH1/PUSH2 fusions, see PUSH_FUSIONS,
  * which are not opcodes.)
  */
@@ -68,8 +67,9 @@ export type DynamicGasRule =
  * - 'storageWrite': an SSTORE's slot, value and the state root after it (SSTORE, which also reads the storage key list);
  * - 'call', 'callCode', 'delegateCall', 'staticCall': a call and the callee's claimed outcome (CALL, CALLCODE,
  *   DELEGATECALL, STATICCALL: one kind per opcode, with the same fields);
- * - 'create': a contract creation and its claimed outcome (CREATE, CREATE2);
- * - 'selfdestruct': SELFDESTRUCT's transfer and account change.
+ * - 'create', 'create2': a contract creation and its claimed outcome (CREATE, CREATE2: one kind per opcode, with
+ *   the same fields);
+ * - 'selfDestruct': SELFDESTRUCT's transfer and the state root after it.
  */
 export type RecordKind =
   | 'blockHash'
@@ -80,7 +80,8 @@ export type RecordKind =
   | 'delegateCall'
   | 'staticCall'
   | 'create'
-  | 'selfdestruct';
+  | 'create2'
+  | 'selfDestruct';
 
 /**
  * A field of the frame's message that a local opcode reads from the witness: 'context' is the
@@ -158,7 +159,7 @@ export interface OpSpec {
   /** The file of src/hypervisor/instructions that defines the handler label. */
   family: Family;
   dynamicGas: DynamicGasRule;
-  /** The access record kind it consumes: not 'none' exactly for kind 'record'. */
+  /** The access record kind it consumes: not 'none' exactly for kind 'recorded' and SSTORE. */
   recordKind: RecordKind | 'none';
   /**
    * What it does in a static frame (EIP-214, EIP-1153): 'halts' for the opcodes that change state (an exceptional halt
@@ -210,11 +211,6 @@ function local<N extends string>(code: number, name: N, family: Family, gas: num
   };
 }
 
-/** A record opcode: UNSUPPORTED_OPCODE in this version (Host.huff's op_unsupported, no static gas, ends its block). */
-function rec<N extends string>(code: number, name: N, recordKind: RecordKind, dynamicGas: DynamicGasRule, operands: readonly OperandRole[], pushes: number, field: BlockField | 'none' = 'none'): Row<N> {
-  return { code, name, family: 'Host', gas: 0, operands, pushes, kind: 'record', endsBlock: true, handler: 'op_unsupported', dynamicGas, recordKind, field };
-}
-
 /**
  * A record opcode the hypervisor executes: its handler (`op_<name>` in Host.huff) takes the opcode's access record
  * (lib/witness/records.ts). It ends its block, so a block whose gas or stack check fails halts before the record is
@@ -244,11 +240,12 @@ function call<N extends string>(code: number, name: N, recordKind: RecordKind, o
 }
 
 /**
- * A record opcode that changes state: in a static frame it halts (its handler `op_static_write` checks that first,
- * so it needs no record there); elsewhere UNSUPPORTED_OPCODE until its record kind exists.
+ * A creation (Contract.huff, `op_<name>`): it takes a create record (lib/witness/records.ts) stating the creation
+ * frame's outcome, after charging its gas itself (32,000, init code words, CREATE2's hashing, memory expansion, the
+ * gas it gives the creation frame); no static gas, it ends its block, and in a static frame it halts (EIP-214).
  */
-function writes<N extends string>(row: Row<N>): Row<N> {
-  return { ...row, handler: 'op_static_write', inStaticFrame: 'halts' };
+function creates<N extends string>(code: number, name: N, recordKind: RecordKind, dynamicGas: DynamicGasRule, operands: readonly OperandRole[]): Row<N> {
+  return { code, name, family: 'Contract', gas: 0, operands, pushes: 1, kind: 'recorded', endsBlock: true, dynamicGas, recordKind, field: 'none', inStaticFrame: 'halts' };
 }
 
 const END = { endsBlock: true };
@@ -335,17 +332,18 @@ const NAMED = [
   { ...keyed(0x5d, 'TSTORE', 'transient', 100, 'none', ['slot', 'value'], 0), inStaticFrame: 'halts' },
   local(0x5e, 'MCOPY', 'Memory', 3, ['memOffset', 'memOffset', 'length'], 0, { dynamicGas: 'copyWords' }),
   local(0x5f, 'PUSH0', 'Stack', 2, [], 1),
-  writes(rec(0xf0, 'CREATE', 'create', 'create', ['weiValue', 'memOffset', 'length'], 1)),
+  creates(0xf0, 'CREATE', 'create', 'create', ['weiValue', 'memOffset', 'length']),
   // CALL halts in a static frame only when it sends value: its handler `op_call` checks that first
   { ...call(0xf1, 'CALL', 'call', ['gas', 'address', 'weiValue', ...MEM_RANGE, ...MEM_RANGE]), inStaticFrame: 'haltsWithValue' },
   call(0xf2, 'CALLCODE', 'callCode', ['gas', 'address', 'weiValue', ...MEM_RANGE, ...MEM_RANGE]),
   local(0xf3, 'RETURN', 'Control', 0, MEM_RANGE, 0, { dynamicGas: 'memoryExpansion', endsBlock: true }),
   call(0xf4, 'DELEGATECALL', 'delegateCall', ['gas', 'address', ...MEM_RANGE, ...MEM_RANGE]),
-  writes(rec(0xf5, 'CREATE2', 'create', 'create2', ['weiValue', 'memOffset', 'length', 'salt'], 1)),
+  creates(0xf5, 'CREATE2', 'create2', 'create2', ['weiValue', 'memOffset', 'length', 'salt']),
   call(0xfa, 'STATICCALL', 'staticCall', ['gas', 'address', ...MEM_RANGE, ...MEM_RANGE]),
   local(0xfd, 'REVERT', 'Control', 0, MEM_RANGE, 0, { dynamicGas: 'memoryExpansion', endsBlock: true }),
   local(0xfe, 'INVALID', 'Control', 0, [], 0, END),
-  writes(rec(0xff, 'SELFDESTRUCT', 'selfdestruct', 'selfdestruct', ['address'], 0)),
+  // SELFDESTRUCT charges its gas from the executing account's and the beneficiary's account keys, takes a record and stops
+  { ...recorded(0xff, 'SELFDESTRUCT', 'selfDestruct', 0, ['address'], 0), dynamicGas: 'selfdestruct', inStaticFrame: 'halts' },
 ] as const;
 
 const NUMBERED: readonly Row[] = [

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { concatHex, keccak256, padHex, type Hex } from 'viem';
 import { assemble } from '../evm/asm.ts';
 import { OPCODES } from '../evm/opcodes.ts';
-import { buildHonestWitness, defaultContext, RECORD_OPCODES } from '../native/index.ts';
+import { buildHonestWitness, defaultContext, UNSUPPORTED_OPCODES } from '../native/index.ts';
 import { ERROR_CODES, type Verdict } from '../witness/errors.ts';
 import { decodeRecord, encodeRecord } from '../witness/records.ts';
 import type { AccessRecord, WitnessFile } from '../witness/types.ts';
@@ -95,7 +95,7 @@ test('a record opcode followed by an instruction that halts before its step is r
   }
 });
 
-test('in a static frame the opcodes that change state halt, with no record; elsewhere they run, or are unsupported (creates, SELFDESTRUCT)', async () => {
+test('in a static frame the opcodes that change state halt, with no record; elsewhere they run', async () => {
   const verifier = await hv;
   const seven = 'PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH0';
   for (const op of OPCODES.filter((o) => o.inStaticFrame === 'halts')) {
@@ -107,7 +107,10 @@ test('in a static frame the opcodes that change state halt, with no record; else
     const claimedSuccess = { ...halted.file, witness: { ...halted.file.witness, status: 1 as const, gasUsed: 21n } };
     assert.equal(((await verifier.verify(claimedSuccess)).verdict as { code?: number }).code, ERROR_CODES.STATUS_MISMATCH, op.name);
     const plain = await buildHonestWitness(defaultContext({ code }));
-    if (RECORD_OPCODES.has(op.code)) expectInvalid((await verifier.verify(plain.file)).verdict, ERROR_CODES.UNSUPPORTED_OPCODE, 7, 0);
+    // elsewhere the creates take a record and SELFDESTRUCT its keys first (lib/hypervisor/creates.test.ts), which
+    // this builder does not write yet
+    if (op.name === 'SELFDESTRUCT') expectInvalid((await verifier.verify(plain.file)).verdict, ERROR_CODES.MISSING_KEY, 7, 0);
+    else if (UNSUPPORTED_OPCODES.has(op.code)) expectInvalid((await verifier.verify(plain.file)).verdict, ERROR_CODES.MISSING_RECORD, 7, 0);
     else {
       assert.equal(plain.native.status, 1, op.name);
       assert.deepEqual((await verifier.verify(plain.file)).verdict, { valid: true, kind: 'valid' }, op.name);

@@ -3,6 +3,7 @@
  * witnesses of every sample program (lib/samples/opcodes.ts).
  */
 import assert from 'node:assert/strict';
+import { assemble } from '../evm/asm.ts';
 import { before, describe, test } from 'node:test';
 import { keccak256 } from 'viem';
 import { OP } from '../evm/opcodes.ts';
@@ -54,10 +55,10 @@ describe('every sample: honest accepted, wrong status / returndataHash / gasUsed
   }
 });
 
-test('a record opcode is reported as unsupported, not as a verdict about honesty', async () => {
-  // PUSH0 x 3, CREATE
-  const { file } = await buildHonestWitness(defaultContext({ code: '0x5f5f5ff0' }));
+test('a call this version does not execute is reported as unsupported, not as a verdict about honesty', async () => {
+  // STATICCALL of MODEXP (0x05), whose price differs between forks: PUSH0 x 4, PUSH1 5, GAS, STATICCALL (pc 7)
+  const { file } = await buildHonestWitness(defaultContext({ code: assemble('PUSH0 PUSH0 PUSH0 PUSH0 PUSH1 5 GAS STATICCALL') }));
   const v = (await hv.verify(file)).verdict;
   assert.equal(codeOf(v), ERROR_CODES.UNSUPPORTED_OPCODE);
-  assert.equal(v.kind === 'invalid' ? v.guestPc : -1, 3);
+  assert.equal(v.kind === 'invalid' ? v.guestPc : -1, 7);
 });

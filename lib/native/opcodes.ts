@@ -1,27 +1,27 @@
-/** Opcodes the hypervisor does not execute yet (creates, SELFDESTRUCT; MODEXP and value to a precompile by call) and those that read outside the message, from lib/evm/opcodes.ts. */
-import { BLOCK_FIELDS, OPCODES, type ContextField } from '../evm/opcodes.ts';
+/** Opcodes the witness builder cannot express yet (creates, SELFDESTRUCT; MODEXP and value to a precompile by call) and those that read outside the message, from lib/evm/opcodes.ts. */
+import { BLOCK_FIELDS, OP, OPCODES, type ContextField } from '../evm/opcodes.ts';
 
-/** Record-needing opcode → its name. */
+/** Record opcode (one that takes an access record) → its name. */
 export const RECORD_OPCODE_NAMES: ReadonlyMap<number, string> = new Map<number, string>(
-  OPCODES.filter((o) => o.kind === 'record').map((o) => [o.code, o.name]),
+  OPCODES.filter((o) => o.recordKind !== 'none').map((o) => [o.code, o.name]),
 );
 
-/** Opcodes of kind 'record' in lib/evm/opcodes.ts: those whose handler is not written yet (the creates, SELFDESTRUCT). */
-export const RECORD_OPCODES: ReadonlySet<number> = new Set(RECORD_OPCODE_NAMES.keys());
-
 /**
- * The opcodes the hypervisor does not support yet (it raises UNSUPPORTED_OPCODE), so a message that executes one
- * cannot be verified by this version: the record opcodes without a handler, CREATE, CREATE2 and SELFDESTRUCT (the calls
- * are 'recorded'; a call to MODEXP or sending value to a precompile is NativeOutcome.precompileCalls).
+ * The opcodes whose records lib/native does not build yet, so a message that executes one (outside a static frame,
+ * where they halt with no record) cannot be given an honest witness by this version: CREATE, CREATE2 and
+ * SELFDESTRUCT. The hypervisor executes them (Contract.huff, Host.huff); a call to MODEXP or sending value to a
+ * precompile is NativeOutcome.precompileCalls.
  */
-export const UNSUPPORTED_OPCODES: ReadonlySet<number> = RECORD_OPCODES;
+export const UNSUPPORTED_OPCODES: ReadonlySet<number> = new Set([OP.CREATE, OP.CREATE2, OP.SELFDESTRUCT]);
+/** The same set, by its older name (the record opcodes this version reports unsupported). */
+export const RECORD_OPCODES: ReadonlySet<number> = UNSUPPORTED_OPCODES;
 
 /**
  * Opcodes whose result comes from outside the message: the unsupported ones, those the hypervisor executes with a
  * record or a key (state), and the block opcodes (the witness's block values).
  */
 export const OUTSIDE_OPCODES: ReadonlySet<number> = new Set(
-  OPCODES.filter((o) => o.kind === 'record' || o.kind === 'recorded' || o.kind === 'keyed' || (BLOCK_FIELDS as readonly ContextField[]).includes(o.field as ContextField)).map((o) => o.code),
+  OPCODES.filter((o) => o.kind === 'recorded' || o.kind === 'keyed' || (BLOCK_FIELDS as readonly ContextField[]).includes(o.field as ContextField)).map((o) => o.code),
 );
 
 /** Whether a run executed an opcode whose result comes from outside the frame (its outcome depends on more than the message). */

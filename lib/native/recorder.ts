@@ -17,6 +17,7 @@ import { encodeRecord, recordKindOf, RECORD_KINDS, type RecordFieldSpec, type Re
 import { OP } from '../evm/opcodes.ts';
 import type { AccessRecord, Hex } from '../witness/types.ts';
 import { CALL_OPCODES, callPastChecks, isNativePrecompileCall, passesKeyChecks } from './keys.ts';
+import { UNSUPPORTED_OPCODES } from './opcodes.ts';
 
 /** A storage write the frame made (or began: the SSTORE may then have run out of gas), and the index of its record. */
 export interface StorageWrite {
@@ -70,7 +71,7 @@ export class AccessRecorder {
     if (step.depth !== (this.frame.depth ?? 0)) return;
     this.complete(step.stack);
     const kind = recordKindOf(opcode);
-    if (kind === undefined) return;
+    if (kind === undefined || UNSUPPORTED_OPCODES.has(opcode)) return; // the creates and SELFDESTRUCT: not built yet
     if (CALL_OPCODES.has(opcode)) {
       const o = callPastChecks(opcode, step, this.frame.isStatic);
       if (o === undefined || isNativePrecompileCall(opcode, o)) return; // the hypervisor calls a precompile itself

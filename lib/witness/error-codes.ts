@@ -45,12 +45,13 @@ export const ERROR_CODES = {
   RECORD_ARGUMENT_MISMATCH: 0x44,
   // key lists (Keys.huff)
   MISSING_KEY: 0x45,
-  // call records (Contract.huff)
+  // call and create records (Contract.huff)
   CALL_STATUS_INVALID: 0x46,
   CALL_GAS_USED_INVALID: 0x47,
   CALL_OUTCOME_INCONSISTENT: 0x48,
   RETURNDATA_PADDING: 0x49,
   KEY_UPDATE_INVALID: 0x4a,
+  CREATE_NONCE_INVALID: 0x4b,
 } as const;
 
 export type ErrorName = keyof typeof ERROR_CODES;

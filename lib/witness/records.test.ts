@@ -8,6 +8,8 @@ import { OPCODES } from '../evm/opcodes.ts';
 import {
   decodeRecord,
   encodeRecord,
+  hasCallTail,
+  recordDataSize,
   RECORD_KIND_NAMES,
   RECORD_KINDS,
   RecordFormatError,
@@ -88,5 +90,21 @@ test('docs/witness.md has one table per record kind, matching RECORD_KINDS field
     }
     const rows = [...body!.matchAll(/^\| (\d+) \| (\w+) \| (argument|result) \|/gm)].map((r) => [Number(r[1]), r[2], r[3]]);
     assert.deepEqual(rows, spec.fields.map((f, i) => [i, f.name, f.role]), `docs/witness.md, ${kind}`);
+  }
+});
+
+test('a create record has the outcome fields of a call record at the same offsets (Contract.huff reads both through REC_CALL_*)', () => {
+  const call: string[] = RECORD_KINDS.call.fields.map((f) => f.name);
+  for (const kind of ['create', 'create2'] as const) {
+    const fields = RECORD_KINDS[kind].fields;
+    // the outcome: status through updateCount, word for word
+    for (const name of ['status', 'gasUsed', 'refund', 'logsHash', 'stateRoot', 'returndataLength', 'updateCount']) {
+      assert.equal(fields.findIndex((f) => f.name === name), call.indexOf(name), `${kind}.${name}`);
+    }
+    // the arguments the call handler's checks mirror: value and gas at the call's offsets, the address at the target's
+    assert.equal(fields.findIndex((f) => f.name === 'address'), call.indexOf('target'));
+    assert.equal(fields.findIndex((f) => f.name === 'value'), call.indexOf('value'));
+    assert.equal(fields.findIndex((f) => f.name === 'gas'), call.indexOf('gas'));
+    assert.ok(hasCallTail(kind) && recordDataSize(kind) === recordDataSize('call') + 64, kind);
   }
 });

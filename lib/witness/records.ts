@@ -33,10 +33,11 @@ export interface RecordKindSpec {
   readonly doc: string;
   readonly fields: readonly RecordFieldSpec[];
   /**
-   * A call record's variable part after its fields (docs/witness.md, "Calls"): the return data (`returndataLength`
-   * bytes, zero-padded to whole words), then `updateCount` key updates of KEY_UPDATE_WORDS words each.
+   * The variable part after the fields of a call record ('call') or a create record ('create') (docs/witness.md,
+   * "Calls", "Creates"): the return data (`returndataLength` bytes, zero-padded to whole words), then `updateCount`
+   * key updates of KEY_UPDATE_WORDS words each.
    */
-  readonly tail?: 'call';
+  readonly tail?: 'call' | 'create';
 }
 
 /**
@@ -54,6 +55,10 @@ export const KEY_UPDATE_WORDS = 3;
 
 /** A call record's status: the callee's status (0 halt, 1 success, 2 revert), or 3 when it was never entered. */
 export const CALL_NOT_ENTERED = 3;
+/** A create record's status when the new address already has code, a nonce or storage (EIP-7610): all its gas is used. */
+export const CREATE_COLLISION = 4;
+/** The largest nonce an account can have (EIP-2681): a create from an account with this nonce is not entered. */
+export const NONCE_MAX = (1n << 64n) - 1n;
 
 /** The fields every call record kind has (CALL, CALLCODE, DELEGATECALL, STATICCALL), in word order. */
 const CALL_FIELDS = [
@@ -68,6 +73,27 @@ const CALL_FIELDS = [
   { name: 'stateRoot', type: 'bytes32', role: 'result', doc: 'the state root after the call (the root before it unless status 1)' },
   { name: 'returndataLength', type: 'uint256', role: 'result', doc: "the length of the callee's return data (0 for a halt or when not entered)" },
   { name: 'updateCount', type: 'uint256', role: 'result', doc: 'the number of key updates in the tail' },
+] as const satisfies readonly RecordFieldSpec[];
+
+/**
+ * The fields of a create record (CREATE, CREATE2). The first eleven words mean for the creation frame what a call
+ * record's mean for the callee frame (the hypervisor reads the outcome of both through the same offsets), then the
+ * two words only a creation has.
+ */
+const CREATE_FIELDS = [
+  { name: 'address', type: 'address', role: 'argument', doc: "the new account's address (the creation frame's `to` and `context`): CREATE's from the executing account and `nonce`, CREATE2's from the executing account, `salt` and `initCodeHash` (EIP-1014)" },
+  { name: 'value', type: 'uint256', role: 'argument', doc: "the value operand (the creation frame's callvalue)" },
+  { name: 'gas', type: 'uint256', role: 'argument', doc: "the creation frame's gasAvailable: all but 1/64 of the gas left after the create's own cost (EIP-150)" },
+  { name: 'initCodeHash', type: 'bytes32', role: 'argument', doc: "keccak256 of the init code memory range (the creation frame's codeHash)" },
+  { name: 'status', type: 'uint256', role: 'result', doc: 'the creation\'s status: 0 halt (of the init code, or of the code deposit), 1 success, 2 revert, 3 not entered (insufficient balance, depth limit, nonce at 2^64-1), 4 address collision' },
+  { name: 'gasUsed', type: 'uint256', role: 'result', doc: 'the creation frame\'s gasUsed with the code deposit (200 a byte); all of `gas` for statuses 0 and 4, 0 for status 3' },
+  { name: 'refund', type: 'int256', role: 'result', doc: "the creation frame's refund change (0 unless status 1)" },
+  { name: 'logsHash', type: 'bytes32', role: 'result', doc: "the creation frame's logs hash (0 unless status 1)" },
+  { name: 'stateRoot', type: 'bytes32', role: 'result', doc: "the state root after the create (the root before it for status 3; a failed creation still raises the executing account's nonce)" },
+  { name: 'returndataLength', type: 'uint256', role: 'result', doc: "the length of the return data after the create: a revert's data, else 0 (a successful creation's return data is the deployed code, not return data)" },
+  { name: 'updateCount', type: 'uint256', role: 'result', doc: 'the number of key updates in the tail (0 unless status 1)' },
+  { name: 'salt', type: 'uint256', role: 'argument', doc: "CREATE2's salt operand; 0 for CREATE" },
+  { name: 'nonce', type: 'uint256', role: 'result', doc: "the executing account's nonce before the create: below 2^64, and 2^64-1 only with status 3 (EIP-2681)" },
 ] as const satisfies readonly RecordFieldSpec[];
 
 /**
@@ -95,6 +121,17 @@ export const RECORD_KINDS = {
   callCode: { opcodeName: 'CALLCODE', doc: 'a call running target\'s code in the frame\'s own context (as `call`)', fields: CALL_FIELDS, tail: 'call' },
   delegateCall: { opcodeName: 'DELEGATECALL', doc: 'a call running target\'s code with the frame\'s own context, caller and value (as `call`)', fields: CALL_FIELDS, tail: 'call' },
   staticCall: { opcodeName: 'STATICCALL', doc: 'a call whose callee runs static (as `call`)', fields: CALL_FIELDS, tail: 'call' },
+  create: { opcodeName: 'CREATE', doc: "a contract creation: the creation frame's claimed outcome, the return data after it and the creator's key updates", fields: CREATE_FIELDS, tail: 'create' },
+  create2: { opcodeName: 'CREATE2', doc: 'a contract creation at an address from a salt (as `create`)', fields: CREATE_FIELDS, tail: 'create' },
+  selfDestruct: {
+    opcodeName: 'SELFDESTRUCT',
+    doc: "the executing account's balance sent to a beneficiary (EIP-6780), and the state root after it; the frame stops",
+    fields: [
+      { name: 'beneficiary', type: 'address', role: 'argument', doc: 'the address operand' },
+      { name: 'balance', type: 'uint256', role: 'argument', doc: "the balance moved: the executing account's balance in the frame's view (its account key)" },
+      { name: 'stateRoot', type: 'bytes32', role: 'result', doc: 'the state root after the transfer (and the account\'s deletion, for an account created in the same transaction)' },
+    ],
+  },
   storageWrite: {
     opcodeName: 'SSTORE',
     doc: "a write to the executing account's storage: the slot and value (from the stack) and the state root after it",
@@ -116,13 +153,17 @@ export interface CallTail {
   returndata: Hex;
   updates: KeyUpdate[];
 }
-type TailOf<K extends RecordKindName> = (typeof RECORD_KINDS)[K] extends { tail: 'call' } ? CallTail : unknown;
+type TailOf<K extends RecordKindName> = (typeof RECORD_KINDS)[K] extends { tail: 'call' | 'create' } ? CallTail : unknown;
 /** The typed record of kind K: `{ kind: K, <field>: value, … }`, and for a call kind its tail. */
 export type RecordOf<K extends RecordKindName> = { kind: K } & { [F in FieldsOf<K> as F['name']]: FieldValue<F['type']> } & TailOf<K>;
 /** The call record kinds (CALL, CALLCODE, DELEGATECALL, STATICCALL). */
 export type CallKindName = { [K in RecordKindName]: (typeof RECORD_KINDS)[K] extends { tail: 'call' } ? K : never }[RecordKindName];
 /** A typed call record. */
 export type CallRecord = RecordOf<CallKindName>;
+/** The create record kinds (CREATE, CREATE2). */
+export type CreateKindName = { [K in RecordKindName]: (typeof RECORD_KINDS)[K] extends { tail: 'create' } ? K : never }[RecordKindName];
+/** A typed create record. */
+export type CreateRecord = RecordOf<CreateKindName>;
 /** Any typed record: a union discriminated by `kind`. */
 export type TypedRecord = { [K in RecordKindName]: RecordOf<K> }[RecordKindName];
 
@@ -163,9 +204,9 @@ export function recordDataSize(kind: RecordKindName): number {
   return RECORD_KINDS[kind].fields.length * 32;
 }
 
-/** Whether kind `kind` has a call tail. */
+/** Whether kind `kind` has a call tail (return data and key updates): the call and create kinds. */
 export function hasCallTail(kind: RecordKindName): boolean {
-  return (RECORD_KINDS[kind] as RecordKindSpec).tail === 'call';
+  return (RECORD_KINDS[kind] as RecordKindSpec).tail !== undefined;
 }
 
 /** Bytes of a call record's `data`: its fields, the return data padded to whole words, the key updates. */

@@ -44,17 +44,18 @@ library WitnessErrors {
     uint256 internal constant RECORD_ARGUMENT_MISMATCH = 0x44;
     // key lists (Keys.huff)
     uint256 internal constant MISSING_KEY = 0x45;
-    // call records (Contract.huff)
+    // call and create records (Contract.huff)
     uint256 internal constant CALL_STATUS_INVALID = 0x46;
     uint256 internal constant CALL_GAS_USED_INVALID = 0x47;
     uint256 internal constant CALL_OUTCOME_INCONSISTENT = 0x48;
     uint256 internal constant RETURNDATA_PADDING = 0x49;
     uint256 internal constant KEY_UPDATE_INVALID = 0x4a;
+    uint256 internal constant CREATE_NONCE_INVALID = 0x4b;
 
     /// Every constant by name, in the order of the Huff source.
     function all() internal pure returns (string[] memory names, uint256[] memory values) {
-        names = new string[](38);
-        values = new uint256[](38);
+        names = new string[](39);
+        values = new uint256[](39);
         (names[0], values[0]) = ("WITNESS_TOO_SHORT", WITNESS_TOO_SHORT);
         (names[1], values[1]) = ("BAD_TUPLE_OFFSET", BAD_TUPLE_OFFSET);
         (names[2], values[2]) = ("BAD_ACCESS_LIST_OFFSET", BAD_ACCESS_LIST_OFFSET);
@@ -93,6 +94,7 @@ library WitnessErrors {
         (names[35], values[35]) = ("CALL_OUTCOME_INCONSISTENT", CALL_OUTCOME_INCONSISTENT);
         (names[36], values[36]) = ("RETURNDATA_PADDING", RETURNDATA_PADDING);
         (names[37], values[37]) = ("KEY_UPDATE_INVALID", KEY_UPDATE_INVALID);
+        (names[38], values[38]) = ("CREATE_NONCE_INVALID", CREATE_NONCE_INVALID);
     }
 
     /// Signature of the hypervisor's `InvalidWitness` error.
