@@ -14,10 +14,11 @@ interface IUniswapV2PairMinimal {
     function token0() external view returns (address);
     function getReserves() external view returns (uint112 reserve0, uint112 reserve1, uint32 blockTimestampLast);
     function swap(uint256 amount0Out, uint256 amount1Out, address to, bytes calldata data) external;
+    function mint(address to) external returns (uint256 liquidity);
 }
 
 /// One hop of UniswapV2Router02.swapExactTokensForTokens, with the pair given: pay the pair, price the trade from
-/// its reserves with the 0.3% fee, and swap.
+/// its reserves with the 0.3% fee, and swap; and the core of its addLiquidity (pay the pair both tokens, mint).
 contract SwapRouter {
     function getAmountOut(uint256 amountIn, uint256 reserveIn, uint256 reserveOut) public pure returns (uint256) {
         require(amountIn > 0, "SwapRouter: INSUFFICIENT_INPUT_AMOUNT");
@@ -39,6 +40,17 @@ contract SwapRouter {
         require(amountOut >= amountOutMin, "SwapRouter: INSUFFICIENT_OUTPUT_AMOUNT");
         (uint256 amount0Out, uint256 amount1Out) = zeroForOne ? (uint256(0), amountOut) : (amountOut, uint256(0));
         IUniswapV2PairMinimal(pair).swap(amount0Out, amount1Out, to, new bytes(0));
+    }
+
+    /// The core of UniswapV2Router02.addLiquidity, with the pair and the amounts given: pay the pair both tokens
+    /// (the caller must have approved this router for each) and mint the liquidity tokens to `to`.
+    function addLiquidity(address pair, address tokenA, address tokenB, uint256 amountA, uint256 amountB, address to)
+        external
+        returns (uint256 liquidity)
+    {
+        require(IERC20Minimal(tokenA).transferFrom(msg.sender, pair, amountA), "SwapRouter: TRANSFER_FROM_FAILED");
+        require(IERC20Minimal(tokenB).transferFrom(msg.sender, pair, amountB), "SwapRouter: TRANSFER_FROM_FAILED");
+        liquidity = IUniswapV2PairMinimal(pair).mint(to);
     }
 }
 

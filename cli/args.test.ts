@@ -136,3 +136,35 @@ describe('iso-hv main: usage errors exit 2 with a message', () => {
     assert.equal(w.gasAvailable, '100');
   });
 });
+
+describe('iso-hv witness|verify --tx argument parsing', () => {
+  const H = `0x${'Ab'.repeat(32)}`;
+  const A = `0x${'11'.repeat(20)}`;
+  const K = `0x${'22'.repeat(32)}`;
+
+  it('witness --tx: --rpc optional, --out defaults to witnesses/', () => {
+    assert.deepEqual(parseCli(['witness', '--tx', H]), { kind: 'witnessTx', tx: H.toLowerCase(), out: 'witnesses' });
+    assert.deepEqual(parseCli(['witness', '--rpc', 'http://127.0.0.1:8545', '--tx', H, '--out', 'w']), { kind: 'witnessTx', tx: H.toLowerCase(), rpc: 'http://127.0.0.1:8545', out: 'w' });
+  });
+
+  it('verify --tx: local by default; --onchain takes the deployment (--hypervisor is then an address)', () => {
+    assert.deepEqual(parseCli(['verify', '--tx', H, '--local']), { kind: 'verifyTx', tx: H.toLowerCase(), json: false });
+    assert.deepEqual(parseCli(['verify', '--tx', H, '--onchain', '--hypervisor', A, '--factory', A, '--private-key', K, '--json']), {
+      kind: 'verifyTx', tx: H.toLowerCase(), onchain: { hypervisor: A, factory: A, privateKey: K }, json: true,
+    });
+  });
+
+  it('refuses what does not fit', () => {
+    usageError(['witness', '--rpc', 'http://x'], /--tx <hash> is required/);
+    usageError(['witness', '--tx', '0x1234'], /--tx: expected a transaction hash/);
+    usageError(['verify', '--tx', H, '--rpc', 'localhost:8545'], /--rpc: expected a node URL/);
+    usageError(['verify', '--tx', H, '--local', '--onchain'], /exclude each other/);
+    usageError(['verify', '--tx', H, '--factory', A], /--factory is an option of verify --tx --onchain/);
+    usageError(['verify', '--tx', H, '--onchain', '--hypervisor', 'Hypervisor'], /the deployed hypervisor's address/);
+    usageError(['verify', '--tx', H, '--out', 'w'], /--out is an option of witness --tx/);
+    usageError(['witness', '--tx', H, '--local'], /--local is not an option of witness --tx/);
+    usageError(['witness', '--tx', H, '--code', '0x00'], /--code cannot be combined with --tx/);
+    usageError(['run', '--tx', H], /not of run/);
+    usageError(['verify', 'w.json', '--tx', H], /unexpected argument "w.json"/);
+  });
+});

@@ -29,6 +29,24 @@ Usage:
       "code" is archived first (archives are addressed by code hash); a file whose "code" does not
       hash to its "codeHash" is refused (exit 2).
 
+A mined transaction, from a node (JSON-RPC with the debug API: anvil, geth --http.api eth,debug, reth):
+  iso-hv witness --tx 0x… [--rpc URL] [--out DIR]
+      Builds the honest witness of every frame of the transaction (lib/chain/trace.ts: the node's
+      prestate and call traces, cross-checked against its call trace and receipt) and writes one
+      witness JSON file per frame to DIR/<tx hash>/frame-<path>.json (DIR default witnesses/;
+      <path> is "top" for the transaction's own frame, else the call indices, e.g. frame-0-1.json).
+      Progress on stderr, one row per frame on stdout.
+  iso-hv verify  --tx 0x… [--rpc URL] [--local | --onchain [--hypervisor 0x… --factory 0x…
+                 --private-key 0x…]] [--json]
+      Builds the witnesses as above, verifies every frame and checks every link between frames;
+      one row per frame: path, depth, to, native gas, verification gas, ratio, verdict. --local
+      (default) verifies with the hypervisor in process (@ethereumjs/evm); --onchain verifies
+      with eth_call on the hypervisor deployed on the --rpc chain, archiving missing code first
+      (transactions signed by --private-key), and its verification gas is eth_estimateGas's
+      (the verifying transaction's intrinsic gas included).
+  Without --rpc, the anvil that \`npm start -- --keep\` leaves running is used: its URL (and, for
+  --onchain, its hypervisor, factory and anvil's first default key) from .iso-hv/anvil.json.
+
 Message options:
   --code 0x…         the code of \`to\` (required; the witness names it by its keccak256, codeHash)
   --calldata 0x…     call data (default 0x)
@@ -54,9 +72,11 @@ Output:
                       "hypervisorGas":"1234"}            ("native" only for run)
   -h, --help         this help
 
-Exit status: 0 valid verdict (witness: printed), 1 invalid verdict, 2 usage error (bad arguments,
-unreadable file, invalid JSON), 3 no verdict (hypervisor out of gas, code not archived,
-unexpected answer, forge failure).`;
+Exit status: 0 valid verdict (witness: printed), 1 invalid verdict (--tx: or a broken link),
+2 usage error (bad arguments, unreadable file, invalid JSON; --tx: node unreachable or without
+the debug API, transaction not found, pending or not supported), 3 no verdict (hypervisor out of
+gas, code not archived, unexpected answer, forge failure; --tx: the witness builder and the node
+disagree).`;
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -88,7 +108,19 @@ export type Command =
   | { kind: 'run'; message: MessageOptions; build: BuildOptions; json: boolean }
   | { kind: 'runCase'; file: string; name?: string; build: BuildOptions; json: boolean }
   | { kind: 'witness'; message: MessageOptions }
-  | { kind: 'verify'; file: string; build: BuildOptions; json: boolean };
+  | { kind: 'verify'; file: string; build: BuildOptions; json: boolean }
+  | { kind: 'witnessTx'; tx: Hex; rpc?: string; out: string }
+  | { kind: 'verifyTx'; tx: Hex; rpc?: string; onchain?: OnchainOptions; json: boolean };
+
+/** verify --tx --onchain: the deployment to verify with and the key that archives code (each may come from .iso-hv/anvil.json). */
+export interface OnchainOptions {
+  hypervisor?: Hex;
+  factory?: Hex;
+  privateKey?: Hex;
+}
+
+/** Where `witness --tx` writes unless --out says otherwise. */
+export const DEFAULT_WITNESS_DIR = 'witnesses';
 
 const MAX_UINT256 = (1n << 256n) - 1n;
 
@@ -117,7 +149,8 @@ export function parseUint(flag: string, v: string, max: bigint = MAX_UINT256): b
 const MESSAGE_FLAGS = new Set(['--code', '--calldata', '--value', '--gas', '--caller', '--origin', '--to', '--gas-price', '--static']);
 const BUILD_FLAGS = new Set(['--hypervisor', '--constant', '--hv-gas']);
 const CASE_FLAGS = new Set(['--case', '--name']);
-const BOOLEAN_FLAGS = new Set(['--static', '--json', '--help', '-h']);
+const TX_FLAGS = new Set(['--tx', '--rpc', '--out', '--local', '--onchain', '--factory', '--private-key']);
+const BOOLEAN_FLAGS = new Set(['--static', '--json', '--help', '-h', '--local', '--onchain']);
 
 /** Splits argv into flags (with values) and positionals; `--flag=value` is accepted too. */
 function tokenize(argv: readonly string[]): { flags: Array<[string, string | true]>; positionals: string[] } {
@@ -140,7 +173,7 @@ function tokenize(argv: readonly string[]): { flags: Array<[string, string | tru
       flags.push([name, true]);
       continue;
     }
-    if (!MESSAGE_FLAGS.has(name) && !BUILD_FLAGS.has(name) && !CASE_FLAGS.has(name)) throw new UsageError(`unknown option ${name}`);
+    if (!MESSAGE_FLAGS.has(name) && !BUILD_FLAGS.has(name) && !CASE_FLAGS.has(name) && !TX_FLAGS.has(name)) throw new UsageError(`unknown option ${name}`);
     if (eq > 0 && a.startsWith('--')) {
       flags.push([name, a.slice(eq + 1)]);
       continue;
@@ -162,6 +195,11 @@ export function parseCli(argv: readonly string[]): Command {
   }
   const { flags, positionals } = tokenize(rest);
   if (flags.some(([f]) => f === '--help' || f === '-h')) return { kind: 'help' };
+  const txFlag = flags.find(([f]) => TX_FLAGS.has(f));
+  if (txFlag !== undefined) {
+    if (cmd === 'run') throw new UsageError(`${txFlag[0]} is an option of witness --tx and verify --tx, not of run`);
+    return parseTxCommand(cmd, flags, positionals);
+  }
 
   const seen = new Set<string>();
   let json = false;
@@ -253,4 +291,70 @@ export function parseCli(argv: readonly string[]): Command {
   if (message.code === undefined) throw new UsageError(cmd === 'run' ? 'run: --code is required (or --case <file.json>)' : `${cmd}: --code is required`);
   const m = message as MessageOptions;
   return cmd === 'run' ? { kind: 'run', message: m, build, json } : { kind: 'witness', message: m };
+}
+
+/** A private key: 0x + 64 hex digits. */
+export function parsePrivateKey(flag: string, v: string): Hex {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(v)) throw new UsageError(`${flag}: expected a private key (0x + 64 hex digits)`);
+  return v.toLowerCase() as Hex;
+}
+
+/** witness --tx and verify --tx (a mined transaction from a node). */
+function parseTxCommand(cmd: 'witness' | 'verify', flags: ReadonlyArray<[string, string | true]>, positionals: readonly string[]): Command {
+  if (positionals.length > 0) throw new UsageError(`${cmd} --tx: unexpected argument ${JSON.stringify(positionals[0])} (the transaction gives the witnesses)`);
+  const seen = new Set<string>();
+  let tx: Hex | undefined;
+  let rpc: string | undefined;
+  let out: string | undefined;
+  let json = false;
+  let local = false;
+  let onchain = false;
+  const chain: OnchainOptions = {};
+  for (const [f, v] of flags) {
+    if (seen.has(f)) throw new UsageError(`${f} given more than once`);
+    seen.add(f);
+    const val = v as string;
+    if (MESSAGE_FLAGS.has(f) || CASE_FLAGS.has(f)) throw new UsageError(`${f} cannot be combined with --tx (the transaction gives the message)`);
+    if (cmd === 'witness' && !['--tx', '--rpc', '--out'].includes(f)) throw new UsageError(`${f} is not an option of witness --tx`);
+    if (cmd === 'verify' && f === '--out') throw new UsageError('--out is an option of witness --tx (verify --tx writes no files)');
+    switch (f) {
+      case '--tx':
+        if (!/^0x[0-9a-fA-F]{64}$/.test(val)) throw new UsageError(`--tx: expected a transaction hash (0x + 64 hex digits), got ${JSON.stringify(val)}`);
+        tx = val.toLowerCase() as Hex;
+        break;
+      case '--rpc':
+        if (!/^https?:\/\/\S+$/.test(val)) throw new UsageError(`--rpc: expected a node URL (http://host:port), got ${JSON.stringify(val)}`);
+        rpc = val;
+        break;
+      case '--out':
+        out = val;
+        break;
+      case '--json':
+        json = true;
+        break;
+      case '--local':
+        local = true;
+        break;
+      case '--onchain':
+        onchain = true;
+        break;
+      case '--hypervisor':
+        chain.hypervisor = parseAddress('--hypervisor (with --tx: the deployed hypervisor\'s address)', val);
+        break;
+      case '--factory':
+        chain.factory = parseAddress(f, val);
+        break;
+      case '--private-key':
+        chain.privateKey = parsePrivateKey(f, val);
+        break;
+      default:
+        throw new UsageError(`${f} is not an option of ${cmd} --tx`);
+    }
+  }
+  if (tx === undefined) throw new UsageError(`${cmd}: --tx <hash> is required with ${[...seen].join(', ')}`);
+  if (cmd === 'witness') return { kind: 'witnessTx', tx, ...(rpc !== undefined ? { rpc } : {}), out: out ?? DEFAULT_WITNESS_DIR };
+  if (local && onchain) throw new UsageError('verify --tx: --local and --onchain exclude each other');
+  const chainFlag = (['--hypervisor', '--factory', '--private-key'] as const).find((f) => seen.has(f));
+  if (!onchain && chainFlag !== undefined) throw new UsageError(`${chainFlag} is an option of verify --tx --onchain`);
+  return { kind: 'verifyTx', tx, ...(rpc !== undefined ? { rpc } : {}), ...(onchain ? { onchain: chain } : {}), json };
 }

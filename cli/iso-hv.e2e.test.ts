@@ -2,10 +2,12 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { REPO_ROOT } from '../lib/forge/index.ts';
 import { assemble } from '../lib/evm/asm.ts';
+import { startTraceScenario, type TraceScenario } from '../lib/chain/trace.fixture.ts';
+import { witnessFromJson } from '../lib/witness/index.ts';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'iso-hv.mjs');
 const iso = (args: string[], input?: string) => execa('node', [BIN, ...args], { reject: false, ...(input !== undefined ? { input } : {}) });
@@ -144,5 +146,63 @@ describe('iso-hv run --case: a message tree (src/Hypervisor.huff)', () => {
     } finally {
       fs.rmSync(f, { force: true });
     }
+  });
+});
+
+describe('iso-hv witness|verify --tx: a mined transaction from a node (anvil, src/Hypervisor.huff)', () => {
+  let s: TraceScenario;
+  before(async () => {
+    s = await startTraceScenario();
+  });
+  after(async () => {
+    await s?.stop();
+  });
+
+  it('witness --rpc --tx --out: one witness file per frame, one row per frame', async () => {
+    const out = fs.mkdtempSync(path.join(REPO_ROOT, 'cache', 'iso-hv-e2e-tx-'));
+    try {
+      const r = await iso(['witness', '--rpc', s.anvil.url, '--tx', s.tx.nested, '--out', out]);
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.match(r.stderr, /cross-checking 4 frames against the node's call trace and receipt/);
+      const dir = path.join(out, s.tx.nested);
+      assert.deepEqual(fs.readdirSync(dir).sort(), ['frame-0-0.json', 'frame-0-1.json', 'frame-0.json', 'frame-top.json']);
+      const { inner, middle, outer } = s.addresses;
+      for (const [file, p, depth, to, status] of [['frame-top.json', '[]', 0, outer, 'success'], ['frame-0.json', '[0]', 1, middle, 'success'], ['frame-0-0.json', '[0,0]', 2, inner, 'revert'], ['frame-0-1.json', '[0,1]', 2, inner, 'success']] as const) {
+        const w = witnessFromJson(fs.readFileSync(path.join(dir, file), 'utf8')).witness;
+        assert.equal(w.to, to);
+        assert.equal(w.status, status === 'revert' ? 2 : 1);
+        assert.match(r.stdout, new RegExp(`\\n +${p.replace(/[[\],]/g, '\\$&')} +${depth} +${to} +${status} +${w.gasUsed} +${path.join(dir, file).replace(/[.]/g, '\\.')}(\\n|$)`));
+      }
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('verify --rpc --tx --local: every frame valid, every link holds (exit 0); --json too', async () => {
+    const r = await iso(['verify', '--rpc', s.anvil.url, '--tx', s.tx.nested, '--local']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /\n +path +depth +to +native gas +verification gas +ratio +verdict\n/);
+    for (const [p, depth, to] of [['\\[\\]', 0, s.addresses.outer], ['\\[0\\]', 1, s.addresses.middle], ['\\[0,0\\]', 2, s.addresses.inner], ['\\[0,1\\]', 2, s.addresses.inner]] as const) {
+      assert.match(r.stdout, new RegExp(`\\n +${p} +${depth} +${to} +[1-9][0-9]* +[1-9][0-9]* +[0-9]+\\.[0-9] +valid\\n`));
+    }
+    assert.match(r.stdout, /links: +all 3 hold/);
+    assert.match(r.stdout, /verdict: +valid \(every frame valid, every link holds\)/);
+    const j = await iso(['verify', '--rpc', s.anvil.url, '--tx', s.tx.clear, '--json']);
+    assert.equal(j.exitCode, 0, j.stderr);
+    const o = JSON.parse(j.stdout);
+    assert.deepEqual(o.frames.map((f: { path: number[]; valid: boolean }) => [f.path, f.valid]), [[[], true]]);
+    assert.equal(o.valid, true);
+  });
+
+  it('errors: a contract creation is not supported, an unknown hash is not found, a closed port is unreachable (exit 2)', async () => {
+    const create = await iso(['verify', '--rpc', s.anvil.url, '--tx', s.tx.create]);
+    assert.equal(create.exitCode, 2);
+    assert.match(create.stderr, /creates a contract: .*not supported/);
+    const unknown = await iso(['witness', '--rpc', s.anvil.url, '--tx', `0x${'cd'.repeat(32)}`]);
+    assert.equal(unknown.exitCode, 2);
+    assert.match(unknown.stderr, /not found on http:\/\/127\.0\.0\.1:\d+: was it mined on this chain\?/);
+    const closed = await iso(['witness', '--rpc', 'http://127.0.0.1:9', '--tx', s.tx.nested]);
+    assert.equal(closed.exitCode, 2);
+    assert.match(closed.stderr, /is the node running at http:\/\/127\.0\.0\.1:9\?/);
   });
 });

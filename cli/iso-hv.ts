@@ -33,6 +33,7 @@ import {
   type BuildOptions,
   type MessageOptions,
 } from './args.ts';
+import { verifyTx, witnessTx } from './tx.ts';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -124,6 +125,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     io.stdout(`${USAGE}\n`);
     return EXIT_VALID;
   }
+  if (cmd.kind === 'witnessTx') return witnessTx(cmd, io);
+  if (cmd.kind === 'verifyTx') return verifyTx(cmd, io);
   try {
     if (cmd.kind === 'witness') {
       const ctx = contextOf(cmd.message);

@@ -11,7 +11,8 @@ import { buildHonestWitness, defaultContext } from '../native/index.ts';
 import { ERROR_CODES } from '../witness/errors.ts';
 import { decodeRecord, encodeRecord, type CallRecord } from '../witness/records.ts';
 import { ANVIL_DEFAULT_KEY, startAnvil, type Anvil } from './anvil.ts';
-import { deployHypervisor, verifyOnChain, type Deployment } from './deploy.ts';
+import { callIntrinsicGas, deployHypervisor, verifyByTransaction, verifyOnChain, type Deployment } from './deploy.ts';
+import { encodeWitness } from '../witness/abi.ts';
 
 let chain: Anvil;
 let deployment: Deployment;
@@ -46,4 +47,26 @@ test('honest witnesses of frames that call are valid on-chain; a tampered call r
   const bad = encodeRecord({ ...typed, gasUsed: typed.gas + 1n });
   const v = await verifyOnChain(chain.url, ANVIL_DEFAULT_KEY, deployment, { ...file, witness: { ...file.witness, state_access_list: [bad] } });
   assert.equal(v.verdict.kind === 'invalid' ? v.verdict.code : v.verdict.kind, ERROR_CODES.CALL_GAS_USED_INVALID);
+});
+
+test('verifyByTransaction: an honest witness is a successful transaction, a tampered one a reverted one with its reason', async () => {
+  const client = createPublicClient({ transport: http(chain.url) });
+  const code = assemble('PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH2 0xbeef PUSH2 5000 CALL PUSH0 MSTORE PUSH 32 PUSH0 RETURN');
+  const { file } = await buildHonestWitness(defaultContext({ code }));
+  const ok = await verifyByTransaction(chain.url, ANVIL_DEFAULT_KEY, deployment, file);
+  assert.deepEqual(ok.verdict, { valid: true, kind: 'valid' });
+  const receipt = await client.getTransactionReceipt({ hash: ok.txHash });
+  assert.equal(receipt.status, 'success');
+  assert.equal(receipt.to?.toLowerCase(), deployment.hypervisor);
+  assert.equal(ok.gasUsed, receipt.gasUsed);
+  // the receipt's gas is the base cost, the calldata and the execution; eth_estimateGas needs at least as much
+  assert.equal(ok.executionGas! + callIntrinsicGas(encodeWitness(file.witness)), ok.gasUsed);
+  const estimate = (await verifyOnChain(chain.url, ANVIL_DEFAULT_KEY, deployment, file)).gas!;
+  assert.ok(ok.gasUsed <= estimate && ok.gasUsed * 100n >= estimate * 95n, `gasUsed ${ok.gasUsed} vs estimate ${estimate}`);
+  const typed = decodeRecord(file.witness.state_access_list[0]!) as CallRecord;
+  const bad = encodeRecord({ ...typed, gasUsed: typed.gas + 1n });
+  const rejected = await verifyByTransaction(chain.url, ANVIL_DEFAULT_KEY, deployment, { ...file, witness: { ...file.witness, state_access_list: [bad] } });
+  assert.equal((await client.getTransactionReceipt({ hash: rejected.txHash })).status, 'reverted');
+  assert.equal(rejected.verdict.kind === 'invalid' ? rejected.verdict.name : rejected.verdict.kind, 'CALL_GAS_USED_INVALID');
+  assert.equal(rejected.verdict.kind === 'invalid' ? rejected.verdict.recordIndex : -1, 0);
 });
