@@ -25,10 +25,15 @@ export const SLOT0_WRITER: Hex = '0x60003560005500';
 /** CALL(10000, 0x02, 0, 0, 0, 0, 0) POP; CALL(10000, 0x…beef, 1, 0, 0, 0, 0) POP; STOP. */
 export const PROBER: Hex = `0x600060006000600060006002612710f15060006000600060006001${'73'}${'00'.repeat(18)}beef612710f15000`;
 export const NO_CODE: Hex = '0x000000000000000000000000000000000000dead';
+/**
+ * Destroyer (raw code `CALLVALUE PUSH1 8 JUMPI PUSH2 0xbeef SELFDESTRUCT JUMPDEST STOP`): keeps the value it is sent;
+ * called without value it self-destructs, its balance to 0x…beef (an account that does not exist: 25,000 more).
+ */
+export const DESTROYER: Hex = '0x3460085761beefff5b00';
 
 export interface TraceScenario {
   anvil: Anvil;
-  addresses: { inner: Hex; middle: Hex; outer: Hex; writer: Hex; prober: Hex };
+  addresses: { inner: Hex; middle: Hex; outer: Hex; writer: Hex; prober: Hex; destroyer: Hex };
   tx: {
     /** Outer.run(42): 4 frames, Inner reverts at depth 2. */
     nested: Hex;
@@ -40,6 +45,8 @@ export interface TraceScenario {
     transfer: Hex;
     /** The creation of Outer (a contract-creation transaction). */
     create: Hex;
+    /** Destroyer, funded with 7 wei before, called without value: SELFDESTRUCT. */
+    destruct: Hex;
   };
   stop(): Promise<void>;
 }
@@ -74,10 +81,13 @@ export async function startTraceScenario(): Promise<TraceScenario> {
     const clear = (await mined(await wallet.sendTransaction({ to: writer, data: word(0n) }))).hash;
     const probe = (await mined(await wallet.sendTransaction({ to: prober, data: '0x', accessList: [{ address: prober, storageKeys: [word(5n)] }] }))).hash;
     const transfer = (await mined(await wallet.sendTransaction({ to: NO_CODE, value: 5n, data: '0x00ff' }))).hash;
+    const destroyer = (await created(deployCode(DESTROYER))).address;
+    await mined(await wallet.sendTransaction({ to: destroyer, value: 7n }));
+    const destruct = (await mined(await wallet.sendTransaction({ to: destroyer }))).hash;
     return {
       anvil,
-      addresses: { inner, middle, outer, writer, prober },
-      tx: { nested, clear, probe, transfer, create: outerTx.hash },
+      addresses: { inner, middle, outer, writer, prober, destroyer },
+      tx: { nested, clear, probe, transfer, create: outerTx.hash, destruct },
       stop: () => anvil.stop(),
     };
   } catch (e) {

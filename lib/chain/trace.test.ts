@@ -129,6 +129,16 @@ describe('witnessesOfTransaction on anvil', () => {
     assert.deepEqual(await verifyAll(w), ['valid']);
   });
 
+  it('SELFDESTRUCT: its record moves the balance the node had (7 wei) to the beneficiary; the frame is valid', async () => {
+    const w = await witnesses(s.tx.destruct);
+    assert.equal(w.tree.frames.length, 1);
+    const records = w.tree.frames[0]!.file.witness.state_access_list.map(decodeRecord);
+    assert.deepEqual(records.map((r) => [r.kind, 'balance' in r ? r.balance : undefined, 'beneficiary' in r ? r.beneficiary : undefined]), [['selfDestruct', 7n, '0x000000000000000000000000000000000000beef']]);
+    // 21,000 + PUSH2, CALLVALUE, PUSH1, JUMPI (3 + 2 + 3 + 10) + 5,000 + 2,600 (cold) + 25,000 (a new account funded)
+    assert.equal(w.receipt.gasUsed, 21_000n + 18n + 5_000n + 2_600n + 25_000n);
+    assert.deepEqual(await verifyAll(w), ['valid']);
+  });
+
   it('the cross-check names the frame and the field the node disagrees on', async () => {
     const w = await witnesses(s.tx.nested);
     const trace = await rpc<CallTraceFrame>(s.anvil.url, 'debug_traceTransaction', [s.tx.nested, { tracer: 'callTracer' }]);

@@ -26,6 +26,7 @@ import type { AccountState, MessageContext, SlotState } from '../native/context.
 import { formatPath } from '../native/links.ts';
 import { buildFrameWitnesses, type FrameWitness, type MessageTree } from '../native/tree.ts';
 import { UnsupportedMessageError } from '../native/unsupported.ts';
+import { UNSUPPORTED_OPCODES } from '../native/opcodes.ts';
 import { decodeRecord, type TypedRecord } from '../witness/records.ts';
 import type { BlockValues, Hex, Status } from '../witness/types.ts';
 
@@ -377,6 +378,7 @@ function traceFrames(top: CallTraceFrame): { frame: CallTraceFrame; where: strin
     out.push({ frame: f, where });
     (f.calls ?? []).forEach((c, i) => {
       const at = `${where}.calls[${i}]`;
+      if (c.type.toUpperCase() === 'SELFDESTRUCT') return; // the tracer's entry for a SELFDESTRUCT's transfer: no frame (a record of its frame)
       if (c.to !== undefined && isPrecompile(c.to)) return; // a precompile runs no code: no frame (the hypervisor calls it itself)
       if (c.error !== undefined && NOT_ENTERED.test(c.error) && big(c.gasUsed) === 0n && (c.calls ?? []).length === 0) return;
       walk(c, at);
@@ -402,11 +404,11 @@ function callTypeOf(f: FrameWitness, byPath: Map<string, FrameWitness>): string 
   return r === undefined ? '?' : CALL_TYPES[r.kind]!;
 }
 
-/** The creating or self-destructing frames of a call trace (this version cannot build their witnesses). */
+/** The creating frames of a call trace (this version cannot build their witnesses). */
 export function unsupportedTraceFrames(top: CallTraceFrame): string[] {
   const out: string[] = [];
   const walk = (f: CallTraceFrame, where: string): void => {
-    if (/^(CREATE2?|SELFDESTRUCT)$/.test(f.type)) out.push(`${where} (${f.type}${f.to !== undefined ? ` ${f.to}` : ''})`);
+    if (/^CREATE2?$/.test(f.type)) out.push(`${where} (${f.type}${f.to !== undefined ? ` ${f.to}` : ''})`);
     (f.calls ?? []).forEach((c, i) => walk(c, `${where}.calls[${i}]`));
   };
   walk(top, 'top');
@@ -545,7 +547,7 @@ export async function witnessesOfTransaction(rpcUrl: string, txHash: Hex, opts: 
   }
   const creates = unsupportedTraceFrames(callTrace);
   if (creates.length > 0) {
-    throw new UnsupportedMessageError(`transaction ${hash}: its frames create contracts or self-destruct (${creates.join(', ')}), which this version cannot build witnesses of`);
+    throw new UnsupportedMessageError(`transaction ${hash}: its frames create contracts (${creates.join(', ')}), which this version cannot build witnesses of`);
   }
   const receipt: TransactionWitnesses['receipt'] = {
     status: BigInt(receiptRaw.status) === 1n ? 'success' : 'reverted',
@@ -564,8 +566,8 @@ export async function witnessesOfTransaction(rpcUrl: string, txHash: Hex, opts: 
     throw new Error(text, { cause: e });
   }
   for (const f of tree.frames) {
-    const bad = f.unsupported.filter((op) => op === 0xf0 || op === 0xf5 || op === 0xff);
-    if (bad.length > 0) throw new UnsupportedMessageError(`transaction ${hash}: frame ${formatPath(f.path)} executes CREATE, CREATE2 or SELFDESTRUCT, which this version cannot build witnesses of`);
+    const bad = f.unsupported.filter((op) => UNSUPPORTED_OPCODES.has(op));
+    if (bad.length > 0) throw new UnsupportedMessageError(`transaction ${hash}: frame ${formatPath(f.path)} executes CREATE or CREATE2, which this version cannot build witnesses of`);
   }
 
   progress(`cross-checking ${tree.frames.length} frames against the node's call trace and receipt`);

@@ -245,3 +245,40 @@ test("SELFDESTRUCT: 5,000, cold beneficiary, new account funded, as the EVM; its
   assert.deepEqual(await verdictOf(file, { ...ok, ...halted, stateRootLeave: root, gasAvailable: 32_602n, gasUsed: 32_602n }), VALID);
   assert.deepEqual(await verdictOf(file, { ...ok, gasAvailable: 32_603n, gasUsed: 32_603n }), VALID);
 });
+
+test("the builder's honest SELFDESTRUCT witnesses are valid, with the reference EVM's gas in every case", async () => {
+  const code = assemble('PUSH2 0xbeef SELFDESTRUCT');
+  const to: Hex = '0x2000000000000000000000000000000000000002';
+  for (const balance of [0n, 7n]) {
+    for (const alive of [false, true]) {
+      for (const warm of [false, true]) {
+        for (const gasAvailable of [GAS, 5_002n]) {
+          const ctx = defaultContext({
+            code,
+            to,
+            gasAvailable,
+            preState: {
+              accounts: [{ address: to, balance }, ...(alive ? [{ address: BENEFICIARY, balance: 1n }] : [])],
+              ...(warm ? { warmAccounts: [BENEFICIARY] } : {}),
+            },
+          });
+          const what = `balance ${balance}, alive ${alive}, warm ${warm}, gas ${gasAvailable}`;
+          const { file, native } = await buildHonestWitness(ctx);
+          // 5,002 gas is too little in every case (PUSH2 and 5,000 are 5,003)
+          assert.equal(native.status, gasAvailable === GAS ? 1 : 0, what);
+          assert.equal(native.records.length, native.status === 1 ? 1 : 0, what);
+          assert.deepEqual(await verdictOf(file, {}), VALID, what);
+          // the record's balance is the frame's: another one is rejected
+          if (native.status === 1) {
+            const rec = encodeRecord({ kind: 'selfDestruct', beneficiary: BENEFICIARY, balance: balance + 1n, stateRoot: file.witness.stateRootLeave });
+            expectInvalid(await verdictOf(file, { state_access_list: [rec] }), ERROR_CODES.RECORD_ARGUMENT_MISMATCH, 3, 0);
+          }
+        }
+      }
+    }
+  }
+  // in a static frame it halts with no key and no record
+  const { file, native } = await buildHonestWitness(defaultContext({ code, isStatic: true }));
+  assert.deepEqual([native.status, native.records.length, file.witness.accountKeys.length], [0, 0, 0]);
+  assert.deepEqual(await verdictOf(file, {}), VALID);
+});

@@ -195,6 +195,10 @@ export class FrameTracer {
   readonly writeRoots: Hex[] = [];
   /** The frame's logs hash chain (0 unless it succeeded). */
   logsHash: Hex = NO_LOGS_HASH;
+  /** The executing account's balance when the frame's SELFDESTRUCT (past its static-frame check) starts: the balance it moves. */
+  selfDestructBalance: bigint | undefined;
+  /** The frame's root when it ended by SELFDESTRUCT (the balance moved): that record's state root. */
+  selfDestructRoot: Hex | undefined;
   /** A deep frame's root at entry (before its own value transfer), read as its message starts. */
   entryRoot: Hex | undefined;
   /** A deep frame's refund counter as its message starts. */
@@ -284,6 +288,11 @@ export class FrameTracer {
     const op = code[step.pc] ?? OP.STOP;
     this.opts.onStep(step, op);
     const n = step.stack.length;
+    if (op === OP.SELFDESTRUCT && passesKeyChecks(op, step.gasLeft, n, ctx.isStatic)) {
+      const account = await this.evm!.stateManager.getAccount(createAddressFromString(ctx.context));
+      this.selfDestructBalance = account?.balance ?? 0n;
+      return;
+    }
     if (op === OP.SSTORE && passesKeyChecks(op, step.gasLeft, n, ctx.isStatic)) {
       this.writeRoots.push(await this.frameRoot({ slot: step.stack[n - 1]!, value: step.stack[n - 2]! }));
       return;
@@ -369,6 +378,7 @@ export class FrameTracer {
       this.logsHash = chain;
       this.result = exec;
       this.listen(false);
+      if (err === undefined && this.selfDestructBalance !== undefined) this.selfDestructRoot = await this.frameRoot();
       if (this.opts.frame !== undefined && err === undefined) {
         this.leave = await this.frameRoot();
         this.leaveWithTransfer = await this.frameRoot(undefined, false);

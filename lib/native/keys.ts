@@ -147,6 +147,13 @@ export class KeyRecorder {
       this.onCall(step, opcode);
       return;
     }
+    if (opcode === OP.SELFDESTRUCT) {
+      // the executing account's key (its balance moves) and the beneficiary's, in that order (Host.huff)
+      if (!passesKeyChecks(opcode, step.gasLeft, step.stack.length, this.frame.isStatic)) return;
+      this.note('account', this.accounts, BigInt(this.frame.context), opcode);
+      this.note('account', this.accounts, step.stack[step.stack.length - 1]! & ADDRESS_MASK, opcode);
+      return;
+    }
     const spec = OPCODES[opcode];
     if (spec === undefined || spec.kind !== 'keyed') return;
     if (!passesKeyChecks(opcode, step.gasLeft, step.stack.length, this.frame.isStatic)) return;

@@ -8,11 +8,11 @@ export const RECORD_OPCODE_NAMES: ReadonlyMap<number, string> = new Map<number, 
 
 /**
  * The opcodes whose records lib/native does not build yet, so a message that executes one (outside a static frame,
- * where they halt with no record) cannot be given an honest witness by this version: CREATE, CREATE2 and
- * SELFDESTRUCT. The hypervisor executes them (Contract.huff, Host.huff); a call to MODEXP or sending value to a
- * precompile is NativeOutcome.precompileCalls.
+ * where they halt with no record) cannot be given an honest witness by this version: CREATE and CREATE2. The
+ * hypervisor executes them (Contract.huff); a call to MODEXP or sending value to a precompile is
+ * NativeOutcome.precompileCalls.
  */
-export const UNSUPPORTED_OPCODES: ReadonlySet<number> = new Set([OP.CREATE, OP.CREATE2, OP.SELFDESTRUCT]);
+export const UNSUPPORTED_OPCODES: ReadonlySet<number> = new Set([OP.CREATE, OP.CREATE2]);
 /** The same set, by its older name (the record opcodes this version reports unsupported). */
 export const RECORD_OPCODES: ReadonlySet<number> = UNSUPPORTED_OPCODES;
 

@@ -52,8 +52,19 @@ function fieldValue(f: RecordFieldSpec, v: bigint): bigint | Hex {
   return f.type === 'address' ? padHex(toHex(v & ((1n << 160n) - 1n)), { size: 20 }) : padHex(toHex(v), { size: 32 });
 }
 
+/** The frame's SELFDESTRUCT past its static-frame check (it may then have run out of gas), and the index of its record. */
+export interface SelfDestructPlaceholder {
+  recordIndex: number;
+  beneficiary: Hex;
+}
+
 export class AccessRecorder {
   private pending: PendingRecord | undefined;
+  /**
+   * The SELFDESTRUCT, if the frame reached one past its static-frame check: its record's balance and state root are
+   * not on the stack, so the run fills them in (lib/native/run.ts), or drops the record when it ran out of gas.
+   */
+  selfDestruct: SelfDestructPlaceholder | undefined;
   private readonly out: AccessRecord[] = [];
   /** The storage writes, in execution order (their records hold a zero state root until the run fills it in). */
   readonly writes: StorageWrite[] = [];
@@ -71,11 +82,18 @@ export class AccessRecorder {
     if (step.depth !== (this.frame.depth ?? 0)) return;
     this.complete(step.stack);
     const kind = recordKindOf(opcode);
-    if (kind === undefined || UNSUPPORTED_OPCODES.has(opcode)) return; // the creates and SELFDESTRUCT: not built yet
+    if (kind === undefined || UNSUPPORTED_OPCODES.has(opcode)) return; // the creates: not built yet
     if (CALL_OPCODES.has(opcode)) {
       const o = callPastChecks(opcode, step, this.frame.isStatic);
       if (o === undefined || isNativePrecompileCall(opcode, o)) return; // the hypervisor calls a precompile itself
       this.calls.push({ recordIndex: this.out.length, opcode, pc: step.pc });
+      this.out.push({ opcode, data: '0x' });
+      return;
+    }
+    if (opcode === OP.SELFDESTRUCT) {
+      if (!passesKeyChecks(opcode, step.gasLeft, step.stack.length, this.frame.isStatic)) return;
+      const beneficiary = padHex(toHex(step.stack[step.stack.length - 1]! & ((1n << 160n) - 1n)), { size: 20 });
+      this.selfDestruct = { recordIndex: this.out.length, beneficiary };
       this.out.push({ opcode, data: '0x' });
       return;
     }

@@ -265,10 +265,11 @@ async function traceRun(ctx: MessageContext, pre: BuiltPreState, keyLists?: KeyL
   const codes = codeMapOf(ctx);
   const keys = new KeyRecorder({ isStatic: frame.isStatic, context: frame.context, depth }, () => recorder.taken(), (a) => codes.get(a));
   const onStep = (step: InterpreterStep, op: number): void => {
-    // a call looks its keys up before it takes its record; SSTORE takes its record first
-    if (CALL_OPCODES.has(op)) keys.onStep(step, op);
+    // a call and SELFDESTRUCT look their keys up before they take their record; SSTORE takes its record first
+    const keysFirst = CALL_OPCODES.has(op) || op === OP.SELFDESTRUCT;
+    if (keysFirst) keys.onStep(step, op);
     recorder.onStep(step, op);
-    if (!CALL_OPCODES.has(op)) keys.onStep(step, op);
+    if (!keysFirst) keys.onStep(step, op);
     opcodes.set(op, (opcodes.get(op) ?? 0) + 1);
     steps++;
     const n = step.stack.length;
@@ -449,6 +450,18 @@ export async function runFrame(ctx: MessageContext, pre: BuiltPreState, deep?: D
   if (dropped !== undefined) {
     if (dropped !== records.length - 1) throw new Error(`runNative: the call of record ${dropped} halted, but records follow it`);
     records.pop();
+  }
+  // SELFDESTRUCT ends the frame: its record is the last; it ran out of gas unless the frame succeeded
+  const sd = recorder.selfDestruct;
+  if (sd !== undefined) {
+    if (sd.recordIndex !== records.length - 1) throw new Error(`runNative: the SELFDESTRUCT of record ${sd.recordIndex} is not the frame's last record`);
+    if (status === 1) {
+      if (tracer.selfDestructBalance === undefined || tracer.selfDestructRoot === undefined) throw new Error('runNative: a SELFDESTRUCT without its balance or root');
+      root = tracer.selfDestructRoot;
+      records[sd.recordIndex] = encodeRecord({ kind: 'selfDestruct', beneficiary: sd.beneficiary, balance: tracer.selfDestructBalance, stateRoot: root });
+    } else {
+      records.pop();
+    }
   }
   const claims = deep === undefined ? await keyClaims(ctx, keys, pre) : deepClaims(lists, keys, entryClaims);
   const refundStart = deep === undefined ? REFUND_BIAS : tracer.entryRefund;
