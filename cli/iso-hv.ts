@@ -131,7 +131,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     if (cmd.kind === 'witness') {
       const ctx = contextOf(cmd.message);
       const { file, native } = await buildHonestWitness(ctx);
-      warnUnsupported(native, ctx, io);
+      warnUnsupported(native, io);
       io.stdout(stringifyWitness(file));
       return EXIT_VALID;
     }
@@ -190,7 +190,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
 async function runMessage(ctx: MessageContext, c: MessageCase | undefined, build: BuildOptions, json: boolean, io: Io): Promise<number> {
   const { file, native } = await buildHonestWitness(ctx);
   if (c !== undefined && makesCalls(file)) return runTree(ctx, c, build, json, io);
-  warnUnsupported(native, ctx, io);
+  warnUnsupported(native, io);
   const r = await verifyOne(file, build);
   const e = c?.expected;
   const differences = e === undefined ? [] : differencesFromExpected(e, native);
@@ -218,12 +218,12 @@ async function runMessage(ctx: MessageContext, c: MessageCase | undefined, build
   return exitFor(r.verdict);
 }
 
-function warnUnsupported(native: Parameters<typeof unsupportedOpcodes>[0], frame: { isStatic: boolean }, io: Io): void {
-  const ops = unsupportedOpcodes(native, frame);
+function warnUnsupported(native: Parameters<typeof unsupportedOpcodes>[0], io: Io): void {
+  const ops = unsupportedOpcodes(native);
   if (ops.length > 0) {
     io.stderr(
-      `iso-hv: warning: the message executes ${ops.map(recordOpcodeName).join(', ')}, which need access records ` +
-        'this hypervisor version does not support: expect UNSUPPORTED_OPCODE (64)\n',
+      `iso-hv: warning: the message calls MODEXP or sends value to a precompile with ${ops.map(recordOpcodeName).join(', ')}, ` +
+        'which this hypervisor version does not execute: expect UNSUPPORTED_OPCODE (64)\n',
     );
   }
 }
@@ -240,8 +240,8 @@ async function runTree(ctx: MessageContext, c: MessageCase, build: BuildOptions,
     const ops = f.unsupported;
     if (ops.length > 0) {
       io.stderr(
-        `iso-hv: warning: frame ${formatPath(f.path)} executes ${ops.map(recordOpcodeName).join(', ')}, which need access records ` +
-          'this hypervisor version does not support: expect UNSUPPORTED_OPCODE (64)\n',
+        `iso-hv: warning: frame ${formatPath(f.path)} calls MODEXP or sends value to a precompile with ${ops.map(recordOpcodeName).join(', ')}, ` +
+          'which this hypervisor version does not execute: expect UNSUPPORTED_OPCODE (64)\n',
       );
     }
   }

@@ -38,6 +38,7 @@ import {
   TRANSIENT_KEY_COMPONENTS,
 } from '../lib/witness/abi.ts';
 import type { AccountKey, StorageKey, TransientKey } from '../lib/witness/types.ts';
+import { decodeRecord } from '../lib/witness/records.ts';
 import { ERROR_CODES } from '../lib/witness/errors.ts';
 import { HOSTILE_GUEST, hostileCases } from '../lib/witness/hostile.ts';
 
@@ -137,6 +138,8 @@ export async function buildSamples(): Promise<Json> {
     accountKeys: [] as Hex[],
     /** abi.encode(bytes[]): code of other accounts the frame reads code from, to archive before verifying. */
     accountCode: [] as Hex[],
+    /** abi.encode(bytes32[]): the code hashes the call and create records' key updates give (in record order). */
+    updatedCodeHashes: [] as Hex[],
   };
   const seen = new Set<string>();
   const tos = new Set<string>();
@@ -197,6 +200,8 @@ export async function buildSamples(): Promise<Json> {
     cols.transientKeys.push(keys.transientKeys);
     cols.accountKeys.push(keys.accountKeys);
     cols.accountCode.push(encodeCodeList(file.accountCode ?? []));
+    const updates = w.state_access_list.map(decodeRecord).flatMap((r) => ('updates' in r ? r.updates : []));
+    cols.updatedCodeHashes.push(encodeAbiParameters([{ type: 'bytes32[]' }], [updates.map((u) => u.codeHash)]));
   }
   return {
     _note: NOTE,

@@ -155,6 +155,9 @@ contract HypervisorOpcodesTest is HypervisorSetup {
             )
         );
         for (uint256 list = 0; list < 3; list++) {
+            // a key update names its key by its index in the three lists (docs/witness.md): an extra storage or
+            // transient key would move the account keys it names, so those two are left out for a sample with updates
+            if (list < 2 && sampleUpdatedCodeHashes(s, i).length > 0) continue;
             (MessageWitness memory u, string memory what) = _withUnusedKey(sampleWitness(s, i), list);
             // a frame that halts is not checked for unused keys (docs/witness.md, "Key lists")
             if (s.status[i] == 0) checkValid(string.concat(lbl, ", halted, ", what), abi.encode(u));
@@ -310,7 +313,7 @@ contract HypervisorOpcodesTest is HypervisorSetup {
             checkEq(uint256(keccak256(s.returndata[i])), uint256(m.returndataHash), lbl, "returndataHash");
             _checkHead(lbl, s, i, w, m);
             _checkTail(lbl, w, m);
-            _checkAccountCode(lbl, sampleAccountCode(s, i), m.accountKeys);
+            _checkAccountCode(lbl, sampleAccountCode(s, i), m.accountKeys, sampleUpdatedCodeHashes(s, i));
         }
         assertNoFailures();
     }
@@ -426,15 +429,19 @@ contract HypervisorOpcodesTest is HypervisorSetup {
         }
     }
 
-    /// The account code a sample carries is the code of some account key (by its code hash), each code once.
-    function _checkAccountCode(string memory lbl, bytes[] memory codes, AccountKey[] memory keys) internal {
+    /// The account code a sample carries is the code of some account key at entry or of a key update (by its code
+    /// hash), each code once.
+    function _checkAccountCode(string memory lbl, bytes[] memory codes, AccountKey[] memory keys, bytes32[] memory updated) internal {
         for (uint256 k = 0; k < codes.length; k++) {
             bytes32 h = keccak256(codes[k]);
             bool found;
             for (uint256 a = 0; a < keys.length; a++) {
                 if (keys[a].codeHash == h) found = true;
             }
-            check(found, lbl, string.concat("accountCode[", vm.toString(k), "] is the code of no account key"));
+            for (uint256 u = 0; u < updated.length; u++) {
+                if (updated[u] == h) found = true;
+            }
+            check(found, lbl, string.concat("accountCode[", vm.toString(k), "] is the code of no account key or key update"));
             for (uint256 j = 0; j < k; j++) {
                 check(keccak256(codes[j]) != h, lbl, string.concat("accountCode[", vm.toString(k), "] twice"));
             }

@@ -43,12 +43,15 @@ const hexWords = (words: readonly bigint[]): string =>
     .join('');
 const hexBytes = (bytes: readonly number[]): string => Buffer.from(bytes).toString('hex');
 
-/** A self-consistent call record, taken apart: its 11 fields, return data, padding bytes and key updates (key, warm, value words). */
+/** A key update's words: key, warm, value, code hash. */
+export type UpdateWords = [bigint, bigint, bigint, bigint];
+
+/** A self-consistent call record, taken apart: its 11 fields, return data, padding bytes and key updates. */
 export interface CallParts {
   fields: bigint[];
   returndata: number[];
   padding: number[];
-  updates: Array<[bigint, bigint, bigint]>;
+  updates: UpdateWords[];
 }
 
 /** The parts of a call record whose data length is what its counts say (undefined otherwise). */
@@ -63,11 +66,11 @@ export function parseCall(data: Hex): CallParts | undefined {
   if (bytes.length !== FIELD_BYTES + padded + Number(n) * UPDATE_BYTES) return undefined;
   const rd = [...bytes.subarray(FIELD_BYTES, FIELD_BYTES + Number(rdLen))];
   const padding = [...bytes.subarray(FIELD_BYTES + Number(rdLen), FIELD_BYTES + padded)];
-  const updates: Array<[bigint, bigint, bigint]> = [];
+  const updates: UpdateWords[] = [];
   for (let i = 0; i < Number(n); i++) {
     const at = FIELD_BYTES + padded + i * UPDATE_BYTES;
-    const [k, w, v] = wordsOf(`0x${bytes.subarray(at, at + UPDATE_BYTES).toString('hex')}`);
-    updates.push([k!, w!, v!]);
+    const [k, w, v, h] = wordsOf(`0x${bytes.subarray(at, at + UPDATE_BYTES).toString('hex')}`);
+    updates.push([k!, w!, v!, h!]);
   }
   return { fields, returndata: rd, padding, updates };
 }
@@ -112,7 +115,7 @@ function consistentWith(p: CallParts, s: 0 | 1 | 2 | 3, root: bigint): CallParts
 }
 
 /** Inserts an update keeping the keys ascending (replacing one with the same key). */
-function withUpdate(updates: ReadonlyArray<[bigint, bigint, bigint]>, u: [bigint, bigint, bigint]): Array<[bigint, bigint, bigint]> {
+function withUpdate(updates: readonly UpdateWords[], u: UpdateWords): UpdateWords[] {
   return [...updates.filter((x) => x[0] !== u[0]), u].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
@@ -179,7 +182,7 @@ export function applyCallRecordMutation(w: MessageWitness, m: CallRecordMutation
       if (m.claim === 'refund') q.fields[CALL_WORD.refund] = v;
       else if (m.claim === 'logsHash') q.fields[CALL_WORD.logsHash] = v;
       else if (m.claim === 'stateRoot') q.fields[CALL_WORD.stateRoot] = root ^ v;
-      else if (m.claim === 'updates') q.updates = [[BigInt(total === 0 ? 0 : m.k % total), 0n, v]];
+      else if (m.claim === 'updates') q.updates = [[BigInt(total === 0 ? 0 : m.k % total), 0n, v, 0n]];
       // return data without being a revert (a revert may return data: then a halt's)
       else {
         if (m.status === 2) {
@@ -206,12 +209,12 @@ export function applyCallRecordMutation(w: MessageWitness, m: CallRecordMutation
       const u = q.updates;
       const k = BigInt(total === 0 ? 0 : m.k % total);
       const last = u.length > 0 ? u[u.length - 1]![0] : undefined;
-      if (m.which === 'duplicate') q.updates = last === undefined ? [[k, 0n, m.v], [k, 0n, m.v]] : [...u, [last, 0n, m.v]];
-      else if (m.which === 'descending') q.updates = last === undefined || last === 0n ? [[k + 1n, 0n, m.v], [k, 0n, m.v]] : [...u, [last - 1n, 0n, m.v]];
-      else if (m.which === 'keyRange') q.updates = withUpdate(u, [BigInt(total) + BigInt(m.k % 3) + (m.k % 7 === 6 ? 1n << 255n : 0n), 0n, m.v]);
-      else if (m.which === 'warm') q.updates = withUpdate(u, [k, 2n + (m.v & 0xffn), m.v]);
-      else if (keys.transient > 0) q.updates = withUpdate(u, [BigInt(keys.storage + (m.k % keys.transient)), 1n, m.v]);
-      else q.updates = withUpdate(u, [BigInt(total), 1n, m.v]); // no transient key: an index out of range instead
+      if (m.which === 'duplicate') q.updates = last === undefined ? [[k, 0n, m.v, 0n], [k, 0n, m.v, 0n]] : [...u, [last, 0n, m.v, 0n]];
+      else if (m.which === 'descending') q.updates = last === undefined || last === 0n ? [[k + 1n, 0n, m.v, 0n], [k, 0n, m.v, 0n]] : [...u, [last - 1n, 0n, m.v, 0n]];
+      else if (m.which === 'keyRange') q.updates = withUpdate(u, [BigInt(total) + BigInt(m.k % 3) + (m.k % 7 === 6 ? 1n << 255n : 0n), 0n, m.v, 0n]);
+      else if (m.which === 'warm') q.updates = withUpdate(u, [k, 2n + (m.v & 0xffn), m.v, 0n]);
+      else if (keys.transient > 0) q.updates = withUpdate(u, [BigInt(keys.storage + (m.k % keys.transient)), 1n, m.v, 0n]);
+      else q.updates = withUpdate(u, [BigInt(total), 1n, m.v, 0n]); // no transient key: an index out of range instead
       return set(encodeCall(q));
     }
     // semantic: another consistent outcome
@@ -233,7 +236,10 @@ export function applyCallRecordMutation(w: MessageWitness, m: CallRecordMutation
       if (total === 0) return;
       const k = m.k % total;
       const transient = k >= keys.storage && k < keys.storage + keys.transient;
-      p.updates = withUpdate(p.updates, [BigInt(k), m.warm && !transient ? 1n : 0n, m.v]);
+      // the code hash an account key has: kept as the update found it, or its claim at entry (0 for other keys)
+      const a = k - keys.storage - keys.transient;
+      const h = a >= 0 ? BigInt(p.updates.find((x) => x[0] === BigInt(k))?.[3] ?? BigInt(w.accountKeys[a]!.codeHash)) : 0n;
+      p.updates = withUpdate(p.updates, [BigInt(k), m.warm && !transient ? 1n : 0n, m.v, h]);
       return set(encodeCall(p));
     }
     case 'changeUpdate': {

@@ -412,7 +412,7 @@ function mutateKeys(w: MessageWitness, m: Extract<Mutation, { t: 'key' }>): void
 export function expectedVerdict(w: MessageWitness, native: NativeOutcome | undefined, unrepresentable?: string): Expectation {
   if (w.gasAvailable >= GAS_LIMIT_64) return { verdict: 'invalid', code: ERROR_CODES.GAS_AVAILABLE_TOO_LARGE };
   if (native === undefined) throw new Error('expectedVerdict: a native run is needed');
-  const unsupported = unsupportedOpcodes(native, w);
+  const unsupported = unsupportedOpcodes(native);
   if (unsupported.length > 0) return { verdict: 'any', why: `runs record opcode(s) ${unsupported.map((o) => `0x${o.toString(16)}`).join(', ')}` };
   if (unrepresentable !== undefined) {
     const hashes = w.accountKeys.map((k) => k.codeHash.toLowerCase() as Hex).filter((h) => BigInt(h) !== 0n && h !== EMPTY_HASH);
@@ -672,7 +672,7 @@ export async function prepareCase(spec: CaseSpec, opts: PrepareOptions = {}): Pr
     throw e;
   }
   const base = { spec, code, context, traits: t, native, natives };
-  const unsupported = unsupportedOpcodes(native, context);
+  const unsupported = unsupportedOpcodes(native);
   if (unsupported.length > 0) {
     return { ...base, items: [], skipped: `runs record opcode(s) ${unsupported.map((o) => `0x${o.toString(16)}`).join(', ')}` };
   }

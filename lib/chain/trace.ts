@@ -26,8 +26,7 @@ import type { AccountState, MessageContext, SlotState } from '../native/context.
 import { formatPath } from '../native/links.ts';
 import { buildFrameWitnesses, type FrameWitness, type MessageTree } from '../native/tree.ts';
 import { UnsupportedMessageError } from '../native/unsupported.ts';
-import { UNSUPPORTED_OPCODES } from '../native/opcodes.ts';
-import { decodeRecord, type TypedRecord } from '../witness/records.ts';
+import { decodeRecord, hasCallTail, type TypedRecord } from '../witness/records.ts';
 import type { BlockValues, Hex, Status } from '../witness/types.ts';
 
 /** The honest witnesses of every frame of one mined transaction, with what they were built from. */
@@ -399,9 +398,10 @@ function callTypeOf(f: FrameWitness, byPath: Map<string, FrameWitness>): string 
   if (f.path.length === 0) return 'CALL';
   const parent = byPath.get(formatPath(f.path.slice(0, -1)));
   if (parent === undefined) return '?';
-  const calls = parent.file.witness.state_access_list.map(decodeRecord).filter((r: TypedRecord) => r.kind in CALL_TYPES);
+  // call and create records are numbered together in a path (lib/native/links.ts)
+  const calls = parent.file.witness.state_access_list.map(decodeRecord).filter((r: TypedRecord) => hasCallTail(r.kind));
   const r = calls[f.path[f.path.length - 1]!];
-  return r === undefined ? '?' : CALL_TYPES[r.kind]!;
+  return r === undefined ? '?' : (CALL_TYPES[r.kind] ?? r.kind.toUpperCase());
 }
 
 /** The creating frames of a call trace (this version cannot build their witnesses). */
@@ -564,10 +564,6 @@ export async function witnessesOfTransaction(rpcUrl: string, txHash: Hex, opts: 
     const text = `transaction ${hash}: ${(e as Error).message}`;
     if (e instanceof UnsupportedMessageError) throw new UnsupportedMessageError(text, { cause: e });
     throw new Error(text, { cause: e });
-  }
-  for (const f of tree.frames) {
-    const bad = f.unsupported.filter((op) => UNSUPPORTED_OPCODES.has(op));
-    if (bad.length > 0) throw new UnsupportedMessageError(`transaction ${hash}: frame ${formatPath(f.path)} executes CREATE or CREATE2, which this version cannot build witnesses of`);
   }
 
   progress(`cross-checking ${tree.frames.length} frames against the node's call trace and receipt`);

@@ -122,7 +122,7 @@ test('every inconsistent call record is rejected with its own code, at the call 
   await bad({ status: 2n, gasUsed: 0n, returndata: '0x', refund: -1n }, ERROR_CODES.CALL_OUTCOME_INCONSISTENT);
   await bad({ status: 0n, gasUsed: 5000n, returndata: '0x', logsHash: keccak256('0x01') }, ERROR_CODES.CALL_OUTCOME_INCONSISTENT);
   await bad({ status: 2n, gasUsed: 0n, returndata: '0x', stateRoot: keccak256('0x02') }, ERROR_CODES.CALL_OUTCOME_INCONSISTENT);
-  await bad({ status: 3n, gasUsed: 0n, returndata: '0x', updates: [{ key: 0, warm: true, value: 0n }] }, ERROR_CODES.CALL_OUTCOME_INCONSISTENT);
+  await bad({ status: 3n, gasUsed: 0n, returndata: '0x', updates: [{ key: 0, warm: true, value: 0n, codeHash: ZERO }] }, ERROR_CODES.CALL_OUTCOME_INCONSISTENT);
   await bad({ status: 0n, gasUsed: 5000n, returndata: '0x01' }, ERROR_CODES.CALL_OUTCOME_INCONSISTENT);
   await bad({ status: 3n, gasUsed: 0n, returndata: '0x01' }, ERROR_CODES.CALL_OUTCOME_INCONSISTENT);
   // the arguments are the hypervisor's own
@@ -132,8 +132,8 @@ test('every inconsistent call record is rejected with its own code, at the call 
   await bad({ status: 1n, gasUsed: 0n, returndata: '0x', inputHash: ZERO }, ERROR_CODES.RECORD_ARGUMENT_MISMATCH);
   await bad({ status: 1n, gasUsed: 0n, returndata: '0x' }, ERROR_CODES.RECORD_OPCODE_MISMATCH, 'staticCall');
   // key updates: past the lists (one account key), not ascending, warm not 0 or 1
-  await bad({ status: 1n, gasUsed: 0n, returndata: '0x', updates: [{ key: 1, warm: false, value: 0n }] }, ERROR_CODES.KEY_UPDATE_INVALID);
-  const twice = callRecord(root, { status: 1n, gasUsed: 0n, returndata: '0x', updates: [{ key: 0, warm: false, value: 0n }] });
+  await bad({ status: 1n, gasUsed: 0n, returndata: '0x', updates: [{ key: 1, warm: false, value: 0n, codeHash: ZERO }] }, ERROR_CODES.KEY_UPDATE_INVALID);
+  const twice = callRecord(root, { status: 1n, gasUsed: 0n, returndata: '0x', updates: [{ key: 0, warm: false, value: 0n, codeHash: ZERO }] });
   const dup = { ...twice, data: (twice.data.slice(0, 2 + 64 * 10) + word(2).slice(2) + twice.data.slice(2 + 64 * 11) + twice.data.slice(2 + 64 * 11)) as Hex };
   expectInvalid(await verdictOf(file, { state_access_list: [dup] }), ERROR_CODES.KEY_UPDATE_INVALID, CALL_PC, 0);
   const warm2 = { ...twice, data: (twice.data.slice(0, 2 + 64 * 12) + word(2).slice(2) + twice.data.slice(2 + 64 * 13)) as Hex };
@@ -160,7 +160,7 @@ test("on success the callee's refund, logs chain and state root are the frame's;
   const after = keccak256('0xafter');
   const calleeLogs = keccak256('0xlogs');
   // the callee wrote slot 7 (a reentrant write) and warmed it; TARGET received 3 wei
-  const updates: KeyUpdate[] = [{ key: 0, warm: true, value: 9n }, { key: 1, warm: false, value: 8n }];
+  const updates: KeyUpdate[] = [{ key: 0, warm: true, value: 9n, codeHash: ZERO }, { key: 1, warm: false, value: 8n, codeHash: keccak256('0x') }];
   const rec = callRecord(root, { status: 1n, gasUsed: 0n, returndata: '0x', refund: -4800n, logsHash: calleeLogs, stateRoot: after, updates });
   // gas: the same program with slot 7 warm (100) and TARGET warm after the call (100), less the cold SLOAD's 2,000
   const base = await nativeGas(code);
@@ -175,8 +175,18 @@ test("on success the callee's refund, logs chain and state root are the frame's;
   assert.equal((await verdictOf(file, { ...ok, stateRootLeave: root })).kind, 'invalid');
   assert.equal((await verdictOf(file, { ...ok, refund: 0n })).kind, 'invalid');
   assert.equal((await verdictOf(file, { ...ok, logsHash: calleeLogs })).kind, 'invalid');
+  // a storage key has no code hash: an update giving it one is rejected
+  const coded = callRecord(root, { status: 1n, gasUsed: 0n, returndata: '0x', refund: -4800n, logsHash: calleeLogs, stateRoot: after, updates: [{ ...updates[0]!, codeHash: keccak256('0x01') }, updates[1]!] });
+  expectInvalid(await verdictOf(file, { ...ok, state_access_list: [coded] }), ERROR_CODES.KEY_UPDATE_INVALID, 11, 0);
+  // an account key's update sets its code hash: EXTCODEHASH answers it after the call
+  const hashCode = assemble('PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH2 0xbeef PUSH2 5000 CALL POP PUSH2 0xbeef EXTCODEHASH PUSH0 MSTORE PUSH1 32 PUSH0 RETURN');
+  const hashFile = await baseFile(hashCode);
+  const newHash = keccak256('0x6001');
+  const withCode = callRecord(root, { status: 1n, gasUsed: 0n, returndata: '0x', stateRoot: after, updates: [{ key: 0, warm: true, value: 0n, codeHash: newHash }] });
+  const hashGas = await nativeGas(hashCode); // the callee used nothing; TARGET is warm at EXTCODEHASH (the call touched it)
+  assert.deepEqual(await verdictOf(hashFile, { state_access_list: [withCode], gasUsed: hashGas, returndataHash: keccak256(newHash), stateRootLeave: after }), { valid: true, kind: 'valid' });
   // a transient key cannot be made warm
-  const t = callRecord(root, { status: 1n, gasUsed: 0n, returndata: '0x', updates: [{ key: 1, warm: true, value: 0n }] });
+  const t = callRecord(root, { status: 1n, gasUsed: 0n, returndata: '0x', updates: [{ key: 1, warm: true, value: 0n, codeHash: ZERO }] });
   expectInvalid(await verdictOf(file, { ...ok, transientKeys: [{ slot: 1n, value: 0n }], state_access_list: [t] }), ERROR_CODES.KEY_UPDATE_INVALID, 11, 0);
 });
 

@@ -136,7 +136,7 @@ for (const op of ['CREATE', 'CREATE2'] as const) {
     await bad({ status: 0n, gasUsed: ref.calleeGas, returndata: '0x01' }, ERROR_CODES.CALL_OUTCOME_INCONSISTENT);
     await bad({ status: 2n, gasUsed: 0n, refund: 1n }, ERROR_CODES.CALL_OUTCOME_INCONSISTENT);
     await bad({ status: 4n, gasUsed: ref.calleeGas, logsHash: keccak256('0x01') }, ERROR_CODES.CALL_OUTCOME_INCONSISTENT);
-    await bad({ status: 2n, gasUsed: 0n, updates: [{ key: 0, warm: true, value: 0n }] }, ERROR_CODES.CALL_OUTCOME_INCONSISTENT);
+    await bad({ status: 2n, gasUsed: 0n, updates: [{ key: 0, warm: true, value: 0n, codeHash: ZERO }] }, ERROR_CODES.CALL_OUTCOME_INCONSISTENT);
     await bad({ status: 3n, gasUsed: 0n, stateRoot: OTHER_ROOT }, ERROR_CODES.CALL_OUTCOME_INCONSISTENT);
     // the creator's nonce: below 2^64, and at 2^64 - 1 only not entered
     await bad({ status: 3n, gasUsed: 0n, nonce: 1n << 64n }, ERROR_CODES.CREATE_NONCE_INVALID);
@@ -150,7 +150,7 @@ for (const op of ['CREATE', 'CREATE2'] as const) {
     // CREATE's address follows its nonce: the nonce-1 address is not the nonce-0 creation's
     if (op === 'CREATE') await bad({ status: 1n, gasUsed: 0n, nonce: 1n }, ERROR_CODES.RECORD_ARGUMENT_MISMATCH);
     // key updates, padding, length, opcode, a missing record
-    await bad({ status: 1n, gasUsed: 0n, updates: [{ key: 0, warm: false, value: 0n }] }, ERROR_CODES.KEY_UPDATE_INVALID);
+    await bad({ status: 1n, gasUsed: 0n, updates: [{ key: 0, warm: false, value: 0n, codeHash: ZERO }] }, ERROR_CODES.KEY_UPDATE_INVALID);
     const padded = createRecord(root, { status: 2n, gasUsed: 0n, gas: ref.calleeGas, address, returndata: '0xaa' }, kind);
     expectInvalid(await verdictOf(file, { state_access_list: [{ ...padded, data: `${padded.data.slice(0, -2)}01` as Hex }] }), ERROR_CODES.RETURNDATA_PADDING, pc, 0);
     const honest = createRecord(root, { status: 1n, gasUsed: 0n, gas: ref.calleeGas, address }, kind);

@@ -19,8 +19,9 @@
  *   JUMPDEST MAP one bit per code byte (bit 7 - pc % 8 of byte pc / 8): copied at setup from the archive,
  *                where the factory computed it from the code's one instruction decoding; the only thing
  *                a jump trusts
- *   KEY STATES   two words per key of the witness's key lists (storage, then transient, then account keys): the
- *                key's flags (KEY_FLAG_WARM, KEY_FLAG_USED) and its current value (storage and transient keys)
+ *   KEY STATES   three words per key of the witness's key lists (storage, then transient, then account keys):
+ *                the key's flags (KEY_FLAG_WARM, KEY_FLAG_USED), its current value (storage and transient: the
+ *                slot's value; accounts: the balance) and, for an account key, its current code hash
  *   SPILL AREA   made on the careful path's first spill, when guest stack items must leave the native
  *                stack: guest memory moves up by SPILL_AREA_SIZE and its old place holds the items
  *   guest memory starts at the hypervisor's MSIZE after setup (MEM_GUEST_BASE), 32-byte aligned,
@@ -97,13 +98,13 @@ export const MEMORY_LAYOUT = {
    * Key states (KEY STATES): key i of a list has its state at the list's MEM_*_STATES + KEY_STATE_SIZE * i. The word
    * after the last account key state holds the address of `context`'s account key state, or 0 when the account keys
    * do not list `context` (SELFBALANCE).
-   * two words: flags, then the current value
+   * three words: flags, the current value, the current code hash
    */
-  KEY_STATE_SIZE: 0x40,
-  /** KEY_STATE_SIZE = 1 << KEY_STATE_SHIFT */
-  KEY_STATE_SHIFT: 0x06,
+  KEY_STATE_SIZE: 0x60,
   /** offset of the current value in a key state */
   KEY_STATE_VALUE: 0x20,
+  /** offset of an account key's current code hash (what EXTCODEHASH answers; 0 in storage and transient key states) */
+  KEY_STATE_CODE_HASH: 0x40,
   /** EIP-2929: the key is warm (claimed at entry, or the frame touched it) */
   KEY_FLAG_WARM: 0x01,
   /** the frame looked the key up (every listed key must be used) */

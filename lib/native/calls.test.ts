@@ -12,7 +12,7 @@ import { bytesToHex, concatHex, getContractAddress, keccak256, numberToHex, type
 import { assemble } from '../evm/asm.ts';
 import { immediateSize, OP, OPCODES } from '../evm/opcodes.ts';
 import { LocalHypervisor } from '../hypervisor/ethereumjs.ts';
-import { decodeRecord, type CallRecord, type TypedRecord } from '../witness/records.ts';
+import { decodeRecord, encodeRecord, type CallRecord, type TypedRecord } from '../witness/records.ts';
 import { logsHashOf, logsLinkOfCall, NO_LOGS_HASH } from '../witness/logs.ts';
 import type { WitnessFile } from '../witness/types.ts';
 import { buildHonestWitness, defaultContext, DEFAULT_CALLER, DEFAULT_TO, runNative, unsupportedOpcodes, type AccountState, type MessageContext } from './index.ts';
@@ -142,7 +142,7 @@ test('CALL with value: the 2,300 stipend, the balance updates of context and tar
   assert.deepEqual([r!.value, r!.gas, r!.status, r!.returndata], [300n, allBut64th(l) + 2300n, 1n, word(300)]);
   assert.deepEqual(file.witness.accountKeys.map((k) => [k.account, k.balance]), [[CALLEE, 0n], [TO, 1000n]]);
   // key 0 the callee (warm since the call's own access), key 1 to: both balances change
-  assert.deepEqual(r!.updates, [{ key: 0, warm: true, value: 300n }, { key: 1, warm: true, value: 700n }]);
+  assert.deepEqual(r!.updates, [{ key: 0, warm: true, value: 300n, codeHash: keccak256(callee) }, { key: 1, warm: true, value: 700n, codeHash: keccak256(code) }]);
   assert.equal(r!.stateRoot, await rootOf([{ address: TO, balance: 700n, code }, { address: CALLEE, balance: 300n, code: callee }]));
   assert.equal(file.witness.stateRootLeave, r!.stateRoot);
   await expectValid(file);
@@ -182,7 +182,7 @@ test('DELEGATECALL to a library that writes the caller\'s storage: a storage key
   assert.deepEqual([r!.kind, r!.target, r!.value, r!.gas, r!.status, r!.gasUsed], ['delegateCall', LIB, 5n, allBut64th(l), 1n, 3n + 3n + 22_100n]);
   // the keys: storage slot 5 (key 0), the library (key 1); slot 5 became 7 and warm in the call
   assert.deepEqual(file.witness.storageKeys, [{ slot: 5n, warm: false, original: 0n, value: 0n }]);
-  assert.deepEqual(r!.updates, [{ key: 0, warm: true, value: 7n }]);
+  assert.deepEqual(r!.updates, [{ key: 0, warm: true, value: 7n, codeHash: NO_LOGS_HASH }]);
   // the pre-state: the caller funded with the callvalue (before the message's own transfer), to, the library
   const enter = await rootOf([{ address: DEFAULT_CALLER, balance: 5n }, { address: TO, code }, { address: LIB, code: lib }]);
   assert.equal(file.witness.stateRootEnter, enter);
@@ -232,7 +232,7 @@ test('a library that writes the caller\'s transient storage: a transient key upd
   assert.deepEqual(file.witness.transientKeys, [{ slot: 3n, value: 2n }]);
   const [r] = callRecords(file);
   // no storage keys: the transient key is key 0, the library key 1 (warm since the call's own access: no update)
-  assert.deepEqual(r!.updates, [{ key: 0, warm: false, value: 8n }]);
+  assert.deepEqual(r!.updates, [{ key: 0, warm: false, value: 8n, codeHash: NO_LOGS_HASH }]);
   await expectValid(file);
 });
 
@@ -260,7 +260,7 @@ test('CALLCODE runs the target\'s code in the frame\'s context: its write is the
   const [r] = callRecords(file);
   assert.equal(r!.kind, 'callCode');
   // slot 5: 3 → 0 (clearing: a refund of 4,800)
-  assert.deepEqual([r!.status, r!.refund, r!.updates], [1n, 4800n, [{ key: 0, warm: true, value: 0n }]]);
+  assert.deepEqual([r!.status, r!.refund, r!.updates], [1n, 4800n, [{ key: 0, warm: true, value: 0n, codeHash: NO_LOGS_HASH }]]);
   assert.equal(native.gasRefund, 4800n);
   assert.equal(file.witness.refund, 4800n);
   await expectValid(file);
@@ -311,7 +311,7 @@ test('a call to a precompile takes no record and looks no key up (the hypervisor
   assert.deepEqual([unsupportedOpcodes(v), v.accountKeys], [[OP.CALL], []]);
   // a CALL with value to a precompile in a static frame halts first: verifiable
   const h = await runNative(ctxOf(assemble(`${callAsm('CALL', { target: '0x0000000000000000000000000000000000000004', value: 1n })} STOP`), [], { isStatic: true }));
-  assert.deepEqual([h.status, h.precompileCalls, unsupportedOpcodes(h, { isStatic: true })], [0, [], []]);
+  assert.deepEqual([h.status, h.precompileCalls, unsupportedOpcodes(h)], [0, [], []]);
 });
 
 test('calls that halt take no record: out of gas at the call, CALL with value in a static frame, a huge memory range', async () => {
@@ -377,11 +377,30 @@ test('the builder\'s hooks do not change the run: outcomes as ethereumjs gives t
   assert.deepEqual([native.gasUsed, native.returndata], [r.execResult.executionGasUsed, bytesToHex(r.execResult.returnValue)]);
 });
 
-test('a callee that changes the code of an account the frame lists cannot be expressed: the builder refuses', async () => {
+test("a callee that deploys code at an account the frame lists: the call record's key update gives its code hash, which EXTCODESIZE and EXTCODEHASH then answer", async () => {
+  // regression: the key states held an account's code hash at entry for the whole frame, so a witness answering
+  // EXTCODESIZE/EXTCODEHASH of a contract a callee had just created with the stale entry claim (no code) was valid
+  const deployed = '0xfe';
   const init = assemble('PUSH1 0xfe PUSH0 MSTORE8 PUSH1 1 PUSH0 RETURN');
   const n = (init.length - 2) / 2;
   const callee = assemble(`PUSH${n} ${init} PUSH0 MSTORE PUSH1 ${n} PUSH1 ${32 - n} PUSH0 CREATE STOP`);
   const created = getContractAddress({ from: CALLEE, nonce: 0n }).toLowerCase() as Hex;
-  const code = assemble(`${callAsm('CALL', { target: CALLEE })} POP PUSH20 ${created} EXTCODESIZE STOP`);
-  await assert.rejects(buildHonestWitness(ctxOf(code, [{ address: CALLEE, code: callee }])), /changed the code of 0x[0-9a-f]{40}, an account the frame looks up/);
+  const code = assemble(`${callAsm('CALL', { target: CALLEE })} POP PUSH20 ${created} EXTCODESIZE PUSH0 MSTORE PUSH20 ${created} EXTCODEHASH PUSH1 32 MSTORE PUSH1 64 PUSH0 RETURN`);
+  const { file, native } = await buildHonestWitness(ctxOf(code, [{ address: CALLEE, code: callee }]));
+  assert.equal(native.status, 1, native.error);
+  assert.equal(native.returndata, concatHex([word(1), keccak256(deployed)]));
+  const created0 = file.witness.accountKeys.find((k) => k.account === created)!;
+  assert.deepEqual([created0.codeHash, created0.balance], [NO_LOGS_HASH, 0n], 'the created address did not exist at entry');
+  const [r] = callRecords(file);
+  const key = file.witness.storageKeys.length + file.witness.transientKeys.length + file.witness.accountKeys.findIndex((k) => k.account === created);
+  // warm too: the callee's CREATE warmed the address, and a successful callee's accesses stay warm (EIP-2929)
+  assert.deepEqual(r!.updates.find((u) => u.key === key), { key, warm: true, value: 0n, codeHash: keccak256(deployed) });
+  assert.ok((file.accountCode ?? []).includes(deployed), "the deployed code is archived with the witness (EXTCODESIZE reads it)");
+  await expectValid(file);
+  // the same witness with that update keeping the entry claim (no code there): the honest outcome is rejected
+  const stale = { ...r!, updates: r!.updates.map((u) => (u.key === key ? { ...u, codeHash: NO_LOGS_HASH } : u)) };
+  const i = file.witness.state_access_list.findIndex((x) => x.opcode === OP.CALL);
+  const list = file.witness.state_access_list.map((x, j) => (j === i ? encodeRecord(stale) : x));
+  const v = (await (await hv).verify({ ...file, witness: { ...file.witness, state_access_list: list } })).verdict;
+  assert.equal(v.kind === 'invalid' ? v.name : v.kind, 'RETURNDATA_HASH_MISMATCH');
 });

@@ -24,15 +24,15 @@
 import { EVMError, type EVM, type EVMResult, type ExecResult, type InterpreterStep, type Log, type Message } from '@ethereumjs/evm';
 import type { Common } from '@ethereumjs/common';
 import { MerkleStateManager } from '@ethereumjs/statemanager';
-import { Account, bigIntToBytes, bytesToBigInt, bytesToUnprefixedHex, createAddressFromString, KECCAK256_NULL, setLengthLeft } from '@ethereumjs/util';
-import { bytesToHex, keccak256 } from 'viem';
+import { Account, bigIntToBytes, bytesToBigInt, bytesToUnprefixedHex, createAddressFromString, setLengthLeft } from '@ethereumjs/util';
+import { bytesToHex, getContractAddress, keccak256, numberToHex } from 'viem';
 import { OP } from '../evm/opcodes.ts';
 import { logsLinkOfCall, logsLinkOfLog, NO_LOGS_HASH } from '../witness/logs.ts';
-import { CALL_NOT_ENTERED, recordKindOf, type CallKindName, type KeyUpdate } from '../witness/records.ts';
+import { CALL_NOT_ENTERED, CREATE_COLLISION, NO_CODE_HASH, recordKindOf, type CallKindName, type CreateKindName, type KeyUpdate } from '../witness/records.ts';
 import type { Hex } from '../witness/types.ts';
 import { isPrecompile } from '../evm/precompiles.ts';
 import { balanceChangeOf, type MessageContext } from './context.ts';
-import { addressHex, CALL_OPCODES, callPastChecks, delegateOf, isNativePrecompileCall, passesKeyChecks } from './keys.ts';
+import { addressHex, CALL_OPCODES, callPastChecks, CREATE_OPCODES, createPastChecks, delegateOf, isNativePrecompileCall, passesKeyChecks } from './keys.ts';
 import { UnsupportedMessageError } from './unsupported.ts';
 
 /** EIP-150: the gas a call may pass on is all but 1/64 of what is left. The stipend a call with value adds. */
@@ -90,10 +90,14 @@ export interface EntryClaim {
   code?: Hex;
 }
 
-/** One call of the frame past the checks before its key lookups, and what came of it. */
+/**
+ * One call of the frame past the checks before its key lookups, or one create past the checks before its record, and
+ * what came of it. For a create, `target` is the new address, `inputHash` the init code's hash, `value` the value
+ * operand, and `salt` and `nonce` (the creator's, before the create) are set.
+ */
 export interface FrameCall {
   opcode: number;
-  kind: CallKindName;
+  kind: CallKindName | CreateKindName;
   pc: number;
   target: Hex;
   /** The callee's callvalue: the value operand (CALL, CALLCODE), the frame's callvalue (DELEGATECALL), 0 (STATICCALL). */
@@ -105,23 +109,27 @@ export interface FrameCall {
   completed: boolean;
   /** Whether the callee's message ran (false: not entered, insufficient balance or depth). */
   entered: boolean;
-  /** 0 halt, 1 success, 2 revert, 3 not entered. */
-  status: 0 | 1 | 2 | 3;
+  /** 0 halt, 1 success, 2 revert, 3 not entered; for a create also 4, an address collision. */
+  status: 0 | 1 | 2 | 3 | 4;
   gasUsed: bigint;
   refund: bigint;
   logsHash: Hex;
   returndata: Hex;
-  /** The frame's root after the call (status 1 only). */
+  /** The frame's root after the call (status 1 only; for a create every status but 3: the creator's nonce was raised). */
   stateRootAfter?: Hex;
+  /** CREATE2's salt (0 for CREATE); a create only. */
+  salt?: bigint;
+  /** The creator's nonce before the create; a create only. */
+  nonce?: bigint;
   /** The caller's key updates (with key lists only). */
   updates: KeyUpdate[];
   /** The callee's message, when it was entered (a callee frame of the message tree). */
   callee?: CalleeMessage;
 }
 
-/** The value and warmth of the listed keys at one moment, in key-index order; accounts with their code hash. */
+/** The value and warmth of the listed keys at one moment, in key-index order; accounts with their code hash (EXTCODEHASH's answer). */
 interface KeySnapshot {
-  entries: { value: bigint; warm: boolean; codeHash?: Hex }[];
+  entries: { value: bigint; warm: boolean; codeHash: Hex }[];
 }
 
 interface PendingCall {
@@ -205,6 +213,8 @@ export class FrameTracer {
   entryRefund = 0n;
   /** With key lists, a deep frame's key claims at entry (in key-index order), read at its first instruction. */
   entryClaims: EntryClaim[] | undefined;
+  /** The code of every code hash a key snapshot saw (with key lists): the code a key update's code hash names. */
+  readonly codes = new Map<Hex, Hex>();
   /** The traced frame's result, when its message has ended. */
   result: ExecResult | undefined;
   /** A deep frame that succeeded: its root at exit without (`leave`) and with (`leaveWithTransfer`) its own value transfer. */
@@ -297,6 +307,10 @@ export class FrameTracer {
       this.writeRoots.push(await this.frameRoot({ slot: step.stack[n - 1]!, value: step.stack[n - 2]! }));
       return;
     }
+    if (CREATE_OPCODES.has(op)) {
+      await this.onCreate(step, op);
+      return;
+    }
     if (!CALL_OPCODES.has(op)) return;
     const o = callPastChecks(op, step, ctx.isStatic);
     if (o === undefined || isNativePrecompileCall(op, o)) return; // the hypervisor calls a precompile itself: no record
@@ -328,6 +342,49 @@ export class FrameTracer {
     if (this.opts.keyLists !== undefined) this.pending.before = await this.snapshot();
   }
 
+  /**
+   * A create past its checks (keys.ts, createPastChecks): its record's arguments from the step (the init code from
+   * memory, the creator's nonce from the live state, the address they give) and the creation frame's gas by EIP-150
+   * after the create's own cost, checked against the message's when it starts.
+   */
+  private async onCreate(step: InterpreterStep, op: number): Promise<void> {
+    const { ctx } = this.opts;
+    const o = createPastChecks(op, step, ctx.isStatic)!;
+    if (o === undefined) return;
+    // the step's gas left is after the static 32,000 and before the dynamic fee (init code words, hashing, memory)
+    const l = step.gasLeft - (step.opcode.dynamicFee ?? 0n);
+    const formulaGas = l < 0n ? 0n : l - l / 64n;
+    const initCode = memoryRange(step.memory, o.offset, o.size);
+    const initCodeHash = keccak256(initCode);
+    const nonce = (await this.evm!.stateManager.getAccount(createAddressFromString(ctx.context)))?.nonce ?? 0n;
+    const target = (op === OP.CREATE
+      ? getContractAddress({ from: ctx.context, nonce })
+      : getContractAddress({ from: ctx.context, opcode: 'CREATE2', salt: numberToHex(o.salt, { size: 32 }), bytecodeHash: initCodeHash })
+    ).toLowerCase() as Hex;
+    const call: FrameCall = {
+      opcode: op,
+      kind: recordKindOf(op) as CreateKindName,
+      pc: step.pc,
+      target,
+      value: o.value,
+      gas: formulaGas,
+      inputHash: initCodeHash,
+      completed: true,
+      entered: false,
+      status: CALL_NOT_ENTERED,
+      gasUsed: 0n,
+      refund: 0n,
+      logsHash: NO_LOGS_HASH,
+      returndata: '0x',
+      updates: [],
+      salt: o.salt,
+      nonce,
+    };
+    this.calls.push(call);
+    this.pending = { call, formulaGas, memory: step.memory, inOffset: o.offset, inSize: o.size };
+    if (this.opts.keyLists !== undefined) this.pending.before = await this.snapshot();
+  }
+
   /** A call whose callee's message never started, though the call completed (insufficient balance, depth limit). */
   private notEntered(p: PendingCall): void {
     // the call paid for its memory, so its input range is in memory (as the step saw it, zero beyond)
@@ -354,9 +411,14 @@ export class FrameTracer {
     if (p === undefined) return; // a CREATE (unsupported)
     const c = p.call;
     c.entered = true;
-    c.callee = await this.calleeOf(message, ordinal);
     c.gas = message.gasLimit;
-    c.inputHash = keccak256(message.data);
+    if (CREATE_OPCODES.has(c.opcode)) {
+      // the creation frame's message (its witness is not built by this version: lib/native/tree.ts)
+      if (keccak256(message.data) !== c.inputHash) throw new Error(`calls: the ${c.kind} at pc ${c.pc} runs other init code than its memory range`);
+    } else {
+      c.callee = await this.calleeOf(message, ordinal);
+      c.inputHash = keccak256(message.data);
+    }
     p.refundStart = message.gasRefund;
     if (c.gas !== p.formulaGas) {
       throw new Error(`calls: the callee of the ${c.kind} at pc ${c.pc} got ${c.gas} gas, EIP-150 from the step gives ${p.formulaGas}`);
@@ -397,36 +459,34 @@ export class FrameTracer {
     const c = p.call;
     const exec = result.execResult;
     const err = exec.exceptionError;
-    c.status = err === undefined ? 1 : err.error === EVMError.errorMessages.REVERT ? 2 : 0;
+    const isCreate = CREATE_OPCODES.has(c.opcode);
+    c.status = err === undefined ? 1 : err.error === EVMError.errorMessages.REVERT ? 2 : isCreate && err.error === EVMError.errorMessages.CREATE_COLLISION ? CREATE_COLLISION : 0;
     c.gasUsed = exec.executionGasUsed;
-    if (c.status === 0 && c.gasUsed !== c.gas) throw new Error(`calls: the callee of the ${c.kind} at pc ${c.pc} halted using ${c.gasUsed} of ${c.gas} gas`);
-    c.returndata = c.status === 0 ? '0x' : bytesToHex(exec.returnValue);
+    if ((c.status === 0 || c.status === CREATE_COLLISION) && c.gasUsed !== c.gas) throw new Error(`calls: the callee of the ${c.kind} at pc ${c.pc} halted using ${c.gasUsed} of ${c.gas} gas`);
+    // a create's return data after it is a revert's data, else none (the deployed code is not return data)
+    c.returndata = c.status === 2 || (c.status === 1 && !isCreate) ? bytesToHex(exec.returnValue) : '0x';
+    if (isCreate && c.status === 1 && result.createdAddress?.toString().toLowerCase() !== c.target) {
+      throw new Error(`calls: the ${c.kind} at pc ${c.pc} created ${result.createdAddress?.toString()}, its nonce and salt give ${c.target}`);
+    }
     if (c.status === 1) {
       c.refund = (exec.gasRefund ?? 0n) - (p.refundStart ?? 0n);
       c.logsHash = chain;
-      c.stateRootAfter = await this.frameRoot();
     }
+    // a create that was entered raised its creator's nonce whatever its outcome
+    if (c.status === 1 || isCreate) c.stateRootAfter = await this.frameRoot();
     if (p.before === undefined) return;
-    const updates = this.updatesOf(c, p.before, await this.snapshot());
+    const updates = this.updatesOf(p.before, await this.snapshot());
     // a callee that did not succeed changed nothing (its changes and the keys it warmed are reverted)
     if (c.status !== 1 && updates.length > 0) throw new Error(`calls: the ${c.kind} at pc ${c.pc} failed (status ${c.status}) but changed keys ${updates.map((u) => u.key).join(', ')}`);
     c.updates = updates;
   }
 
-  /** The key updates of a call: every listed key whose value changed or that became warm, ascending. */
-  private updatesOf(c: FrameCall, before: KeySnapshot, after: KeySnapshot): KeyUpdate[] {
-    const lists = this.opts.keyLists!;
-    const firstAccount = lists.storage.length + lists.transient.length;
+  /** The key updates of a call: every listed key whose value or code hash changed or that became warm, ascending. */
+  private updatesOf(before: KeySnapshot, after: KeySnapshot): KeyUpdate[] {
     const updates: KeyUpdate[] = [];
     after.entries.forEach((a, key) => {
       const b = before.entries[key]!;
-      if (key >= firstAccount && a.codeHash !== b.codeHash) {
-        throw new UnsupportedMessageError(
-          `calls: the callee of the ${c.kind} at pc ${c.pc} changed the code of ${lists.accounts[key - firstAccount]}, an account the frame looks up: ` +
-            "this version's key updates (balance and warmth) cannot express it",
-        );
-      }
-      if (a.value !== b.value || (a.warm && !b.warm)) updates.push({ key, warm: a.warm, value: a.value });
+      if (a.value !== b.value || a.codeHash !== b.codeHash || (a.warm && !b.warm)) updates.push({ key, warm: a.warm, value: a.value, codeHash: a.codeHash });
     });
     return updates;
   }
@@ -439,13 +499,16 @@ export class FrameTracer {
     const entries: KeySnapshot['entries'] = [];
     for (const slot of lists.storage) {
       const value = bytesToBigInt(await evm.stateManager.getStorage(context, word(slot)));
-      entries.push({ value, warm: evm.journal.isWarmedStorage(context.bytes, word(slot)) });
+      entries.push({ value, warm: evm.journal.isWarmedStorage(context.bytes, word(slot)), codeHash: NO_CODE_HASH });
     }
-    for (const slot of lists.transient) entries.push({ value: bytesToBigInt(evm.transientStorage.get(context, word(slot))), warm: false });
+    for (const slot of lists.transient) entries.push({ value: bytesToBigInt(evm.transientStorage.get(context, word(slot))), warm: false, codeHash: NO_CODE_HASH });
     for (const a of lists.accounts) {
       const address = createAddressFromString(a);
       const account = await evm.stateManager.getAccount(address);
-      entries.push({ value: account?.balance ?? 0n, warm: evm.journal.isWarmedAddress(address.bytes), codeHash: bytesToHex(account?.codeHash ?? KECCAK256_NULL) });
+      // what EXTCODEHASH answers: 0 for an account that does not exist or is empty (EIP-161), else its code's hash
+      const codeHash = account === undefined || account.isEmpty() ? NO_CODE_HASH : bytesToHex(account.codeHash);
+      if (codeHash !== NO_CODE_HASH && !this.codes.has(codeHash)) this.codes.set(codeHash, bytesToHex(await evm.stateManager.getCode(address)));
+      entries.push({ value: account?.balance ?? 0n, warm: evm.journal.isWarmedAddress(address.bytes), codeHash });
     }
     return { entries };
   }

@@ -101,6 +101,33 @@ export function callPastChecks(opcode: number, step: Pick<InterpreterStep, 'gasL
   return o;
 }
 
+/** The creates: CREATE, CREATE2. */
+export const CREATE_OPCODES: ReadonlySet<number> = new Set([OP.CREATE, OP.CREATE2]);
+
+/** The operands of a create, as it pops them; `salt` 0 for CREATE. */
+export interface CreateOperands {
+  value: bigint;
+  offset: bigint;
+  size: bigint;
+  salt: bigint;
+}
+
+/** EIP-3860: the most init code a create takes (more is out of gas). */
+export const MAX_INITCODE_SIZE = 49_152n;
+
+/**
+ * The operands of a create that gets past the checks before its record (docs/witness.md, "create"): its block's gas
+ * and stack check and the static frame (passesKeyChecks), init code of at most MAX_INITCODE_SIZE bytes, and an
+ * offset below 2^64 when the length is not 0 (otherwise it halts). Undefined when it halts before them.
+ */
+export function createPastChecks(opcode: number, step: Pick<InterpreterStep, 'gasLeft' | 'stack'>, isStatic: boolean): CreateOperands | undefined {
+  if (!CREATE_OPCODES.has(opcode) || !passesKeyChecks(opcode, step.gasLeft, step.stack.length, isStatic)) return undefined;
+  const at = (i: number): bigint => step.stack[step.stack.length - 1 - i]!;
+  const o: CreateOperands = { value: at(0), offset: at(1), size: at(2), salt: opcode === OP.CREATE2 ? at(3) : 0n };
+  if (o.size > MAX_INITCODE_SIZE || (o.size !== 0n && o.offset >= WORD64)) return undefined;
+  return o;
+}
+
 /** The delegate `d` of an EIP-7702 delegation designator (code exactly 0xef0100 ++ d), or undefined for other code. */
 export function delegateOf(code: Hex | undefined): Hex | undefined {
   if (code === undefined || code.length !== 2 + 46 || !/^0xef0100/i.test(code)) return undefined;

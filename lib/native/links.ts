@@ -30,12 +30,16 @@
  * does not know is a broken link. A record whose status is not 1 already holds the root before the call (the
  * hypervisor checks that), so it needs no link.
  *
+ * Paths number a frame's call and create records together (a create record i leads to path F.path + [i] too). A
+ * create record whose creation was entered is a broken link in this version: creation frames are not built or
+ * linked yet (field `creation`).
+ *
  * A call record with status 3 (not entered) or a precompile target has no callee frame; a frame at its path, or at a
  * path no call record leads to, is left over. The message's own frame has path [] and must be there once.
  */
 import { keccak256 } from 'viem';
 import { isPrecompile } from '../evm/precompiles.ts';
-import { CALL_NOT_ENTERED, decodeRecord, type CallRecord, type TypedRecord } from '../witness/records.ts';
+import { CALL_NOT_ENTERED, decodeRecord, hasCallTail, type CallRecord, type TypedRecord } from '../witness/records.ts';
 import type { Hex, MessageWitness, WitnessFile } from '../witness/types.ts';
 
 /** A value transfer: `value` wei from `from` to `to`. */
@@ -105,10 +109,16 @@ export function checkTransaction(frames: readonly TreeFrame[], opts: CheckTransa
       if (!('stateRoot' in r)) continue;
       const before = root;
       root = (r as { stateRoot: Hex }).stateRoot;
-      if (!isCall(r)) continue;
+      if (!hasCallTail(r.kind)) continue;
+      // call and create records are numbered together: a frame's path counts both
       const i = callIndex++;
       const childPath = [...f.path, i];
       const childKey = formatPath(childPath);
+      if (!isCall(r)) {
+        // a create that was entered has a creation frame, whose witness this version neither builds nor links
+        if (Number((r as { status: bigint }).status) !== CALL_NOT_ENTERED) broken.push({ path: [...f.path], callIndex: i, field: 'creation', message: `frame ${at}: create record ${i}: its creation frame cannot be linked by this version` });
+        continue;
+      }
       if (Number(r.status) === CALL_NOT_ENTERED || isPrecompile(r.target)) continue;
       expected.add(childKey);
       const child = byPath.get(childKey);

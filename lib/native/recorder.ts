@@ -16,8 +16,7 @@ import { padHex, toHex } from 'viem';
 import { encodeRecord, recordKindOf, RECORD_KINDS, type RecordFieldSpec, type RecordKindName, type TypedRecord } from '../witness/records.ts';
 import { OP } from '../evm/opcodes.ts';
 import type { AccessRecord, Hex } from '../witness/types.ts';
-import { CALL_OPCODES, callPastChecks, isNativePrecompileCall, passesKeyChecks } from './keys.ts';
-import { UNSUPPORTED_OPCODES } from './opcodes.ts';
+import { CALL_OPCODES, callPastChecks, CREATE_OPCODES, createPastChecks, isNativePrecompileCall, passesKeyChecks } from './keys.ts';
 
 /** A storage write the frame made (or began: the SSTORE may then have run out of gas), and the index of its record. */
 export interface StorageWrite {
@@ -29,8 +28,8 @@ export interface StorageWrite {
 const NO_ROOT: Hex = `0x${'00'.repeat(32)}`;
 
 /**
- * A call the frame made (or began: it may then have run out of gas, and take no record), and the index of its
- * record. Its record depends on the callee's outcome, which the frame's own stack does not show: the run fills it
+ * A call or create the frame made (or began: it may then have run out of gas, and take no record), and the index of
+ * its record. Its record depends on the callee's outcome, which the frame's own stack does not show: the run fills it
  * in (lib/native/calls.ts), or removes it when the call halted.
  */
 export interface CallPlaceholder {
@@ -82,7 +81,13 @@ export class AccessRecorder {
     if (step.depth !== (this.frame.depth ?? 0)) return;
     this.complete(step.stack);
     const kind = recordKindOf(opcode);
-    if (kind === undefined || UNSUPPORTED_OPCODES.has(opcode)) return; // the creates: not built yet
+    if (kind === undefined) return;
+    if (CREATE_OPCODES.has(opcode)) {
+      if (createPastChecks(opcode, step, this.frame.isStatic) === undefined) return;
+      this.calls.push({ recordIndex: this.out.length, opcode, pc: step.pc });
+      this.out.push({ opcode, data: '0x' });
+      return;
+    }
     if (CALL_OPCODES.has(opcode)) {
       const o = callPastChecks(opcode, step, this.frame.isStatic);
       if (o === undefined || isNativePrecompileCall(opcode, o)) return; // the hypervisor calls a precompile itself

@@ -6,7 +6,7 @@ import { Account, bigIntToBytes, createAddressFromString, hexToBytes, setLengthL
 import { bytesToHex, keccak256 } from 'viem';
 import { immediateSize, OP } from '../evm/opcodes.ts';
 import { NO_LOGS_HASH } from '../witness/logs.ts';
-import { encodeRecord } from '../witness/records.ts';
+import { CALL_NOT_ENTERED, encodeRecord } from '../witness/records.ts';
 import type { AccessRecord, AccountKey, BlockValues, Hex, Status, StorageKey, TransientKey } from '../witness/types.ts';
 import { isPrecompile } from '../evm/precompiles.ts';
 import { balanceChangeOf, DEFAULT_BLOCK, type MessageContext } from './context.ts';
@@ -323,23 +323,19 @@ async function traceRun(ctx: MessageContext, pre: BuiltPreState, keyLists?: KeyL
  * The call record of `call` (lib/witness/records.ts): its stateRoot is the root after it if its callee succeeded,
  * else `rootBefore`, the root in force before it.
  */
+/** Whether a call record changes the root: a call that succeeded, a create that was entered. */
+function changesRoot(call: FrameCall): boolean {
+  return call.kind === 'create' || call.kind === 'create2' ? call.status !== CALL_NOT_ENTERED : call.status === 1;
+}
+
 function callRecord(call: FrameCall, rootBefore: Hex): AccessRecord {
-  return encodeRecord({
-    kind: call.kind,
-    target: call.target,
-    value: call.value,
-    gas: call.gas,
-    inputHash: call.inputHash,
-    status: BigInt(call.status),
-    gasUsed: call.gasUsed,
-    refund: call.refund,
-    logsHash: call.logsHash,
-    stateRoot: call.status === 1 ? call.stateRootAfter! : rootBefore,
-    returndataLength: BigInt((call.returndata.length - 2) / 2),
-    updateCount: BigInt(call.updates.length),
-    returndata: call.returndata,
-    updates: call.updates,
-  });
+  const stateRoot = changesRoot(call) ? call.stateRootAfter! : rootBefore;
+  const tail = { returndataLength: BigInt((call.returndata.length - 2) / 2), updateCount: BigInt(call.updates.length), returndata: call.returndata, updates: call.updates };
+  const outcome = { status: BigInt(call.status), gasUsed: call.gasUsed, refund: call.refund, logsHash: call.logsHash, stateRoot };
+  if (call.kind === 'create' || call.kind === 'create2') {
+    return encodeRecord({ kind: call.kind, address: call.target, value: call.value, gas: call.gas, initCodeHash: call.inputHash, ...outcome, ...tail, salt: call.salt!, nonce: call.nonce! });
+  }
+  return encodeRecord({ kind: call.kind, target: call.target, value: call.value, gas: call.gas, inputHash: call.inputHash, ...outcome, ...tail });
 }
 
 /**
@@ -350,9 +346,9 @@ function callRecord(call: FrameCall, rootBefore: Hex): AccessRecord {
  * `context`, with CALLER and CALLVALUE as given and no value transfer.
  *
  * The warm set (EIP-2929) holds origin, caller, to, context and the precompiles, as in any real
- * message. Only opcodes without outside access are modelled faithfully: there is no storage,
- * block, transaction-level warm set or account state beyond the above, so runs that execute a
- * record opcode (see RECORD_OPCODES) do not reproduce a real chain's results.
+ * message, plus the pre-state's warm accounts and slots; storage, accounts and the block are the
+ * context's (PreState, `block`), so opcodes that read outside the message (OUTSIDE_OPCODES) see only
+ * that world.
  */
 export async function runNative(ctx: MessageContext): Promise<NativeOutcome> {
   if (isPrecompile(ctx.to)) {
@@ -395,6 +391,7 @@ export async function runFrame(ctx: MessageContext, pre: BuiltPreState, deep?: D
   // frame's claims at entry)
   const lists = keyListsOf(keys);
   let entryClaims = tracer.entryClaims;
+  let updatedCodes: Hex[] = [];
   const anyKey = lists.storage.length + lists.transient.length + lists.accounts.length > 0;
   if (anyKey && (calls.some((c) => c.entered) || deep !== undefined)) {
     const again = await traceRun(ctx, pre, lists, deep);
@@ -404,6 +401,7 @@ export async function runFrame(ctx: MessageContext, pre: BuiltPreState, deep?: D
       calls[i]!.updates = c.updates;
     });
     entryClaims = again.tracer.entryClaims;
+    updatedCodes = codesOfUpdates(lists, keys, calls, again.tracer.codes);
   }
   const preStateRoot = deep === undefined ? pre.root : tracer.entryRoot!;
   const ctxOfFrame = frame;
@@ -444,7 +442,7 @@ export async function runFrame(ctx: MessageContext, pre: BuiltPreState, deep?: D
       dropped = ch.recordIndex;
     } else {
       records[ch.recordIndex] = callRecord(ch.call, root);
-      if (ch.call.status === 1) root = ch.call.stateRootAfter!;
+      if (changesRoot(ch.call)) root = ch.call.stateRootAfter!;
     }
   }
   if (dropped !== undefined) {
@@ -463,7 +461,10 @@ export async function runFrame(ctx: MessageContext, pre: BuiltPreState, deep?: D
       records.pop();
     }
   }
-  const claims = deep === undefined ? await keyClaims(ctx, keys, pre) : deepClaims(lists, keys, entryClaims);
+  const entry = deep === undefined ? await keyClaims(ctx, keys, pre) : deepClaims(lists, keys, entryClaims);
+  // the code a call's key update gives an account whose code the frame reads (EXTCODESIZE, EXTCODECOPY, a call's
+  // designator check) is archived too
+  const claims = { ...entry, accountCode: [...new Set([...entry.accountCode, ...updatedCodes])] };
   const refundStart = deep === undefined ? REFUND_BIAS : tracer.entryRefund;
   const native: NativeOutcome = {
     status,
@@ -488,6 +489,21 @@ export async function runFrame(ctx: MessageContext, pre: BuiltPreState, deep?: D
     ...(tracer.leaveWithTransfer === undefined ? {} : { leaveWithTransfer: tracer.leaveWithTransfer }),
     ...(tracer.leave === undefined ? {} : { leaveLive: tracer.leave }),
   };
+}
+
+/** The code of every code hash a call's key update gives an account whose code the frame reads. */
+function codesOfUpdates(lists: KeyLists, keys: KeyRecorder, calls: readonly FrameCall[], codes: ReadonlyMap<Hex, Hex>): Hex[] {
+  const a0 = lists.storage.length + lists.transient.length;
+  const out: Hex[] = [];
+  for (const c of calls) {
+    for (const u of c.updates) {
+      const account = lists.accounts[u.key - a0];
+      if (account === undefined || !keys.codeRead.has(account)) continue;
+      const code = codes.get(u.codeHash);
+      if (code !== undefined && code !== '0x') out.push(code);
+    }
+  }
+  return out;
 }
 
 /** A deep frame's key claims: the values the live state held at its first instruction (lib/native/calls.ts). */

@@ -18,6 +18,7 @@ import {
   defaultContext,
   DEFAULT_CALLER,
   DEFAULT_TO,
+  UnsupportedMessageError,
   type AccountState,
   type FrameWitness,
   type MessageContext,
@@ -165,6 +166,19 @@ test('calls with no frame: a call not entered (status 3), a call to a precompile
   const pre = await buildFrameWitnesses(ctxOf(assemble(`${callAsm('STATICCALL', '0x0000000000000000000000000000000000000004')} STOP`), []));
   assert.deepEqual(paths(pre), ['[]']);
   assert.deepEqual(checkTransaction(pre.frames), []);
+});
+
+test('creates in a tree: one not entered numbers among the calls (no frame); one entered is refused, its creation frame not built', async () => {
+  // CREATE with 5 wei the context does not hold (not entered: status 3), then a CALL of A: A's frame is at path [1]
+  const top = assemble(`PUSH0 PUSH0 PUSH1 5 CREATE POP ${callAsm('CALL', A)} POP STOP`);
+  const tree = await buildFrameWitnesses(ctxOf(top, [{ address: A, code: '0x00' }]));
+  assert.deepEqual(paths(tree), ['[]', '[1]']);
+  const [create] = tree.frames[0]!.file.witness.state_access_list.map(decodeRecord);
+  assert.deepEqual([create!.kind, (create as { status: bigint }).status], ['create', 3n]);
+  await expectAllValid(tree);
+  // a create that is entered has a creation frame: this version refuses the tree
+  const entered = assemble('PUSH0 PUSH0 PUSH0 CREATE STOP');
+  await assert.rejects(buildFrameWitnesses(ctxOf(entered, [])), (e: Error) => e instanceof UnsupportedMessageError && /create at pc 3 was entered/.test(e.message));
 });
 
 /** A tree with every kind of link: value, logs, refund, return data, storage writes before and in the calls, a revert, a static call, a library. */

@@ -48,7 +48,7 @@ export interface FrameWitness {
   ctx: MessageContext;
   file: WitnessFile;
   native: NativeOutcome;
-  /** The opcodes the frame executes that this version cannot verify (unsupportedOpcodes): creates, SELFDESTRUCT, calls to precompiles. */
+  /** The call opcodes of the frame that this version cannot verify (unsupportedOpcodes): calls to MODEXP, value sent to a precompile. */
   unsupported: number[];
 }
 
@@ -144,9 +144,12 @@ export async function buildFrameWitnesses(ctx: MessageContext, opts: FrameWitnes
       ctx: frameCtx,
       file: honestWitness(frameCtx, native),
       native,
-      unsupported: unsupportedOpcodes(native, frameCtx),
+      unsupported: unsupportedOpcodes(native),
     });
     run.calls.forEach((call, i) => {
+      if ((call.kind === 'create' || call.kind === 'create2') && call.entered) {
+        throw new UnsupportedMessageError(`frame ${formatPath(path)}: its ${call.kind} at pc ${call.pc} was entered: this version does not build creation frames' witnesses`);
+      }
       const child = calleeFrame(call, ctx, deep);
       if (child !== undefined) todo.push({ path: [...path, i], deep: child });
     });

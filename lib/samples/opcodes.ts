@@ -256,6 +256,13 @@ export const SAMPLES: Sample[] = [
   { name: 'CALLCODE of a cold empty account', covers: ['CALLCODE'], code: assemble(`PUSH 0 PUSH 0 PUSH 0 PUSH 0 PUSH 0 PUSH 0xdead PUSH 5000 CALLCODE ${RET_TOP}`), status: 1 },
   { name: 'DELEGATECALL of a cold empty account', covers: ['DELEGATECALL'], code: assemble(`PUSH 0 PUSH 0 PUSH 0 PUSH 0 PUSH 0xdead PUSH 5000 DELEGATECALL ${RET_TOP}`), status: 1 },
   { name: 'STATICCALL with input, of a cold empty account', covers: ['STATICCALL'], code: assemble(`PUSH 0 PUSH 0 PUSH 4 PUSH 0 PUSH 0xdead GAS STATICCALL ${RET_TOP}`), status: 1 },
+  // creates (a create record states the creation frame's outcome; the hypervisor computes the address) and SELFDESTRUCT;
+  // the samples keep the state root (test/fixtures: no state change), so a create that succeeds is in a frame that reverts
+  { name: 'CREATE of a one-byte contract, its EXTCODESIZE, reverted', covers: ['CREATE'], code: assemble('PUSH8 0x60fe5f5360015ff3 PUSH0 MSTORE PUSH 8 PUSH 24 PUSH 0 CREATE DUP1 EXTCODESIZE PUSH 32 MSTORE PUSH0 MSTORE PUSH 64 PUSH0 REVERT'), status: 2 },
+  { name: 'CREATE2 of a one-byte contract with a salt, reverted', covers: ['CREATE2'], code: assemble('PUSH8 0x60fe5f5360015ff3 PUSH0 MSTORE PUSH 7 PUSH 8 PUSH 24 PUSH 0 CREATE2 PUSH0 MSTORE PUSH 32 PUSH0 REVERT'), status: 2 },
+  { name: 'CREATE whose init code reverts with data: 0 and RETURNDATASIZE, reverted', covers: ['CREATE'], code: assemble('PUSH10 0x61abcd5f526002601efd PUSH0 MSTORE PUSH 10 PUSH 22 PUSH 0 CREATE RETURNDATASIZE ADD PUSH0 MSTORE PUSH 32 PUSH0 REVERT'), status: 2 },
+  { name: 'SELFDESTRUCT to a cold account that does not exist', covers: ['SELFDESTRUCT'], code: assemble('PUSH 0xdead SELFDESTRUCT'), status: 1 },
+  { name: 'SELFDESTRUCT out of gas', covers: ['SELFDESTRUCT'], code: assemble('PUSH 0xdead SELFDESTRUCT'), gasAvailable: 5002n, status: 0 },
   // calls to precompiles: the hypervisor calls them itself (no record), with the callee's exact gas
   { name: 'STATICCALL of IDENTITY (a precompile), output and RETURNDATACOPY', covers: ['STATICCALL', 'RETURNDATACOPY'], code: assemble('PUSH5 0x1122334455 PUSH0 MSTORE PUSH 32 PUSH 64 PUSH 5 PUSH 27 PUSH 4 PUSH 5000 STATICCALL PUSH0 MSTORE PUSH 5 PUSH 0 PUSH 96 RETURNDATACOPY PUSH 128 PUSH0 RETURN'), status: 1 },
   { name: 'STATICCALL of SHA256 with all the gas', covers: ['STATICCALL'], code: assemble('PUSH 0xab PUSH0 MSTORE8 PUSH 32 PUSH 64 PUSH 1 PUSH0 PUSH 2 GAS STATICCALL PUSH 64 MLOAD ADD PUSH0 MSTORE PUSH 32 PUSH0 RETURN'), status: 1 },

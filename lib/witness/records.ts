@@ -41,17 +41,23 @@ export interface RecordKindSpec {
 }
 
 /**
- * One key update of a call record: key state `key` (the keys of the three lists numbered in order: storage keys,
- * then transient keys, then account keys) has `value` in the caller's view after the call, and is warm if `warm`.
+ * One key update of a call or create record: key state `key` (the keys of the three lists numbered in order: storage
+ * keys, then transient keys, then account keys) has `value` (a slot's value, an account's balance) and, for an
+ * account key, `codeHash` (what EXTCODEHASH answers: 0 for an account that does not exist or is empty) in the
+ * caller's view after the call, and is warm if `warm`. A storage or transient key's codeHash is 0.
  */
 export interface KeyUpdate {
   key: number;
   warm: boolean;
   value: bigint;
+  codeHash: Hex;
 }
 
-/** Words per key update in a call record's tail: key index, warm (0 or 1), value. */
-export const KEY_UPDATE_WORDS = 3;
+/** Words per key update in a call record's tail: key index, warm (0 or 1), value, code hash. */
+export const KEY_UPDATE_WORDS = 4;
+
+/** A key update's code hash for a storage or transient key, and an account's that does not exist. */
+export const NO_CODE_HASH: Hex = `0x${'00'.repeat(32)}`;
 
 /** A call record's status: the callee's status (0 halt, 1 success, 2 revert), or 3 when it was never entered. */
 export const CALL_NOT_ENTERED = 3;
@@ -174,6 +180,7 @@ export interface KeyUpdateJson {
   key: number;
   warm: boolean;
   value: string;
+  codeHash: string;
 }
 
 /** A record that is not a well-formed record of any kind; `reason` says which rule it breaks. */
@@ -268,7 +275,8 @@ function encodeCallTail(kind: RecordKindName, values: Record<string, unknown>): 
   for (const [i, u] of updates.entries()) {
     if (!Number.isSafeInteger(u.key) || u.key < 0) throw new RecordFormatError('field', `${kind}.updates[${i}].key: expected a key index`);
     if (typeof u.value !== 'bigint' || u.value < 0n || u.value > WORD_MAX) throw new RecordFormatError('field', `${kind}.updates[${i}].value: expected a 256-bit value`);
-    out += hexWord(BigInt(u.key)) + hexWord(u.warm ? 1n : 0n) + hexWord(u.value);
+    if (typeof u.codeHash !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(u.codeHash)) throw new RecordFormatError('field', `${kind}.updates[${i}].codeHash: expected 32 bytes of 0x-hex`);
+    out += hexWord(BigInt(u.key)) + hexWord(u.warm ? 1n : 0n) + hexWord(u.value) + u.codeHash.slice(2).toLowerCase();
   }
   return out;
 }
@@ -320,7 +328,7 @@ function decodeCallTail(kind: RecordKindName, tail: string, out: Record<string, 
     const warm = BigInt(`0x${tail.slice(at + 64, at + 128)}`);
     if (warm > 1n) throw new RecordFormatError('field', `${kind}.updates[${i}].warm: must be 0 or 1`);
     if (key > BigInt(Number.MAX_SAFE_INTEGER) || (i > 0 && Number(key) <= updates[i - 1]!.key)) throw new RecordFormatError('field', `${kind}.updates: keys must be strictly ascending`);
-    updates.push({ key: Number(key), warm: warm === 1n, value: BigInt(`0x${tail.slice(at + 128, at + 192)}`) });
+    updates.push({ key: Number(key), warm: warm === 1n, value: BigInt(`0x${tail.slice(at + 128, at + 192)}`), codeHash: `0x${tail.slice(at + 192, at + 256)}` });
   }
   out.updates = updates;
 }
@@ -345,7 +353,7 @@ export function recordToJson(record: TypedRecord): TypedRecordJson {
   if (hasCallTail(record.kind)) {
     const tail = record as unknown as CallTail;
     out.returndata = tail.returndata;
-    out.updates = tail.updates.map((u) => ({ key: u.key, warm: u.warm, value: u.value.toString(10) }));
+    out.updates = tail.updates.map((u) => ({ key: u.key, warm: u.warm, value: u.value.toString(10), codeHash: u.codeHash }));
   }
   return out;
 }
@@ -380,10 +388,10 @@ export function recordFromJson(json: unknown): TypedRecord {
     if (!Array.isArray(obj.updates)) throw new RecordFormatError('field', `${k}.updates: missing (an array of { key, warm, value })`);
     out.updates = obj.updates.map((u: unknown, i: number): KeyUpdate => {
       const x = u as Record<string, unknown>;
-      if (typeof x !== 'object' || x === null || typeof x.key !== 'number' || typeof x.warm !== 'boolean' || typeof x.value !== 'string' || !/^\d+$/.test(x.value)) {
-        throw new RecordFormatError('field', `${k}.updates[${i}]: expected { "key": number, "warm": boolean, "value": decimal string }`);
+      if (typeof x !== 'object' || x === null || typeof x.key !== 'number' || typeof x.warm !== 'boolean' || typeof x.value !== 'string' || !/^\d+$/.test(x.value) || typeof x.codeHash !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(x.codeHash)) {
+        throw new RecordFormatError('field', `${k}.updates[${i}]: expected { "key": number, "warm": boolean, "value": decimal string, "codeHash": 0x-hex of 32 bytes }`);
       }
-      return { key: x.key, warm: x.warm, value: BigInt(x.value) };
+      return { key: x.key, warm: x.warm, value: BigInt(x.value), codeHash: x.codeHash.toLowerCase() as Hex };
     });
   }
   const typed = out as unknown as TypedRecord;

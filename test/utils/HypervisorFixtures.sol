@@ -43,6 +43,7 @@ struct SampleFixture {
     bytes[] transientKeys; // abi.encode(TransientKey[])
     bytes[] accountKeys; // abi.encode(AccountKey[])
     bytes[] accountCode; // abi.encode(bytes[]): code of other accounts the frame reads, archived before verifying
+    bytes[] updatedCodeHashes; // abi.encode(bytes32[]): the code hashes the records' key updates give
 }
 
 /// @notice test/fixtures/hypervisor/hostile.json: malformed witnesses (the cases of lib/witness/hostile.ts) of one
@@ -101,8 +102,9 @@ abstract contract HypervisorFixtures is PRBTest {
         s.transientKeys = vm.parseJsonBytesArray(j, ".transientKeys");
         s.accountKeys = vm.parseJsonBytesArray(j, ".accountKeys");
         s.accountCode = vm.parseJsonBytesArray(j, ".accountCode");
+        s.updatedCodeHashes = vm.parseJsonBytesArray(j, ".updatedCodeHashes");
         uint256 n = vm.parseJsonUint(j, ".count");
-        uint256[33] memory lengths = [
+        uint256[34] memory lengths = [
             s.name.length,
             s.code.length,
             s.to.length,
@@ -135,7 +137,8 @@ abstract contract HypervisorFixtures is PRBTest {
             s.storageKeys.length,
             s.transientKeys.length,
             s.accountKeys.length,
-            s.accountCode.length
+            s.accountCode.length,
+            s.updatedCodeHashes.length
         ];
         for (uint256 k = 0; k < lengths.length; k++) {
             require(lengths[k] == n, "samples.json: arrays of different lengths (regenerate: npm run gen:fixtures)");
@@ -178,6 +181,11 @@ abstract contract HypervisorFixtures is PRBTest {
         b.chainId = s.blockChainId[i];
         b.baseFee = s.blockBaseFee[i];
         b.blobBaseFee = s.blockBlobBaseFee[i];
+    }
+
+    /// @notice The code hashes sample i's key updates give (a call or create record's tail), in record order.
+    function sampleUpdatedCodeHashes(SampleFixture memory s, uint256 i) internal pure returns (bytes32[] memory) {
+        return abi.decode(s.updatedCodeHashes[i], (bytes32[]));
     }
 
     /// @notice The code of the other accounts sample i reads code from (to archive before verifying it).
