@@ -13,7 +13,7 @@ import { formatVerdict } from '../witness/errors.ts';
 import { decodeRecord } from '../witness/records.ts';
 import type { Hex } from '../witness/types.ts';
 import { freeLoopbackPort, rpc } from './anvil.ts';
-import { startTraceScenario, type TraceScenario } from './trace.fixture.ts';
+import { deployCode, startTraceScenario, type TraceScenario } from './trace.fixture.ts';
 import {
   CrossCheckError,
   crossCheckCallTrace,
@@ -210,14 +210,30 @@ describe('witnessesOfTransaction on anvil', () => {
     }
   });
 
-  it('lib/native\'s UnsupportedMessageError reaches the caller with the transaction hash (a tree that creates a contract)', async () => {
-    // a contract whose code CREATEs an empty contract: PUSH0 PUSH0 PUSH0 CREATE STOP
+  it('a transaction whose contract creates one: the creation frame runs the init code at the new address; a failing code deposit is refused with the hash', async () => {
     const from = (await nodeTx(s.tx.nested)).from;
-    const deploy = await rpc<Hex>(s.anvil.url, 'eth_sendTransaction', [{ from, data: '0x6100058060' + '0c6000396000f3' + '5f5f5ff000' }]);
-    const receipt = await rpc<{ contractAddress: Hex }>(s.anvil.url, 'eth_getTransactionReceipt', [deploy]);
-    const hash = await rpc<Hex>(s.anvil.url, 'eth_sendTransaction', [{ from, to: receipt.contractAddress, data: '0x' }]);
-    await assert.rejects(witnessesOfTransaction(s.anvil.url, hash), (e: unknown) => e instanceof UnsupportedMessageError && e.message.includes(hash) && /CREATE/.test(e.message));
+    // the factory: CREATE of the init code PUSH1 0xfe PUSH0 MSTORE8 PUSH1 1 PUSH0 RETURN (it deposits the code 0xfe)
+    const factoryOf = async (init: string): Promise<Hex> => {
+      const runtime = `0x67${init}5f52600860185ff000` as Hex; // PUSH8 init, PUSH0 MSTORE, CREATE(0, 24, 8), STOP
+      const deploy = await rpc<Hex>(s.anvil.url, 'eth_sendTransaction', [{ from, data: deployCode(runtime) }]);
+      return (await rpc<{ contractAddress: Hex }>(s.anvil.url, 'eth_getTransactionReceipt', [deploy])).contractAddress;
+    };
+    const factory = await factoryOf('60fe5f5360015ff3');
+    // an explicit gas limit: the node's estimate would be the least gas with which the transaction succeeds, the create failing
+    const hash = await rpc<Hex>(s.anvil.url, 'eth_sendTransaction', [{ from, to: factory, data: '0x', gas: '0x30d40' }]);
+    const w = await witnessesOfTransaction(s.anvil.url, hash);
+    assert.deepEqual(w.tree.frames.map((f) => [f.path, f.native.status]), [[[], 1], [[0], 1]]);
+    const creation = w.tree.frames[1]!;
+    assert.equal(creation.file.witness.codeHash, keccak256('0x60fe5f5360015ff3'));
+    assert.equal(creation.returndata, '0xfe');
+    assert.equal(await rpc<Hex>(s.anvil.url, 'eth_getCode', [creation.file.witness.to, 'latest']), '0xfe', 'the node deployed the code at the frame\'s address');
+    assert.deepEqual(await verifyAll(w), ['valid', 'valid']);
+    // init code returning 0xef...: its deposit fails (EIP-3541), which this version does not build
+    const bad = await factoryOf('60ef5f5360015ff3');
+    const badHash = await rpc<Hex>(s.anvil.url, 'eth_sendTransaction', [{ from, to: bad, data: '0x', gas: '0x30d40' }]);
+    await assert.rejects(witnessesOfTransaction(s.anvil.url, badHash), (e: unknown) => e instanceof UnsupportedMessageError && e.message.includes(badHash) && /deposit failed/.test(e.message));
   });
+
 
   it('the witnesses name the code that ran', async () => {
     const w = await witnesses(s.tx.nested);

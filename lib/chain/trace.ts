@@ -24,6 +24,7 @@ import { keccak256 } from 'viem';
 import { isPrecompile } from '../evm/precompiles.ts';
 import type { AccountState, MessageContext, SlotState } from '../native/context.ts';
 import { formatPath } from '../native/links.ts';
+import { CODE_DEPOSIT_BYTE } from '../native/run.ts';
 import { buildFrameWitnesses, type FrameWitness, type MessageTree } from '../native/tree.ts';
 import { UnsupportedMessageError } from '../native/unsupported.ts';
 import { decodeRecord, hasCallTail, type TypedRecord } from '../witness/records.ts';
@@ -380,6 +381,7 @@ function traceFrames(top: CallTraceFrame): { frame: CallTraceFrame; where: strin
       if (c.type.toUpperCase() === 'SELFDESTRUCT') return; // the tracer's entry for a SELFDESTRUCT's transfer: no frame (a record of its frame)
       if (c.to !== undefined && isPrecompile(c.to)) return; // a precompile runs no code: no frame (the hypervisor calls it itself)
       if (c.error !== undefined && NOT_ENTERED.test(c.error) && big(c.gasUsed) === 0n && (c.calls ?? []).length === 0) return;
+      if (c.error !== undefined && /collision/i.test(c.error)) return; // a create at a taken address runs no code: no frame
       walk(c, at);
     });
   };
@@ -402,17 +404,6 @@ function callTypeOf(f: FrameWitness, byPath: Map<string, FrameWitness>): string 
   const calls = parent.file.witness.state_access_list.map(decodeRecord).filter((r: TypedRecord) => hasCallTail(r.kind));
   const r = calls[f.path[f.path.length - 1]!];
   return r === undefined ? '?' : (CALL_TYPES[r.kind] ?? r.kind.toUpperCase());
-}
-
-/** The creating frames of a call trace (this version cannot build their witnesses). */
-export function unsupportedTraceFrames(top: CallTraceFrame): string[] {
-  const out: string[] = [];
-  const walk = (f: CallTraceFrame, where: string): void => {
-    if (/^CREATE2?$/.test(f.type)) out.push(`${where} (${f.type}${f.to !== undefined ? ` ${f.to}` : ''})`);
-    (f.calls ?? []).forEach((c, i) => walk(c, `${where}.calls[${i}]`));
-  };
-  walk(top, 'top');
-  return out;
 }
 
 /** What the cross-check needs to know about the transaction besides the frames. */
@@ -445,18 +436,25 @@ export function crossCheckCallTrace(frames: readonly FrameWitness[], trace: Call
     };
     const type = callTypeOf(f, byPath);
     if (t.type.toUpperCase() !== type) fail('call kind', type, t.type);
-    if (lower(t.to ?? '0x') !== lower(ctx.to)) fail('to', ctx.to, t.to);
+    // a creation's address: anvil's call trace leaves it out (geth gives it)
+    const creates = type === 'CREATE' || type === 'CREATE2';
+    if (!(creates && t.to === undefined) && lower(t.to ?? '0x') !== lower(ctx.to)) fail('to', ctx.to, t.to);
     const from = type === 'DELEGATECALL' ? ctx.context : ctx.caller;
     if (lower(t.from) !== lower(from)) fail('from', from, t.from);
-    if (lower(t.input) !== lower(ctx.calldata)) fail('input', ctx.calldata, t.input);
-    if ((type === 'CALL' || type === 'CALLCODE') && t.value !== undefined && BigInt(t.value) !== ctx.callvalue) fail('value', ctx.callvalue, BigInt(t.value));
+    // a creation frame's input in the trace is its init code (its code; it has no calldata)
+    const creation = creates;
+    const input = creation ? ctx.code : ctx.calldata;
+    if (lower(t.input) !== lower(input)) fail('input', input, t.input);
+    if ((type === 'CALL' || type === 'CALLCODE' || creation) && t.value !== undefined && BigInt(t.value) !== ctx.callvalue) fail('value', ctx.callvalue, BigInt(t.value));
     const gas = BigInt(t.gas);
     if (f.path.length === 0) {
       if (gas !== tx.txGas && gas !== ctx.gasAvailable) fail('gas', `${ctx.gasAvailable} (gas limit ${tx.txGas} less intrinsic ${tx.intrinsicGas})`, gas);
       if (BigInt(t.gasUsed) !== tx.receiptGasUsed) fail('gasUsed (the transaction\'s)', tx.receiptGasUsed, BigInt(t.gasUsed));
     } else {
       if (gas !== ctx.gasAvailable) fail('gas', ctx.gasAvailable, gas);
-      if (BigInt(t.gasUsed) !== f.native.gasUsed) fail('gasUsed', f.native.gasUsed, BigInt(t.gasUsed));
+      // a successful creation's gas in the trace includes its code deposit (200 a byte), which follows its frame
+      const deposit = creation && f.native.status === 1 ? CODE_DEPOSIT_BYTE * BigInt((f.native.returndata.length - 2) / 2) : 0n;
+      if (BigInt(t.gasUsed) !== f.native.gasUsed + deposit) fail('gasUsed', f.native.gasUsed + deposit, BigInt(t.gasUsed));
     }
     const status = traceStatus(t);
     if (status !== f.native.status) fail('status', STATUS_NAMES[f.native.status] + (f.native.error ? ` (${f.native.error})` : ''), `${STATUS_NAMES[status]}${t.error ? ` (${t.error})` : ''}`);
@@ -544,10 +542,6 @@ export async function witnessesOfTransaction(rpcUrl: string, txHash: Hex, opts: 
   const callTrace = await rpcCall<CallTraceFrame>(rpcUrl, 'debug_traceTransaction', [hash, { tracer: 'callTracer' }]);
   if (typeof prestate !== 'object' || prestate === null || typeof callTrace !== 'object' || callTrace === null || typeof callTrace.type !== 'string') {
     throw new TraceError(`debug_traceTransaction on ${rpcUrl} did not answer with geth's prestateTracer and callTracer formats`, 'use a node whose debug API has the geth built-in tracers (geth, reth, anvil)');
-  }
-  const creates = unsupportedTraceFrames(callTrace);
-  if (creates.length > 0) {
-    throw new UnsupportedMessageError(`transaction ${hash}: its frames create contracts (${creates.join(', ')}), which this version cannot build witnesses of`);
   }
   const receipt: TransactionWitnesses['receipt'] = {
     status: BigInt(receiptRaw.status) === 1n ? 'success' : 'reverted',

@@ -24,7 +24,7 @@
 import { EVMError, type EVM, type EVMResult, type ExecResult, type InterpreterStep, type Log, type Message } from '@ethereumjs/evm';
 import type { Common } from '@ethereumjs/common';
 import { MerkleStateManager } from '@ethereumjs/statemanager';
-import { Account, bigIntToBytes, bytesToBigInt, bytesToUnprefixedHex, createAddressFromString, setLengthLeft } from '@ethereumjs/util';
+import { Account, bigIntToBytes, bytesToBigInt, bytesToUnprefixedHex, createAddressFromString, KECCAK256_NULL, setLengthLeft } from '@ethereumjs/util';
 import { bytesToHex, getContractAddress, keccak256, numberToHex } from 'viem';
 import { OP } from '../evm/opcodes.ts';
 import { logsLinkOfCall, logsLinkOfLog, NO_LOGS_HASH } from '../witness/logs.ts';
@@ -76,6 +76,12 @@ export interface TracedFrame {
   depth: number;
   ancestors: readonly TransferOf[];
   topCaller: Hex;
+  /**
+   * A creation frame (its code the init code, `to` and `context` the new address, no calldata): its message has no
+   * address yet when it starts, its root at entry is read at its first instruction (the new account exists then,
+   * with its value), and its root at exit leaves out the code the creation deposits after it.
+   */
+  creation?: boolean;
 }
 
 /** A key's claims at frame entry (a deep frame's, read from the live state at its first instruction). */
@@ -125,6 +131,8 @@ export interface FrameCall {
   updates: KeyUpdate[];
   /** The callee's message, when it was entered (a callee frame of the message tree). */
   callee?: CalleeMessage;
+  /** A create that was entered: its creation message's ordinal and depth, and the init code (the creation frame's code). */
+  creation?: { ordinal: number; depth: number; initCode: Hex };
 }
 
 /** The value and warmth of the listed keys at one moment, in key-index order; accounts with their code hash (EXTCODEHASH's answer). */
@@ -215,6 +223,8 @@ export class FrameTracer {
   entryClaims: EntryClaim[] | undefined;
   /** The code of every code hash a key snapshot saw (with key lists): the code a key update's code hash names. */
   readonly codes = new Map<Hex, Hex>();
+  /** The opcode of the traced frame's last step (a creation frame whose last instruction is RETURN but that failed: its code deposit failed). */
+  lastOpcode: number | undefined;
   /** The traced frame's result, when its message has ended. */
   result: ExecResult | undefined;
   /** A deep frame that succeeded: its root at exit without (`leave`) and with (`leaveWithTransfer`) its own value transfer. */
@@ -288,6 +298,8 @@ export class FrameTracer {
   private async onStep(step: InterpreterStep): Promise<void> {
     if (step.depth !== this.depth) return;
     if (this.opts.frame !== undefined && this.opts.keyLists !== undefined && this.entryClaims === undefined) this.entryClaims = await this.claims();
+    // a creation frame's root at entry: the new account exists from its first instruction on (without its own value)
+    if (this.opts.frame?.creation === true && this.entryRoot === undefined) this.entryRoot = await this.frameRoot();
     // a call whose callee's message did not start before the frame's next instruction was not entered
     if (this.pending !== undefined) {
       const p = this.pending;
@@ -296,6 +308,7 @@ export class FrameTracer {
     }
     const { ctx, code } = this.opts;
     const op = code[step.pc] ?? OP.STOP;
+    this.lastOpcode = op;
     this.opts.onStep(step, op);
     const n = step.stack.length;
     if (op === OP.SELFDESTRUCT && passesKeyChecks(op, step.gasLeft, n, ctx.isStatic)) {
@@ -399,7 +412,7 @@ export class FrameTracer {
       if (message.depth !== this.depth) throw new Error(`calls: message ${ordinal} is at depth ${message.depth}, the traced frame at ${this.depth}`);
       if (this.opts.frame !== undefined) {
         this.checkMessage(message);
-        this.entryRoot = await this.frameRoot(undefined, false);
+        if (this.opts.frame.creation !== true) this.entryRoot = await this.frameRoot(undefined, false);
         this.entryRefund = message.gasRefund;
       }
       this.listen(true);
@@ -413,8 +426,9 @@ export class FrameTracer {
     c.entered = true;
     c.gas = message.gasLimit;
     if (CREATE_OPCODES.has(c.opcode)) {
-      // the creation frame's message (its witness is not built by this version: lib/native/tree.ts)
+      // the creation frame's message: its code is the init code (no calldata), its address comes when it runs
       if (keccak256(message.data) !== c.inputHash) throw new Error(`calls: the ${c.kind} at pc ${c.pc} runs other init code than its memory range`);
+      c.creation = { ordinal, depth: message.depth, initCode: bytesToHex(message.data) };
     } else {
       c.callee = await this.calleeOf(message, ordinal);
       c.inputHash = keccak256(message.data);
@@ -442,7 +456,10 @@ export class FrameTracer {
       this.listen(false);
       if (err === undefined && this.selfDestructBalance !== undefined) this.selfDestructRoot = await this.frameRoot();
       if (this.opts.frame !== undefined && err === undefined) {
-        this.leave = await this.frameRoot();
+        // a creation frame that ran no instruction enters with the state it leaves
+        if (this.opts.frame.creation === true && this.entryRoot === undefined) this.entryRoot = await this.frameRoot(undefined, true, this.opts.ctx.context);
+        // a creation frame leaves before its code is deposited; its caller's root after the create has the code
+        this.leave = await this.frameRoot(undefined, true, this.opts.frame.creation === true ? this.opts.ctx.context : undefined);
         this.leaveWithTransfer = await this.frameRoot(undefined, false);
       }
       return;
@@ -516,13 +533,13 @@ export class FrameTracer {
   /** A deep frame's message must be the one its caller's run sent (lib/native/tree.ts builds `ctx` from it). */
   private checkMessage(message: Message): void {
     const { ctx } = this.opts;
+    // a creation's message has no address yet (the EVM derives it as the creation starts) and its data is the code
+    const creation = this.opts.frame?.creation === true;
     const got: Record<string, unknown> = {
       caller: message.caller.toString(),
-      context: message.to?.toString(),
-      to: (message.codeAddress ?? message.to)?.toString(),
+      ...(creation ? { code: bytesToHex(message.data) } : { context: message.to?.toString(), to: (message.codeAddress ?? message.to)?.toString(), calldata: bytesToHex(message.data) }),
       callvalue: message.value,
       gasAvailable: message.gasLimit,
-      calldata: bytesToHex(message.data),
       isStatic: message.isStatic,
     };
     for (const [field, v] of Object.entries(got)) {
@@ -586,7 +603,7 @@ export class FrameTracer {
    * transaction, EIP-161); the EVM creates no account there (execution-specs: a call moves ether only when its value
    * is not 0), so an account the run touched that is empty and was not in the pre-state is left out.
    */
-  private async frameRoot(write?: { slot: bigint; value: bigint }, ownTransfer = true): Promise<Hex> {
+  private async frameRoot(write?: { slot: bigint; value: bigint }, ownTransfer = true, undeployed?: Hex): Promise<Hex> {
     const { ctx, common, preState } = this.opts;
     const transfers: TransferOf[] = [...(this.opts.frame?.ancestors ?? []), ...(ownTransfer ? [ctx] : [])];
     const evm = this.evm!;
@@ -614,6 +631,12 @@ export class FrameTracer {
       if (account !== undefined && account.isEmpty() && (await preState.getAccount(address)) === undefined) await copy.deleteAccount(address);
     }
     if (write !== undefined) await copy.putStorage(createAddressFromString(ctx.context), word(write.slot), bigIntToBytes(write.value));
+    if (undeployed !== undefined) {
+      // a creation frame's state: its account without the code the creation deposits after the frame
+      const address = createAddressFromString(undeployed);
+      const a = await copy.getAccount(address);
+      if (a !== undefined) await copy.putAccount(address, new Account(a.nonce, a.balance, a.storageRoot, KECCAK256_NULL));
+    }
     return bytesToHex(await copy.getStateRoot());
   }
 }

@@ -30,16 +30,15 @@
  * does not know is a broken link. A record whose status is not 1 already holds the root before the call (the
  * hypervisor checks that), so it needs no link.
  *
- * Paths number a frame's call and create records together (a create record i leads to path F.path + [i] too). A
- * create record whose creation was entered is a broken link in this version: creation frames are not built or
- * linked yet (field `creation`).
+ * Paths number a frame's call and create records together: an entered create record i (status 0, 1 or 2) leads to
+ * its creation frame at F.path + [i], linked by checkCreation (below).
  *
  * A call record with status 3 (not entered) or a precompile target has no callee frame; a frame at its path, or at a
  * path no call record leads to, is left over. The message's own frame has path [] and must be there once.
  */
 import { keccak256 } from 'viem';
 import { isPrecompile } from '../evm/precompiles.ts';
-import { CALL_NOT_ENTERED, decodeRecord, hasCallTail, type CallRecord, type TypedRecord } from '../witness/records.ts';
+import { CALL_NOT_ENTERED, CREATE_COLLISION, decodeRecord, hasCallTail, type CallRecord, type CreateRecord, type TypedRecord } from '../witness/records.ts';
 import type { Hex, MessageWitness, WitnessFile } from '../witness/types.ts';
 
 /** A value transfer: `value` wei from `from` to `to`. */
@@ -64,10 +63,12 @@ export interface BrokenLink {
   message: string;
 }
 
-/** A frame of a message tree: its path and its witness. */
+/** A frame of a message tree: its path and its witness; a creation frame that succeeded also its return data (the code it deposits). */
 export interface TreeFrame {
   path: readonly number[];
   file: WitnessFile;
+  /** The frame's return data (its witness has only its hash): needed for a creation frame's code deposit. */
+  returndata?: Hex;
 }
 
 export interface CheckTransactionOptions {
@@ -115,8 +116,10 @@ export function checkTransaction(frames: readonly TreeFrame[], opts: CheckTransa
       const childPath = [...f.path, i];
       const childKey = formatPath(childPath);
       if (!isCall(r)) {
-        // a create that was entered has a creation frame, whose witness this version neither builds nor links
-        if (Number((r as { status: bigint }).status) !== CALL_NOT_ENTERED) broken.push({ path: [...f.path], callIndex: i, field: 'creation', message: `frame ${at}: create record ${i}: its creation frame cannot be linked by this version` });
+        const s = Number((r as CreateRecord).status);
+        if (s === CALL_NOT_ENTERED || s === CREATE_COLLISION) continue; // no creation frame
+        expected.add(childKey);
+        checkCreation(r as CreateRecord, w, byPath.get(childKey), { path: f.path, index: i, childKey, at }, opts, broken);
         continue;
       }
       if (Number(r.status) === CALL_NOT_ENTERED || isPrecompile(r.target)) continue;
@@ -175,6 +178,85 @@ export function checkTransaction(frames: readonly TreeFrame[], opts: CheckTransa
     if (!expected.has(key)) broken.push({ path: [...f.path], field: 'path', message: `frame ${key}: left over (no entered call record leads to it)` });
   }
   return broken;
+}
+
+/** Gas per deposited code byte, the largest code (EIP-170), and the byte no deployed code starts with (EIP-3541). */
+const CODE_DEPOSIT_BYTE = 200n;
+const MAX_CODE_SIZE = 24_576;
+
+/**
+ * The links of an entered create record (status 0, 1 or 2) to its creation frame C: C runs the init code at the new
+ * address with the value and gas, no calldata, called by the creator, not static, in the same transaction; its
+ * outcome gives the record's: a revert's (status, gasUsed, return data), a halt's, or a success's with its code
+ * deposit (the return data R: at most 24,576 bytes, not starting with 0xef, and 200 gas a byte that C's gas left
+ * pays; then gasUsed is C's plus the deposit, refund and logs are C's, and the state root is C's stateRootLeave with
+ * the transfer and the code applied, from the given state; otherwise the record must say status 0). The root before
+ * the create is not C's stateRootEnter (which has the new account and the creator's nonce raised): that and a failed
+ * creation's root (the nonce raised) are claims about the state, checked with account proofs.
+ */
+function checkCreation(
+  r: CreateRecord,
+  w: MessageWitness,
+  child: TreeFrame | undefined,
+  where: { path: readonly number[]; index: number; childKey: string; at: string },
+  opts: CheckTransactionOptions,
+  broken: BrokenLink[],
+): void {
+  const fail = (field: string, text: string): void => {
+    broken.push({ path: [...where.path], callIndex: where.index, field, message: `frame ${where.at}: create record ${where.index}: ${text}` });
+  };
+  if (child === undefined) {
+    fail('callee', `creation frame ${where.childKey} missing (the record's status is ${r.status})`);
+    return;
+  }
+  const c = child.file.witness;
+  const eq = (field: string, recordValue: unknown, calleeField: string, calleeValue: unknown, same: boolean): void => {
+    if (!same) fail(field, `${field} ${show(recordValue)} ≠ creation frame ${calleeField} ${show(calleeValue)}`);
+  };
+  eq('address', r.address, 'to', c.to, lower(r.address) === lower(c.to));
+  eq('address', r.address, 'context', c.context, lower(r.address) === lower(c.context));
+  eq('value', r.value, 'callvalue', c.callvalue, r.value === c.callvalue);
+  eq('gas', r.gas, 'gasAvailable', c.gasAvailable, r.gas === c.gasAvailable);
+  eq('initCodeHash', r.initCodeHash, 'codeHash', c.codeHash, lower(r.initCodeHash) === lower(c.codeHash));
+  eq('(calldata)', '0x', 'calldata', c.calldata, c.calldata === '0x');
+  eq('caller', w.context, 'caller', c.caller, lower(w.context) === lower(c.caller));
+  eq('isStatic', false, 'isStatic', c.isStatic, c.isStatic === false);
+  eq('origin', w.origin, 'origin', c.origin, lower(w.origin) === lower(c.origin));
+  eq('gasPrice', w.gasPrice, 'gasPrice', c.gasPrice, w.gasPrice === c.gasPrice);
+  eq('block', w.block, 'block', c.block, sameBlock(w, c));
+  const status = Number(r.status);
+  if (c.status === 2) {
+    eq('status', r.status, 'status', c.status, status === 2);
+    eq('gasUsed', r.gasUsed, 'gasUsed', c.gasUsed, r.gasUsed === c.gasUsed);
+    const returned = keccak256(r.returndata);
+    eq('returndata', `keccak256 ${returned}`, 'returndataHash', c.returndataHash, lower(returned) === lower(c.returndataHash));
+    return;
+  }
+  if (c.status === 0) {
+    eq('status', r.status, 'status', c.status, status === 0);
+    return;
+  }
+  // success: the code deposit decides
+  const code = child.returndata;
+  if (code === undefined || lower(keccak256(code)) !== lower(c.returndataHash)) {
+    fail('returndata', `the creation frame's return data (the code it deposits) is ${code === undefined ? 'not given' : `not its returndataHash ${c.returndataHash}`}`);
+    return;
+  }
+  const n = (code.length - 2) / 2;
+  const deposit = CODE_DEPOSIT_BYTE * BigInt(n);
+  const deposits = n <= MAX_CODE_SIZE && !/^0xef/i.test(code) && c.gasUsed + deposit <= c.gasAvailable;
+  if (!deposits) {
+    eq('status', r.status, `status (a code deposit of ${n} bytes that fails)`, 0, status === 0);
+    return;
+  }
+  eq('status', r.status, 'status', c.status, status === 1);
+  eq('gasUsed', r.gasUsed, `gasUsed + ${deposit} (the code deposit)`, c.gasUsed + deposit, r.gasUsed === c.gasUsed + deposit);
+  eq('refund', r.refund, 'refund', c.refund, r.refund === c.refund);
+  eq('logsHash', r.logsHash, 'logsHash', c.logsHash, lower(r.logsHash) === lower(c.logsHash));
+  const t: ValueTransfer = { from: w.context, to: r.address, value: r.value };
+  const after = opts.transfers?.applyTransfer(c.stateRootLeave, t);
+  if (after === undefined) fail('stateRoot', `stateRoot ${r.stateRoot}: the creation frame's stateRootLeave ${c.stateRootLeave} with its value and code is not a root the given state knows`);
+  else eq('stateRoot', r.stateRoot, 'stateRootLeave with its value and code applied', after, lower(r.stateRoot) === lower(after));
 }
 
 function comparePaths(a: readonly number[], b: readonly number[]): number {

@@ -20,6 +20,9 @@ import { UnsupportedMessageError } from './unsupported.ts';
  * (TracedFrame), and its own message (code, caller, to, context, value, gas, calldata, isStatic; origin, gasPrice and
  * block are the message's).
  */
+/** Gas per byte of code a creation deposits (Prague). */
+export const CODE_DEPOSIT_BYTE = 200n;
+
 export interface DeepFrame extends TracedFrame {
   ctx: MessageContext;
 }
@@ -282,7 +285,7 @@ async function traceRun(ctx: MessageContext, pre: BuiltPreState, keyLists?: KeyL
     code,
     onStep,
     ...(keyLists === undefined ? {} : { keyLists }),
-    ...(deep === undefined ? {} : { frame: { ordinal: deep.ordinal, depth: deep.depth, ancestors: deep.ancestors, topCaller: deep.topCaller } }),
+    ...(deep === undefined ? {} : { frame: { ordinal: deep.ordinal, depth: deep.depth, ancestors: deep.ancestors, topCaller: deep.topCaller, ...(deep.creation === true ? { creation: true } : {}) } }),
   });
   let result: Awaited<ReturnType<EVM['runCall']>>;
   try {
@@ -410,8 +413,13 @@ export async function runFrame(ctx: MessageContext, pre: BuiltPreState, deep?: D
   let status: Status;
   let gasUsed = exec.executionGasUsed;
   let returndata: Hex = bytesToHex(exec.returnValue);
+  if (deep?.creation === true && err !== undefined && err.error !== EVMError.errorMessages.REVERT && tracer.lastOpcode === OP.RETURN) {
+    throw new UnsupportedMessageError(`runNative: the creation frame ${deep.ordinal} returned its code, whose deposit failed (${err.error}): this version does not build such a creation frame`);
+  }
   if (err === undefined) {
     status = 1;
+    // a creation's gas includes its code deposit, which comes after the creation frame (its create record has it)
+    if (deep?.creation === true) gasUsed -= CODE_DEPOSIT_BYTE * BigInt(exec.returnValue.length);
   } else if (err.error === EVMError.errorMessages.REVERT) {
     status = 2;
   } else {

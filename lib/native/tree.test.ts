@@ -5,16 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { concatHex, decodeFunctionResult, encodeAbiParameters, encodeFunctionData, keccak256, numberToHex, type Hex } from 'viem';
+import { concatHex, decodeFunctionResult, encodeAbiParameters, encodeFunctionData, getContractAddress, keccak256, numberToHex, type Hex } from 'viem';
 import { compileSolidity } from '../../scripts/bench/solc.ts';
 import { assemble } from '../evm/asm.ts';
+import { OP } from '../evm/opcodes.ts';
 import { LocalHypervisor } from '../hypervisor/ethereumjs.ts';
-import { decodeRecord, encodeRecord, type CallRecord, type TypedRecord } from '../witness/records.ts';
+import { decodeRecord, encodeRecord, type CallRecord, type CreateRecord, type TypedRecord } from '../witness/records.ts';
 import type { MessageWitness } from '../witness/types.ts';
 import {
   buildFrameWitnesses,
   buildHonestWitness,
   checkTransaction,
+  formatPath,
   defaultContext,
   DEFAULT_CALLER,
   DEFAULT_TO,
@@ -168,17 +170,51 @@ test('calls with no frame: a call not entered (status 3), a call to a precompile
   assert.deepEqual(checkTransaction(pre.frames), []);
 });
 
-test('creates in a tree: one not entered numbers among the calls (no frame); one entered is refused, its creation frame not built', async () => {
-  // CREATE with 5 wei the context does not hold (not entered: status 3), then a CALL of A: A's frame is at path [1]
-  const top = assemble(`PUSH0 PUSH0 PUSH1 5 CREATE POP ${callAsm('CALL', A)} POP STOP`);
-  const tree = await buildFrameWitnesses(ctxOf(top, [{ address: A, code: '0x00' }]));
-  assert.deepEqual(paths(tree), ['[]', '[1]']);
-  const [create] = tree.frames[0]!.file.witness.state_access_list.map(decodeRecord);
-  assert.deepEqual([create!.kind, (create as { status: bigint }).status], ['create', 3n]);
+test('creates in a tree: a creation frame runs the init code at the new address; a create not entered has no frame; every link holds', async () => {
+  // the init code writes slot 1, then returns the 2-byte code PUSH1 5; the top frame creates it with 3 wei, reads its
+  // EXTCODESIZE and calls it; before, a CREATE with 50 wei the context lacks is not entered (status 3, no frame)
+  const init = assemble('PUSH1 7 PUSH1 1 SSTORE PUSH2 0x6005 PUSH0 MSTORE PUSH1 2 PUSH1 30 RETURN');
+  const n = (init.length - 2) / 2;
+  const top = assemble(`PUSH0 PUSH0 PUSH1 50 CREATE POP PUSH${n} ${init} PUSH0 MSTORE PUSH1 ${n} PUSH1 ${32 - n} PUSH1 3 CREATE DUP1 EXTCODESIZE PUSH0 MSTORE PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 DUP6 GAS CALL POP PUSH1 32 PUSH0 RETURN`);
+  const tree = await buildFrameWitnesses(ctxOf(top, [{ address: TO, balance: 10n }]));
+  const created = getContractAddress({ from: TO, nonce: 0n }).toLowerCase() as Hex; // TO's nonce: 0, and the create not entered raised none
+  assert.deepEqual(tree.frames.map((f) => [JSON.stringify(f.path), f.file.witness.to, f.native.status]), [['[]', TO, 1], ['[1]', created, 1], ['[2]', created, 1]]);
+  assert.equal(tree.frames[0]!.native.returndata, word(2), 'EXTCODESIZE of the new contract: its 2 bytes');
+  const creation = tree.frames[1]!;
+  assert.deepEqual([creation.file.witness.codeHash, creation.file.witness.callvalue, creation.file.witness.calldata, creation.returndata], [keccak256(init), 3n, '0x', '0x6005']);
+  const records = tree.frames[0]!.file.witness.state_access_list.map(decodeRecord).filter((r) => r.kind === 'create') as CreateRecord[];
+  assert.deepEqual(records.map((r) => [r.status, r.nonce, r.address]), [[3n, 0n, created], [1n, 0n, created]]);
+  // the record's gas is the creation frame's plus the code deposit (200 a byte)
+  assert.equal(records[1]!.gasUsed, creation.native.gasUsed + 400n);
   await expectAllValid(tree);
-  // a create that is entered has a creation frame: this version refuses the tree
-  const entered = assemble('PUSH0 PUSH0 PUSH0 CREATE STOP');
-  await assert.rejects(buildFrameWitnesses(ctxOf(entered, [])), (e: Error) => e instanceof UnsupportedMessageError && /create at pc 3 was entered/.test(e.message));
+  assert.deepEqual(checkTransaction(tree.frames, { transfers: tree.transfers }), []);
+  // tampering: the record's gas, the creation frame's value, its return data
+  const frames = copyFrames(tree);
+  const i = frames[0]!.file.witness.state_access_list.findIndex((x) => x.opcode === OP.CREATE && decodeRecord(x).kind === 'create' && (decodeRecord(x) as CreateRecord).status === 1n);
+  const rec = decodeRecord(frames[0]!.file.witness.state_access_list[i]!) as CreateRecord;
+  frames[0]!.file.witness.state_access_list[i] = encodeRecord({ ...rec, gasUsed: rec.gasUsed - 1n });
+  assert.deepEqual(checkTransaction(frames, { transfers: tree.transfers }).map((b) => [b.field, formatPath(b.path)]), [['gasUsed', '[]']]);
+  const other = copyFrames(tree);
+  other[1]!.file.witness.callvalue = 4n;
+  assert.deepEqual(checkTransaction(other, { transfers: tree.transfers }).map((b) => b.field), ['value']);
+  const noCode = copyFrames(tree).map((f) => ({ path: f.path, file: f.file }));
+  assert.deepEqual(checkTransaction(noCode, { transfers: tree.transfers }).map((b) => b.field), ['returndata']);
+});
+
+test('a creation frame that reverts: the create record has its return data; one whose code deposit fails is not built', async () => {
+  const init = assemble('PUSH2 0xabcd PUSH0 MSTORE PUSH1 2 PUSH1 30 REVERT');
+  const n = (init.length - 2) / 2;
+  const top = assemble(`PUSH${n} ${init} PUSH0 MSTORE PUSH1 ${n} PUSH1 ${32 - n} PUSH0 CREATE RETURNDATASIZE PUSH0 MSTORE PUSH1 32 PUSH0 RETURN`);
+  const tree = await buildFrameWitnesses(ctxOf(top, []));
+  assert.deepEqual(tree.frames.map((f) => [JSON.stringify(f.path), f.native.status]), [['[]', 1], ['[0]', 2]]);
+  const [r] = tree.frames[0]!.file.witness.state_access_list.map(decodeRecord) as CreateRecord[];
+  assert.deepEqual([r!.status, r!.returndata, tree.frames[0]!.native.returndata], [2n, '0xabcd', word(2)]);
+  await expectAllValid(tree);
+  // code starting with 0xef cannot be deposited (EIP-3541): the creation frame returned, its deposit failed
+  const ef = assemble('PUSH1 0xef PUSH0 MSTORE8 PUSH1 1 PUSH0 RETURN');
+  const m = (ef.length - 2) / 2;
+  const bad = assemble(`PUSH${m} ${ef} PUSH0 MSTORE PUSH1 ${m} PUSH1 ${32 - m} PUSH0 CREATE STOP`);
+  await assert.rejects(buildFrameWitnesses(ctxOf(bad, [])), (e: Error) => e instanceof UnsupportedMessageError && /deposit failed/.test(e.message));
 });
 
 /** A tree with every kind of link: value, logs, refund, return data, storage writes before and in the calls, a revert, a static call, a library. */

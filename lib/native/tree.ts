@@ -23,10 +23,17 @@
  * its record chain's last root; and, unless `check: false`, every link of the tree must hold (checkTransaction): the
  * caller's call record, from the caller's run, against the callee's witness, from the callee's run.
  *
- * Calls to precompiles and calls that were not entered (status 3) have no frame. Creates and SELFDESTRUCT are still
- * unsupported: a frame that executes one lists it in `unsupported` (and a created contract's frame is not built).
+ * A create that was entered (status 0, 1 or 2) has a creation frame: its code the init code, `to` and `context` the
+ * new address, its callvalue the create's value, no calldata; its stateRootEnter is the root at its first instruction
+ * (the creator's nonce raised, the new account there, without its value), its stateRootLeave the root at its exit
+ * without the code it returns (deposited after it), its gasUsed without the deposit. A creation frame whose code
+ * deposit fails (too large, 0xef, too little gas left) is not built (UnsupportedMessageError).
+ *
+ * Calls to precompiles, calls and creates that were not entered (status 3) and creates at a taken address (status
+ * 4) have no frame. A frame's calls to MODEXP or with value to a precompile are listed in `unsupported`.
  */
 import { isPrecompile } from '../evm/precompiles.ts';
+import { CREATE_COLLISION } from '../witness/records.ts';
 import type { Hex, WitnessFile } from '../witness/types.ts';
 import type { FrameCall, TransferOf } from './calls.ts';
 import { transferredValue, type MessageContext } from './context.ts';
@@ -38,7 +45,7 @@ import { UnsupportedMessageError } from './unsupported.ts';
 
 /** One frame of a message tree and its honest witness. */
 export interface FrameWitness {
-  /** The indices of the call records that lead to the frame ([] for the message's own frame, [0] for its first callee's…). */
+  /** The indices of the call and create records that lead to the frame ([] for the message's own frame, [0] for its first callee's…). */
   path: number[];
   /** Its depth (path.length). */
   depth: number;
@@ -50,6 +57,8 @@ export interface FrameWitness {
   native: NativeOutcome;
   /** The call opcodes of the frame that this version cannot verify (unsupportedOpcodes): calls to MODEXP, value sent to a precompile. */
   unsupported: number[];
+  /** The frame's return data (a creation frame's is the code it deposits: the link check needs it). */
+  returndata: Hex;
 }
 
 export interface MessageTree {
@@ -67,10 +76,10 @@ export interface FrameWitnessOptions {
 const transferKey = (root: Hex, t: ValueTransfer): string => `${root}:${t.from.toLowerCase()}:${t.to.toLowerCase()}:${t.value}`;
 
 /**
- * The roots the builder saw a value transfer move: each callee frame that succeeded and received value, its
- * stateRootLeave → the same state with its message's transfer applied (its caller's root after the call). Both roots
- * are the live state's at the callee's exit, one without and one with the transfer; a root or transfer the builder
- * never saw is unknown (undefined).
+ * The roots the builder saw a value transfer move: each callee frame that succeeded and received value, and each
+ * creation frame that succeeded, its stateRootLeave → the same state with its message's transfer applied (and, for a
+ * creation, its code deposited): its caller's root after the call. Both roots are the live state's at the callee's
+ * exit; a root or transfer the builder never saw is unknown (undefined).
  */
 class BuiltTransfers implements TransferOracle {
   private readonly roots = new Map<string, Hex>();
@@ -82,12 +91,34 @@ class BuiltTransfers implements TransferOracle {
   }
 }
 
-/** The callee frame a call of `parent` leads to, or undefined when it has none (not entered, a precompile, a create). */
+/**
+ * The callee frame a call of `parent` leads to, or the creation frame of its create, or undefined when it has none
+ * (not entered, a precompile, an address collision).
+ */
 function calleeFrame(call: FrameCall, top: MessageContext, parent: DeepFrame | undefined): DeepFrame | undefined {
-  const m = call.callee;
-  if (m === undefined || isPrecompile(call.target)) return undefined;
   const parentCtx = parent?.ctx ?? top;
   const ancestors: TransferOf[] = [...(parent?.ancestors ?? []), parentCtx];
+  const k = call.creation;
+  if (k !== undefined) {
+    if (call.status === CREATE_COLLISION) return undefined;
+    const ctx: MessageContext = {
+      code: k.initCode,
+      calldata: '0x',
+      callvalue: call.value,
+      gasAvailable: call.gas,
+      caller: parentCtx.context,
+      origin: top.origin,
+      to: call.target,
+      context: call.target,
+      gasPrice: top.gasPrice,
+      isStatic: false,
+      ...(top.block === undefined ? {} : { block: top.block }),
+      preState: {},
+    };
+    return { ordinal: k.ordinal, depth: k.depth, ancestors, topCaller: top.caller, creation: true, ctx };
+  }
+  const m = call.callee;
+  if (m === undefined || isPrecompile(call.target)) return undefined;
   const ctx: MessageContext = {
     code: m.code,
     calldata: m.calldata,
@@ -131,7 +162,10 @@ export async function buildFrameWitnesses(ctx: MessageContext, opts: FrameWitnes
       }
       const value = transferredValue(frameCtx);
       const after = run.leaveWithTransfer!;
-      if (value === 0n) {
+      if (deep.creation === true) {
+        // the caller's root after a creation: its value and the code it deposits
+        transfers.note(native.stateRootLeave, { from: frameCtx.caller, to: frameCtx.context, value }, after);
+      } else if (value === 0n) {
         if (after !== native.stateRootLeave) throw new Error(`frame ${formatPath(path)}: no value moved, but its root at exit with its transfer is ${after}, not ${native.stateRootLeave}`);
       } else {
         transfers.note(native.stateRootLeave, { from: frameCtx.caller, to: frameCtx.context, value }, after);
@@ -145,11 +179,9 @@ export async function buildFrameWitnesses(ctx: MessageContext, opts: FrameWitnes
       file: honestWitness(frameCtx, native),
       native,
       unsupported: unsupportedOpcodes(native),
+      returndata: native.returndata,
     });
     run.calls.forEach((call, i) => {
-      if ((call.kind === 'create' || call.kind === 'create2') && call.entered) {
-        throw new UnsupportedMessageError(`frame ${formatPath(path)}: its ${call.kind} at pc ${call.pc} was entered: this version does not build creation frames' witnesses`);
-      }
       const child = calleeFrame(call, ctx, deep);
       if (child !== undefined) todo.push({ path: [...path, i], deep: child });
     });
