@@ -21,10 +21,12 @@ const FIELD_WORDS = 11;
 const FIELD_BYTES = FIELD_WORDS * 32;
 const UPDATE_BYTES = KEY_UPDATE_WORDS * 32;
 
+/** Whether `opcode` takes a call record (CALL, CALLCODE, DELEGATECALL, STATICCALL; a create record has more fields). */
 export function isCallOpcode(opcode: number): boolean {
   const kind = recordKindOf(opcode);
-  return kind !== undefined && hasCallTail(kind);
+  return kind !== undefined && hasCallTail(kind) && !CREATE_KINDS.has(kind);
 }
+const CREATE_KINDS: ReadonlySet<string> = new Set(['create', 'create2']);
 
 /** A record's data as whole words (a trailing partial word is padded with zeros). */
 function wordsOf(data: Hex): bigint[] {
@@ -92,6 +94,8 @@ export function rootBefore(w: MessageWitness, index: number): bigint {
     const words = wordsOf(r.data);
     if (r.opcode === OP.SSTORE && words.length >= 3) root = words[2]!;
     else if (isCallOpcode(r.opcode) && words.length > CALL_WORD.stateRoot && words[CALL_WORD.status] === 1n) root = words[CALL_WORD.stateRoot]!;
+    // a create that was entered changes the root whatever its outcome (the creator's nonce), at the call's offset
+    else if ((r.opcode === OP.CREATE || r.opcode === OP.CREATE2) && words.length > CALL_WORD.stateRoot && words[CALL_WORD.status] !== BigInt(CALL_NOT_ENTERED)) root = words[CALL_WORD.stateRoot]!;
   }
   return root;
 }

@@ -17,6 +17,8 @@ import { EthereumjsEngine } from './engines.ts';
 import { runCampaignCli, runCli } from './testing.ts';
 
 const FAULT = 'G_EXP_BYTE=0x31';
+/** The campaigns below keep the case stream their seeds were chosen on: programs without creates and SELFDESTRUCT. */
+const CLASSIC = { ISO_FUZZ_OPS: 'classic' };
 
 test('the injected fault is active in the faulty build only', async () => {
   const { file } = await buildHonestWitness(defaultContext({ code: '0x6001600a0a', gasAvailable: 100_000n })); // 10 ** 1
@@ -32,6 +34,7 @@ test(`a campaign on revm catches ${FAULT} within two minutes and shrinks it to <
     const { run, stats } = await runCampaignCli(
       ['--engine', 'revm', '--workers', '1', '--seed', '64023', '--runs', '50000', '--time', '110s', '--batch', '250', '--constants', FAULT, '--corpus', dir, '--stop-after', '1', '--shrink-time', '60s'],
       150_000,
+      CLASSIC,
     );
     assert.equal(stats.findings.length, 1, `fault not caught in ${stats.cases} cases:\n${run.stdout}`);
     assert.equal(run.exitCode, 1, 'a campaign with findings must exit 1');
@@ -42,9 +45,9 @@ test(`a campaign on revm catches ${FAULT} within two minutes and shrinks it to <
     assert.match(f.disassembly ?? '', /\bEXP\b/, 'the shrunk program does not even run EXP');
     // the saved reproducer replays: failing on the faulty build, passing on the real one
     assert.ok(f.file && fs.existsSync(f.file), 'no corpus file saved');
-    const onFaulty = await runCli(['--replay', f.file, '--constants', FAULT]);
+    const onFaulty = await runCli(['--replay', f.file, '--constants', FAULT], undefined, CLASSIC);
     assert.equal(onFaulty.exitCode, 1, `the reproducer passes on the faulty build:\n${onFaulty.stdout}`);
-    const onReal = await runCli(['--replay', f.file]);
+    const onReal = await runCli(['--replay', f.file], undefined, CLASSIC);
     assert.equal(onReal.exitCode, 0, `the reproducer fails on the real build:\n${onReal.stdout}`);
     process.stderr.write(`fault caught at case ${f.firstIndex} and shrunk to ${f.instructions} instructions (${f.disassembly}); campaign took ${(run.ms / 1000).toFixed(1)} s\n`);
   } finally {
@@ -58,6 +61,7 @@ test('a campaign on revm catches GUEST_STACK_LIMIT=0x0401 (overflow at 1026 inst
     const { run, stats } = await runCampaignCli(
       ['--engine', 'revm', '--workers', '1', '--seed', '6', '--runs', '50000', '--time', '100s', '--batch', '500', '--constants', 'GUEST_STACK_LIMIT=0x0401', '--corpus', dir, '--stop-after', '1', '--shrink-time', '60s'],
       150_000,
+      CLASSIC,
     );
     assert.equal(stats.findings.length, 1, `fault not caught in ${stats.cases} cases:\n${run.stdout}`);
     assert.ok(run.ms < 120_000, `took ${run.ms} ms`);

@@ -28,7 +28,7 @@ import { keccak256 } from 'viem';
 import { isPrecompile } from '../lib/evm/precompiles.ts';
 import { buildHonestWitness, DEFAULT_BLOCK, honestWitness, runNative, transferredValue, UnsupportedMessageError, unsupportedOpcodes, warmAtEntry, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
 import { BLOCK_FIELDS, OP } from '../lib/evm/opcodes.ts';
-import { argumentsDiffer, decodeWitness, encodeWitness, ERROR_CODES, recordKindOf, type AccessRecord, type Hex, type MessageWitness, type WitnessFile } from '../lib/witness/index.ts';
+import { argumentsDiffer, CALL_NOT_ENTERED, decodeWitness, encodeWitness, ERROR_CODES, recordKindOf, type AccessRecord, type Hex, type MessageWitness, type WitnessFile } from '../lib/witness/index.ts';
 import { applyCallRecordMutation, CALL_WORD, checkCallRecord, isCallOpcode, keyIdentities } from './callrecords.ts';
 import { deriveOutcome } from './derive.ts';
 import { installMemoryGuard } from './guard.ts';
@@ -523,11 +523,22 @@ export function recordsVerdict(w: MessageWitness, native: NativeOutcome): Record
       if (word(c, CALL_WORD.status) === 1n) out.root = word(c, CALL_WORD.stateRoot);
       continue;
     }
-    if (c.data.length !== t.data.length) return at({ verdict: 'invalid', code: ERROR_CODES.RECORD_LENGTH_MISMATCH });
     const same = c.data.toLowerCase() === t.data.toLowerCase();
+    if (t.opcode === OP.CREATE || t.opcode === OP.CREATE2) {
+      // a create record: the claimed one must be the reference run's (its arguments and the creation's outcome); a
+      // create not entered keeps the root (the hypervisor checks its root against the chain), one entered sets it
+      if (!same) return unchecked('create record');
+      if (word(c, CALL_WORD.status) === BigInt(CALL_NOT_ENTERED)) {
+        if (word(c, CALL_WORD.stateRoot) !== out.root) return at({ verdict: 'invalid', code: ERROR_CODES.CALL_OUTCOME_INCONSISTENT, record: i });
+      } else out.root = word(c, CALL_WORD.stateRoot);
+      // its key updates name keys by index: other key lists than the run's make them another claim
+      if (word(c, CALL_WORD.updateCount) > 0n && JSON.stringify(claimedKeys) !== JSON.stringify(takenKeys)) return unchecked('create key updates');
+      continue;
+    }
+    if (c.data.length !== t.data.length) return at({ verdict: 'invalid', code: ERROR_CODES.RECORD_LENGTH_MISMATCH });
     if (!same && argumentsDiffer(recordKindOf(t.opcode)!, c, t)) return at({ verdict: 'invalid', code: ERROR_CODES.RECORD_ARGUMENT_MISMATCH });
-    // a storageWrite record's state root only feeds the root chain
-    if (t.opcode === OP.SSTORE) out.root = word(c, 2);
+    // a storageWrite or selfDestruct record's state root only feeds the root chain
+    if (t.opcode === OP.SSTORE || t.opcode === OP.SELFDESTRUCT) out.root = word(c, 2);
     else if (!same) return unchecked('result');
   }
   return out;

@@ -142,11 +142,14 @@ export interface ProgramSpec {
 const codes = (specs: readonly OpSpec[]): number[] => specs.map((o) => o.code);
 const LOCAL = OPCODES.filter((o) => o.kind === 'local');
 /**
- * Record opcodes the hypervisor executes (their honest records come from the reference run), but the creates and
- * SELFDESTRUCT: the builder does not write create records yet, and generating SELFDESTRUCT would change the case
- * stream of every seed (the fault-injection test's campaigns are fixed seeds); both are left to a later generator.
+ * Which opcodes `op` fragments draw from: 'all' (the default), or 'classic' (environment ISO_FUZZ_OPS=classic): without
+ * CREATE, CREATE2 and SELFDESTRUCT, the case stream of the campaigns from before they were generated (the
+ * fault-injection tests keep the seeds they were chosen on with it). Read once, when the module loads, in every process
+ * of a campaign (workers inherit the environment).
  */
-const NOT_GENERATED: ReadonlySet<number> = new Set([OP.CREATE, OP.CREATE2, OP.SELFDESTRUCT]);
+export const GENERATED_OPS: 'all' | 'classic' = process.env.ISO_FUZZ_OPS === 'classic' ? 'classic' : 'all';
+const NOT_GENERATED: ReadonlySet<number> = new Set(GENERATED_OPS === 'classic' ? [OP.CREATE, OP.CREATE2, OP.SELFDESTRUCT] : []);
+/** Record opcodes the hypervisor executes (their honest records come from the reference run). */
 const RECORDED = OPCODES.filter((o) => o.kind === 'recorded' && !NOT_GENERATED.has(o.code));
 const UNDEFINED = codes(OPCODES.filter((o) => o.kind === 'undefined'));
 /** Opcodes the hypervisor answers from the witness's key lists (state). */

@@ -22,19 +22,20 @@ export interface CliRun {
   ms: number;
 }
 
-export async function runCli(args: string[], timeoutMs = 180_000): Promise<CliRun> {
+/** Runs the fuzz CLI; `env` adds environment variables (ISO_FUZZ_OPS, ts-fuzz/program.ts). */
+export async function runCli(args: string[], timeoutMs = 180_000, env: Record<string, string> = {}): Promise<CliRun> {
   const t0 = Date.now();
-  const r = await execa(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, reject: false, timeout: timeoutMs, env: { NO_COLOR: '1' } });
+  const r = await execa(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, reject: false, timeout: timeoutMs, env: { NO_COLOR: '1', ...env } });
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr), ms: Date.now() - t0 };
 }
 
 /** Runs a campaign through the CLI (its state in a temporary directory) and returns its --json summary. */
-export async function runCampaignCli(args: string[], timeoutMs?: number): Promise<{ run: CliRun; stats: CampaignJson }> {
+export async function runCampaignCli(args: string[], timeoutMs?: number, env: Record<string, string> = {}): Promise<{ run: CliRun; stats: CampaignJson }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iso-fuzz-'));
   const json = path.join(dir, 'stats.json');
   const state = args.includes('--state') || args.includes('--resume') ? [] : ['--state', path.join(dir, 'state')];
   try {
-    const run = await runCli([...args, ...state, '--quiet', '--json', json], timeoutMs);
+    const run = await runCli([...args, ...state, '--quiet', '--json', json], timeoutMs, env);
     if (!fs.existsSync(json)) throw new Error(`the campaign wrote no results (exit ${run.exitCode})\n${run.stderr.slice(-3000)}\n${run.stdout.slice(-3000)}`);
     return { run, stats: JSON.parse(fs.readFileSync(json, 'utf8')) as CampaignJson };
   } finally {
