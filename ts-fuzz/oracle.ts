@@ -61,6 +61,7 @@ export function judgeVerdict(item: CheckItem, v: Verdict): Judgement | undefined
   }
   // an account's claimed code hash without an archive: CodeNotArchived when the frame reads its code
   if (e.verdict === 'any' && v.kind === 'notArchived' && (e.mayBeNotArchived ?? []).includes(v.notArchived.toLowerCase() as Hex)) return undefined;
+  if (v.kind === 'inconclusive' && e.verdict === 'any' && e.mayNotConclude === true) return undefined;
   if (v.kind !== 'valid' && v.kind !== 'invalid') return mk('no-verdict');
   switch (e.verdict) {
     case 'valid':

@@ -46,7 +46,8 @@ export type Expectation =
   | { verdict: 'invalid-encoding' }
   /** Not checkable by this version (a record opcode runs): any verdict, but a verdict. */
   /** `mayBeNotArchived`: code hashes the witness claims for accounts, which the hypervisor may find without an archive (then CodeNotArchived, not a verdict, is right too). */
-  | { verdict: 'any'; why: string; mayBeNotArchived?: Hex[] }
+  /** `mayNotConclude`: the hypervisor may also run out of its own gas (a guest that uses more than it can match). */
+  | { verdict: 'any'; why: string; mayBeNotArchived?: Hex[]; mayNotConclude?: boolean }
   /** The witness names code that is not archived: CodeNotArchived(codeHash), which is not a verdict. */
   | { verdict: 'not-archived'; codeHash: Hex };
 
@@ -78,6 +79,9 @@ export interface PreparedCase {
 
 const U256_MAX = (1n << 256n) - 1n;
 const GAS_LIMIT_64 = 1n << 64n;
+/** The gas both engines give the hypervisor (LocalHypervisor, lib/forge verifyBatch), and the cost bound K (DESIGN.md: K ≤ 25). */
+const HYPERVISOR_GAS = 1_000_000_000n;
+const BOUNDED_COST_K = 25n;
 export const GENEROUS_GAS = 10_000_000n;
 export const SPIN_GAS = 30_000n;
 /** Largest guest code an archive can hold (EIP-170). */
@@ -414,6 +418,8 @@ export function expectedVerdict(w: MessageWitness, native: NativeOutcome | undef
   if (native === undefined) throw new Error('expectedVerdict: a native run is needed');
   const unsupported = unsupportedOpcodes(native);
   if (unsupported.length > 0) return { verdict: 'any', why: `runs record opcode(s) ${unsupported.map((o) => `0x${o.toString(16)}`).join(', ')}` };
+  // bounded cost: the hypervisor may need up to K = 25 times the guest's gas; beyond what the engines give it, no verdict is also right
+  if (native.gasUsed > HYPERVISOR_GAS / BOUNDED_COST_K) return { verdict: 'any', why: `the guest uses ${native.gasUsed} gas, more than 1/${BOUNDED_COST_K} of the hypervisor's ${HYPERVISOR_GAS}`, mayNotConclude: true };
   if (unrepresentable !== undefined) {
     const hashes = w.accountKeys.map((k) => k.codeHash.toLowerCase() as Hex).filter((h) => BigInt(h) !== 0n && h !== EMPTY_HASH);
     return { verdict: 'any', why: unrepresentable, ...(hashes.length > 0 ? { mayBeNotArchived: hashes } : {}) };

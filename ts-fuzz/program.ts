@@ -170,6 +170,11 @@ export const RAW_OPS: readonly number[] = [...codes(LOCAL.filter((o) => !isJump(
 export const JUNK_BYTES: readonly number[] = [...RAW_OPS].sort((a, b) => a - b);
 /** Opcodes that read or write guest memory: the local ones with a memory offset operand. */
 export const MEMORY_OPS: ReadonlySet<number> = new Set(codes(LOCAL.filter((o) => o.operands.includes('memOffset'))));
+/**
+ * Every opcode whose memory range the guest pays to expand: the local ones, the calls (input and output ranges) and the
+ * creates (init code). A program holding one of these bytes gets bounded gas (gasCap, prepare.ts).
+ */
+export const MEMORY_RANGE_OPS: ReadonlySet<number> = new Set(codes(OPCODES.filter((o) => o.kind !== 'undefined' && o.operands.includes('memOffset'))));
 /** JUMP and JUMPI. */
 const JUMPS: ReadonlySet<number> = new Set(codes(LOCAL.filter(isJump)));
 
@@ -729,7 +734,7 @@ export function traits(p: ProgramSpec, code: Hex): ProgramTraits {
   const hasRaw = p.fragments.some((f) => f.t === 'raw' || (f.t === 'skip' && f.junk.length > 0));
   const bytes = Buffer.from(code.slice(2), 'hex');
   let clean = true;
-  for (const b of bytes) if (MEMORY_OPS.has(b) || JUMPS.has(b)) clean = false;
+  for (const b of bytes) if (MEMORY_RANGE_OPS.has(b) || JUMPS.has(b)) clean = false;
   return { unbounded: hasSpin || (hasLoop && hasRaw), straightAndMemoryFree: clean };
 }
 

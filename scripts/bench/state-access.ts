@@ -44,6 +44,8 @@ export const STATE_ACCESS_CASES: readonly StateAccessCase[] = [
   { label: 'CALL of an account without code, 5,000 gas (warm after the first)', body: 'PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH 0xbeef PUSH 5000 CALL POP', replacement: 'PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH 0xbeef PUSH 5000 POP POP POP POP POP POP POP', replacementGas: 12 },
   // a precompile, called by the hypervisor itself (no record)
   { label: 'STATICCALL of IDENTITY, 32 bytes in and out', body: 'PUSH 32 PUSH0 PUSH 32 PUSH0 PUSH 4 PUSH 5000 STATICCALL POP', replacement: 'PUSH 32 PUSH0 PUSH 32 PUSH0 PUSH 4 PUSH 5000 POP POP POP POP POP POP', replacementGas: 10 },
+  // a create (its record states the creation frame's outcome; each iteration creates at the next nonce): the replacement pops the 3 operands and pushes one
+  { label: 'CREATE of an empty contract (a new address each time)', body: 'PUSH0 PUSH0 PUSH0 CREATE POP', replacement: 'PUSH0 PUSH0 PUSH0 POP POP POP', replacementGas: 4 },
 ];
 
 export interface StateAccessRow {
