@@ -404,3 +404,23 @@ test("a callee that deploys code at an account the frame lists: the call record'
   const v = (await (await hv).verify({ ...file, witness: { ...file.witness, state_access_list: list } })).verdict;
   assert.equal(v.kind === 'invalid' ? v.name : v.kind, 'RETURNDATA_HASH_MISMATCH');
 });
+
+test("callees' inputs: copied as they were sent (later writes to memory do not change them), held as bytes, not strings, while the run lasts", async () => {
+  // regression (fuzzer, seed 1, case 4327): a loop of calls with a 1 MiB input range made the builder hold each input as
+  // a 2 MiB hex string until the run ended, and a worker ran out of memory
+  const { messagePreState, runFrame } = await import('./run.ts');
+  const loops = 48;
+  // each iteration writes its counter at memory[0..32) and STATICCALLs 0xbeef with the input [0, 1 MiB)
+  const code = assemble(`PUSH1 ${loops} top: JUMPDEST DUP1 PUSH0 MSTORE PUSH0 PUSH0 PUSH3 0x100000 PUSH0 PUSH2 0xbeef GAS STATICCALL POP PUSH1 1 SWAP1 SUB DUP1 @top JUMPI STOP`);
+  const ctx = ctxOf(code, [], { gasAvailable: 10_000_000n });
+  const pre = await messagePreState(ctx);
+  const before = process.memoryUsage().heapUsed;
+  const run = await runFrame(ctx, pre);
+  const grown = process.memoryUsage().heapUsed - before;
+  assert.equal(run.native.status, 1, run.native.error);
+  assert.equal(run.calls.length, loops);
+  // the i-th call's input starts with the counter it saw (loops - i), whatever was written after it
+  run.calls.forEach((c, i) => assert.equal(c.callee!.calldata.slice(0, 66), word(loops - i), `call ${i}`));
+  // as strings the inputs alone would be 48 * 2 MiB = 96 MiB of heap; as bytes they are outside it
+  assert.ok(grown < 48 * 1024 * 1024, `the heap grew by ${Math.round(grown / 1e6)} MB during a run of ${loops} calls with 1 MiB inputs`);
+});

@@ -559,6 +559,11 @@ export class FrameTracer {
       const d = delegateOf(code);
       if (d !== undefined) code = bytesToHex(await sm.getCode(createAddressFromString(d)));
     }
+    // the calldata as hex only when a tree builds the callee's frame: a run that makes many calls with large inputs
+    // (a loop of calls over 1 MB of memory) would otherwise hold twice their size in strings until it ends. The
+    // bytes are copied now: the message's data may be a view of memory that later instructions change.
+    const data = message.data.slice();
+    let calldata: Hex | undefined;
     return {
       ordinal,
       depth: message.depth,
@@ -567,7 +572,9 @@ export class FrameTracer {
       context: message.to!.toString().toLowerCase() as Hex,
       callvalue: message.value,
       gasAvailable: message.gasLimit,
-      calldata: bytesToHex(message.data),
+      get calldata(): Hex {
+        return (calldata ??= bytesToHex(data));
+      },
       isStatic: message.isStatic,
       code,
     };
