@@ -333,14 +333,17 @@ export class FrameTracer {
     const l = step.gasLeft - (step.opcode.dynamicFee ?? 0n);
     const passed = o.gas < l - l / 64n ? o.gas : l - l / 64n;
     const formulaGas = passed + (withValue && value !== 0n ? CALL_STIPEND : 0n);
+    await this.begin(step, { opcode: op, kind: recordKindOf(op) as CallKindName, target: addressHex(o.target), value, gas: formulaGas, inputHash: NO_LOGS_HASH }, o.inOffset, o.inSize);
+  }
+
+  /**
+   * A call or create past its checks: its record with the outcome of one not entered until its message starts (its
+   * input range is hashed then, or when the next instruction shows it never started), and the key snapshot before it.
+   */
+  private async begin(step: InterpreterStep, head: Pick<FrameCall, 'opcode' | 'kind' | 'target' | 'value' | 'gas' | 'inputHash' | 'salt' | 'nonce'>, inOffset: bigint, inSize: bigint): Promise<void> {
     const call: FrameCall = {
-      opcode: op,
-      kind: recordKindOf(op) as CallKindName,
+      ...head,
       pc: step.pc,
-      target: addressHex(o.target),
-      value,
-      gas: formulaGas,
-      inputHash: NO_LOGS_HASH,
       completed: true,
       entered: false,
       status: CALL_NOT_ENTERED,
@@ -351,7 +354,7 @@ export class FrameTracer {
       updates: [],
     };
     this.calls.push(call);
-    this.pending = { call, formulaGas, memory: step.memory, inOffset: o.inOffset, inSize: o.inSize };
+    this.pending = { call, formulaGas: head.gas, memory: step.memory, inOffset, inSize };
     if (this.opts.keyLists !== undefined) this.pending.before = await this.snapshot();
   }
 
@@ -374,28 +377,7 @@ export class FrameTracer {
       ? getContractAddress({ from: ctx.context, nonce })
       : getContractAddress({ from: ctx.context, opcode: 'CREATE2', salt: numberToHex(o.salt, { size: 32 }), bytecodeHash: initCodeHash })
     ).toLowerCase() as Hex;
-    const call: FrameCall = {
-      opcode: op,
-      kind: recordKindOf(op) as CreateKindName,
-      pc: step.pc,
-      target,
-      value: o.value,
-      gas: formulaGas,
-      inputHash: initCodeHash,
-      completed: true,
-      entered: false,
-      status: CALL_NOT_ENTERED,
-      gasUsed: 0n,
-      refund: 0n,
-      logsHash: NO_LOGS_HASH,
-      returndata: '0x',
-      updates: [],
-      salt: o.salt,
-      nonce,
-    };
-    this.calls.push(call);
-    this.pending = { call, formulaGas, memory: step.memory, inOffset: o.offset, inSize: o.size };
-    if (this.opts.keyLists !== undefined) this.pending.before = await this.snapshot();
+    await this.begin(step, { opcode: op, kind: recordKindOf(op) as CreateKindName, target, value: o.value, gas: formulaGas, inputHash: initCodeHash, salt: o.salt, nonce }, o.offset, o.size);
   }
 
   /** A call whose callee's message never started, though the call completed (insufficient balance, depth limit). */

@@ -252,22 +252,28 @@ export async function buildWorld(contracts: Contracts = loadContracts()): Promis
   const outer = await deploy(DEPLOYER, contracts.outer, [middle], 'deploy Outer(middle)');
   await evm.journal.cleanup();
   const addresses = { factory, tokenA, tokenB, pair, router, token, inner, middle, outer };
-  const token0 = BigInt(tokenA) < BigInt(tokenB) ? tokenA : tokenB;
-  const names = new Map<Hex, string>([
-    [factory, 'UniswapV2Factory'],
-    [tokenA, `ERC20 A (token${token0 === tokenA ? 0 : 1})`],
-    [tokenB, `ERC20 B (token${token0 === tokenB ? 0 : 1})`],
-    [pair, 'UniswapV2Pair'],
-    [router, 'SwapRouter'],
-    [token, 'BenchToken'],
-    [inner, 'Inner'],
-    [middle, 'Middle'],
-    [outer, 'Outer'],
-    [DEPLOYER, 'deployer'],
-    [USER, 'user'],
-    [BOB, 'bob'],
-  ]);
+  const names = scenarioNames(addresses, [[DEPLOYER, 'deployer'], [USER, 'user'], [BOB, 'bob']]);
   return { contracts, state, common, seen, addresses, names, setup };
+}
+
+/** The scenario's contracts (and `people`) by name, for tables: the two tokens say which is the pair's token0. */
+export function scenarioNames(
+  a: { factory: Hex; tokenA: Hex; tokenB: Hex; pair: Hex; router: Hex; token: Hex; inner: Hex; middle: Hex; outer: Hex },
+  people: readonly [Hex, string][],
+): Map<Hex, string> {
+  const token0 = BigInt(a.tokenA) < BigInt(a.tokenB) ? a.tokenA : a.tokenB;
+  return new Map<Hex, string>([
+    [a.factory, 'UniswapV2Factory'],
+    [a.tokenA, `ERC20 A (token${token0 === a.tokenA ? 0 : 1})`],
+    [a.tokenB, `ERC20 B (token${token0 === a.tokenB ? 0 : 1})`],
+    [a.pair, 'UniswapV2Pair'],
+    [a.router, 'SwapRouter'],
+    [a.token, 'BenchToken'],
+    [a.inner, 'Inner'],
+    [a.middle, 'Middle'],
+    [a.outer, 'Outer'],
+    ...people,
+  ]);
 }
 
 export interface DumpedAccount {

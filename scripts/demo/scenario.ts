@@ -17,7 +17,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { ANVIL_DEFAULT_KEY } from '../../lib/chain/anvil.ts';
 import { rpcChain } from '../../lib/chain/deploy.ts';
 import type { Hex } from '../../lib/witness/types.ts';
-import { loadContracts, type Contract, type Contracts } from '../bench/transactions.ts';
+import { loadContracts, scenarioNames, type Contract, type Contracts } from '../bench/transactions.ts';
 
 /** Anvil's second default account (mnemonic "test test … junk", index 1): for local use only. */
 export const ANVIL_SECOND_KEY: Hex = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
@@ -159,20 +159,7 @@ export async function runScenario(rpcUrl: string, opts: ScenarioOptions = {}): P
   await verified('alice', router, call(R, 'swapExactTokensForTokens', [pair, tokenA, AMOUNTS.swapIn, 1n, alice]), 'Uniswap V2 swap', true);
   await verified('alice', outer, call(contracts.outer, 'run', [AMOUNTS.nestedX]), 'nested calls, revert at depth 2', true);
 
-  const token0 = BigInt(tokenA) < BigInt(tokenB) ? tokenA : tokenB;
-  const names = new Map<Hex, string>([
-    [factory, 'UniswapV2Factory'],
-    [tokenA, `ERC20 A (token${token0 === tokenA ? 0 : 1})`],
-    [tokenB, `ERC20 B (token${token0 === tokenB ? 0 : 1})`],
-    [pair, 'UniswapV2Pair'],
-    [router, 'SwapRouter'],
-    [token, 'BenchToken'],
-    [inner, 'Inner'],
-    [middle, 'Middle'],
-    [outer, 'Outer'],
-    [alice, 'alice'],
-    [bob, 'bob'],
-  ]);
+  const names = scenarioNames({ factory, tokenA, tokenB, pair, router, token, inner, middle, outer }, [[alice, 'alice'], [bob, 'bob']]);
   return {
     addresses: { alice, bob, factory, tokenA, tokenB, pair, router, token, inner, middle, outer },
     names,
