@@ -15,6 +15,7 @@ import { ERROR_CODES, type Verdict } from '../witness/errors.ts';
 import { encodeRecord, NONCE_MAX, type CreateRecord, type KeyUpdate } from '../witness/records.ts';
 import type { AccountKey, MessageWitness, WitnessFile } from '../witness/types.ts';
 import { LocalHypervisor } from './ethereumjs.ts';
+import { expectInvalid } from './expect.ts';
 
 const hv = LocalHypervisor.create();
 const CREATOR: Hex = '0x00000000000000000000000000000000000c0de0';
@@ -84,11 +85,6 @@ async function verdictOf(file: WitnessFile, changes: Partial<MessageWitness>): P
   return (await (await hv).verify({ ...file, witness: { ...file.witness, ...changes } })).verdict;
 }
 
-function expectInvalid(v: Verdict, code: number, guestPc: number, recordIndex: number): void {
-  assert.equal(v.kind, 'invalid', JSON.stringify(v));
-  if (v.kind !== 'invalid') return;
-  assert.deepEqual({ code: v.code, guestPc: v.guestPc, recordIndex: v.recordIndex }, { code, guestPc, recordIndex });
-}
 
 const VALID = { valid: true, kind: 'valid' };
 

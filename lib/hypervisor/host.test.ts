@@ -13,6 +13,7 @@ import { ERROR_CODES, type Verdict } from '../witness/errors.ts';
 import { decodeRecord, encodeRecord } from '../witness/records.ts';
 import type { AccessRecord, WitnessFile } from '../witness/types.ts';
 import { LocalHypervisor } from './ethereumjs.ts';
+import { expectInvalid } from './expect.ts';
 
 const hv = LocalHypervisor.create();
 
@@ -21,11 +22,6 @@ async function verdictOf(file: WitnessFile, records: AccessRecord[], returndataH
   return (await (await hv).verify({ ...file, witness })).verdict;
 }
 
-function expectInvalid(v: Verdict, code: number, guestPc: number, recordIndex: number): void {
-  assert.equal(v.kind, 'invalid', JSON.stringify(v));
-  if (v.kind !== 'invalid') return;
-  assert.deepEqual({ code: v.code, guestPc: v.guestPc, recordIndex: v.recordIndex }, { code, guestPc, recordIndex });
-}
 
 // pc 0: PUSH2 1000, pc 3: BLOCKHASH, pc 4: PUSH1 2, pc 6: BLOBHASH, then both hashes are returned
 const PROGRAM = assemble('PUSH2 1000 BLOCKHASH PUSH1 2 BLOBHASH PUSH 32 MSTORE PUSH 0 MSTORE PUSH 64 PUSH 0 RETURN');

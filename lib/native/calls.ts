@@ -365,7 +365,7 @@ export class FrameTracer {
    */
   private async onCreate(step: InterpreterStep, op: number): Promise<void> {
     const { ctx } = this.opts;
-    const o = createPastChecks(op, step, ctx.isStatic)!;
+    const o = createPastChecks(op, step, ctx.isStatic);
     if (o === undefined) return;
     // the step's gas left is after the static 32,000 and before the dynamic fee (init code words, hashing, memory)
     const l = step.gasLeft - (step.opcode.dynamicFee ?? 0n);

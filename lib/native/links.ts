@@ -37,7 +37,9 @@
  * path no call record leads to, is left over. The message's own frame has path [] and must be there once.
  */
 import { keccak256 } from 'viem';
+import { MAX_CODE_SIZE } from '../archive/index.ts';
 import { isPrecompile } from '../evm/precompiles.ts';
+import { CODE_DEPOSIT_BYTE } from './run.ts';
 import { CALL_NOT_ENTERED, CREATE_COLLISION, decodeRecord, hasCallTail, type CallRecord, type CreateRecord, type TypedRecord } from '../witness/records.ts';
 import type { Hex, MessageWitness, WitnessFile } from '../witness/types.ts';
 
@@ -180,9 +182,6 @@ export function checkTransaction(frames: readonly TreeFrame[], opts: CheckTransa
   return broken;
 }
 
-/** Gas per deposited code byte, the largest code (EIP-170), and the byte no deployed code starts with (EIP-3541). */
-const CODE_DEPOSIT_BYTE = 200n;
-const MAX_CODE_SIZE = 24_576;
 
 /**
  * The links of an entered create record (status 0, 1 or 2) to its creation frame C: C runs the init code at the new
