@@ -1,0 +1,90 @@
+/**
+ * First-reach analysis of JUMPDEST runs (src/hypervisor/Analysis.huff, `ab_first_jumpdest` and `ab_after`): a run that
+ * starts a block is found in the JUMPDEST bitmap (its leading ones, capped at the code's next 64-byte boundary and at
+ * the code's end), and its entries are written four to a word. Every run length and position must give the reference
+ * EVM's outcome to the unit of gas, when the run is run straight, entered by a jump at any of its JUMPDESTs, or runs
+ * out of gas inside.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { assemble } from '../evm/asm.ts';
+import { buildHonestWitness, defaultContext } from '../native/index.ts';
+import { ERROR_CODES, type Verdict } from '../witness/errors.ts';
+import type { Hex, WitnessFile } from '../witness/types.ts';
+import { LocalHypervisor } from './ethereumjs.ts';
+
+let hv: LocalHypervisor;
+before(async () => {
+  hv = await LocalHypervisor.create();
+});
+
+function codeOf(v: Verdict): number | string {
+  return v.kind === 'invalid' ? v.code : v.kind;
+}
+
+/** The honest witness of `code` with `gasAvailable`, checked valid, and gasUsed + 1 rejected. */
+async function expectExact(code: Hex, gasAvailable: bigint, what: string): Promise<WitnessFile> {
+  const { file } = await buildHonestWitness(defaultContext({ code, gasAvailable }));
+  const w = file.witness;
+  assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' }, `${what}: honest witness`);
+  const off = w.status === 0 ? { status: 1 as const } : { gasUsed: w.gasUsed + 1n };
+  const wrong = codeOf((await hv.verify({ ...file, witness: { ...w, ...off } })).verdict);
+  assert.ok(wrong === ERROR_CODES.GAS_USED_MISMATCH || wrong === ERROR_CODES.STATUS_MISMATCH, `${what}: a wrong claim gave ${wrong}`);
+  return file;
+}
+
+const TAIL = 'PUSH1 0x2a PUSH0 MSTORE PUSH1 0x20 PUSH0 RETURN';
+
+/** `offset` PUSH0s, a run of `length` JUMPDESTs (starting at pc = offset), then TAIL. */
+function runProgram(offset: number, length: number, tail = TAIL): Hex {
+  return assemble(`${'PUSH0 '.repeat(offset)}${'JUMPDEST '.repeat(length)}${tail}`);
+}
+
+describe('JUMPDEST runs found in the bitmap', () => {
+  const lengths = [1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 63, 64, 65, 70, 130];
+  const offsets = [0, 1, 3, 60, 62, 63];
+
+  test('run straight through: every length at every position, to the unit of gas', async () => {
+    for (const offset of offsets) {
+      for (const length of lengths) {
+        const code = runProgram(offset, length);
+        const { native } = await buildHonestWitness(defaultContext({ code, gasAvailable: 100_000n }));
+        assert.equal(native.status, 1);
+        await expectExact(code, 100_000n, `offset ${offset}, length ${length}`);
+        // out of gas exactly at the end of the run's block, and one unit short of the whole program
+        await expectExact(code, native.gasUsed - 1n, `offset ${offset}, length ${length}, one gas short`);
+        await expectExact(code, BigInt(offset) * 2n + BigInt(Math.min(length, 64 - (offset % 64))) - 1n, `offset ${offset}, length ${length}, out of gas in the run`);
+      }
+    }
+  });
+
+  test('a run entered by a jump at each of its JUMPDESTs (the block from each ends where the run\'s does)', async () => {
+    for (const [offset, length] of [[5, 9], [6, 64], [60, 11], [0, 70]] as const) {
+      // PUSH2 target JUMP, then filler up to the run; the run ends in TAIL
+      const head = 4; // PUSH2 xx xx JUMP
+      const start = head + offset;
+      for (let j = 0; j < length; j++) {
+        const code = assemble(`PUSH2 ${start + j} JUMP ${'PUSH0 '.repeat(offset)}${'JUMPDEST '.repeat(length)}${TAIL}`);
+        const { native } = await buildHonestWitness(defaultContext({ code, gasAvailable: 100_000n }));
+        assert.equal(native.status, 1, `offset ${offset}, length ${length}, entered at ${j}`);
+        await expectExact(code, 100_000n, `offset ${offset}, length ${length}, entered at ${j}`);
+        await expectExact(code, 11n + 1n, `offset ${offset}, length ${length}, entered at ${j}, 1 gas after the jump`);
+      }
+    }
+  });
+
+  test('a run that reaches the end of the code, and a run cut by a 64-byte boundary with a JUMPDEST after it', async () => {
+    for (const length of [1, 2, 5, 64, 66]) {
+      await expectExact(assemble(`PUSH0 ${'JUMPDEST '.repeat(length)}`), 1000n, `run of ${length} ending the code`);
+    }
+    // the run from pc 1 is cut at pc 64, which is a JUMPDEST too: it starts the next block
+    await expectExact(assemble(`PUSH0 ${'JUMPDEST '.repeat(63)}JUMPDEST PUSH1 7 ${TAIL}`), 1000n, 'run cut at pc 64');
+  });
+
+  test('the instruction after a run keeps its own entry: PUSH data and a fused PUSH after runs of every length mod 4', async () => {
+    for (let length = 1; length <= 12; length++) {
+      const file = await expectExact(runProgram(2, length, `PUSH1 0x5b PUSH1 0x5b ADD ${TAIL.replace('PUSH1 0x2a ', '')}`), 100_000n, `length ${length}`);
+      assert.equal(file.witness.status, 1);
+    }
+  });
+});
