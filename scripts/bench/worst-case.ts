@@ -306,6 +306,9 @@ export const PATTERNS: readonly Pattern[] = [
   { asm: `PUSH32 0x${'a5'.repeat(32)} POP` },
   { asm: 'ISZERO', items: 1 },
   { asm: 'JUMPDEST ISZERO', items: 1 },
+  // runs of 2 and 3 JUMPDESTs: the shortest runs the analysis measures (a run of 2 from the code bytes, longer ones in the bitmap)
+  { asm: 'JUMPDEST JUMPDEST ISZERO', items: 1 },
+  { asm: 'JUMPDEST JUMPDEST JUMPDEST ISZERO', items: 1 },
   { asm: 'DUP16 POP', items: 16 },
   { asm: 'SWAP16', items: 17 },
   { asm: 'PUSH0 MLOAD POP' },
