@@ -3,7 +3,8 @@
  * starts a block is found in the JUMPDEST bitmap (its leading ones, capped at the code's next 64-byte boundary and at
  * the code's end), and its entries are written four to a word. Every run length and position must give the reference
  * EVM's outcome to the unit of gas, when the run is run straight, entered by a jump at any of its JUMPDESTs, or runs
- * out of gas inside.
+ * out of gas inside. A PUSH takes its own path through the analysis (`ab_push`, `ab_push_write`), also when it starts
+ * a block.
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
@@ -40,7 +41,7 @@ function runProgram(offset: number, length: number, tail = TAIL): Hex {
   return assemble(`${'PUSH0 '.repeat(offset)}${'JUMPDEST '.repeat(length)}${tail}`);
 }
 
-describe('JUMPDEST runs found in the bitmap', () => {
+describe('first-reach analysis: JUMPDEST runs (found in the code bytes and the bitmap) and PUSHes', () => {
   const lengths = [1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 63, 64, 65, 70, 130];
   const offsets = [0, 1, 3, 60, 62, 63];
 
@@ -85,6 +86,21 @@ describe('JUMPDEST runs found in the bitmap', () => {
     for (let length = 1; length <= 12; length++) {
       const file = await expectExact(runProgram(2, length, `PUSH1 0x5b PUSH1 0x5b ADD ${TAIL.replace('PUSH1 0x2a ', '')}`), 100_000n, `length ${length}`);
       assert.equal(file.witness.status, 1);
+    }
+  });
+
+  test('a block that starts with PUSHn (every n) pushes its data: at pc 0, after a JUMPI falls through, after a 64-byte cut', async () => {
+    for (let n = 1; n <= 32; n++) {
+      const value = `0x${Array.from({ length: n }, (_, i) => (0xa1 + i).toString(16)).join('')}`;
+      const ret = 'PUSH0 MSTORE PUSH1 0x20 PUSH0 RETURN';
+      for (const [where, code] of [
+        ['pc 0', assemble(`PUSH${n} ${value} ${ret}`)],
+        ['after JUMPI', assemble(`PUSH0 PUSH0 JUMPI PUSH${n} ${value} ${ret}`)],
+        ['after a 64-byte cut', assemble(`${'PUSH0 POP '.repeat(32)}PUSH${n} ${value} ${ret}`)],
+      ] as const) {
+        const file = await expectExact(code, 100_000n, `PUSH${n} starting a block, ${where}`);
+        assert.equal(file.witness.status, 1, `PUSH${n}, ${where}`);
+      }
     }
   });
 });

@@ -188,6 +188,8 @@ export const MEMORY_LAYOUT = {
   /** bits 1-6: immediate size n (PUSHn), else 0 */
   META_IMM_SHIFT: 0x01,
   META_IMM_MASK: 0x3f,
+  /** the immediate size's bits in place (META_IMM_MASK << META_IMM_SHIFT): nonzero for PUSH1-PUSH32 */
+  META_IMM_FIELD: 0x7e,
   /** bit 7: the instruction ends its block */
   META_ENDS: 0x80,
   /** bits 8-12: items popped */
