@@ -65,6 +65,19 @@ describe('witnessesOfTransaction on anvil', () => {
   };
   const nodeTx = (tx: Hex) => rpc<{ gas: Hex; input: Hex; from: Hex }>(s.anvil.url, 'eth_getTransactionByHash', [tx]);
   const nodeReceipt = (tx: Hex) => rpc<{ gasUsed: Hex; status: Hex }>(s.anvil.url, 'eth_getTransactionReceipt', [tx]);
+  /**
+   * Sends a transaction with eth_sendTransaction and waits until it is mined: anvil's automine may answer the send
+   * before the block holds it (a loaded machine made a receipt read right after the send come back null).
+   */
+  const sendMined = async (tx: Record<string, string>): Promise<{ hash: Hex; contractAddress: Hex | null }> => {
+    const hash = await rpc<Hex>(s.anvil.url, 'eth_sendTransaction', [tx]);
+    for (let waited = 0; waited < 30_000; waited += 50) {
+      const receipt = await rpc<{ contractAddress: Hex | null } | null>(s.anvil.url, 'eth_getTransactionReceipt', [hash]);
+      if (receipt) return { hash, contractAddress: receipt.contractAddress };
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`transaction ${hash} not mined after 30 s`);
+  };
 
   before(async () => {
     [s, hv] = await Promise.all([startTraceScenario(), LocalHypervisor.create()]);
@@ -207,6 +220,8 @@ describe('witnessesOfTransaction on anvil', () => {
       await assert.rejects(witnessesOfTransaction(s.anvil.url, hash), (e: unknown) => e instanceof TraceError && /is pending/.test(e.message));
     } finally {
       await rpc(s.anvil.url, 'evm_setAutomine', [true]);
+      // mine what was left pending, so that the next test's transactions do not queue behind it
+      await rpc(s.anvil.url, 'evm_mine', []);
     }
   });
 
@@ -215,12 +230,13 @@ describe('witnessesOfTransaction on anvil', () => {
     // the factory: CREATE of the init code PUSH1 0xfe PUSH0 MSTORE8 PUSH1 1 PUSH0 RETURN (it deposits the code 0xfe)
     const factoryOf = async (init: string): Promise<Hex> => {
       const runtime = `0x67${init}5f52600860185ff000` as Hex; // PUSH8 init, PUSH0 MSTORE, CREATE(0, 24, 8), STOP
-      const deploy = await rpc<Hex>(s.anvil.url, 'eth_sendTransaction', [{ from, data: deployCode(runtime) }]);
-      return (await rpc<{ contractAddress: Hex }>(s.anvil.url, 'eth_getTransactionReceipt', [deploy])).contractAddress;
+      const { contractAddress } = await sendMined({ from, data: deployCode(runtime) });
+      assert.ok(contractAddress, 'the factory was deployed');
+      return contractAddress;
     };
     const factory = await factoryOf('60fe5f5360015ff3');
     // an explicit gas limit: the node's estimate would be the least gas with which the transaction succeeds, the create failing
-    const hash = await rpc<Hex>(s.anvil.url, 'eth_sendTransaction', [{ from, to: factory, data: '0x', gas: '0x30d40' }]);
+    const { hash } = await sendMined({ from, to: factory, data: '0x', gas: '0x30d40' });
     const w = await witnessesOfTransaction(s.anvil.url, hash);
     assert.deepEqual(w.tree.frames.map((f) => [f.path, f.native.status]), [[[], 1], [[0], 1]]);
     const creation = w.tree.frames[1]!;
@@ -230,7 +246,7 @@ describe('witnessesOfTransaction on anvil', () => {
     assert.deepEqual(await verifyAll(w), ['valid', 'valid']);
     // init code returning 0xef...: its deposit fails (EIP-3541), which this version does not build
     const bad = await factoryOf('60ef5f5360015ff3');
-    const badHash = await rpc<Hex>(s.anvil.url, 'eth_sendTransaction', [{ from, to: bad, data: '0x', gas: '0x30d40' }]);
+    const { hash: badHash } = await sendMined({ from, to: bad, data: '0x', gas: '0x30d40' });
     await assert.rejects(witnessesOfTransaction(s.anvil.url, badHash), (e: unknown) => e instanceof UnsupportedMessageError && e.message.includes(badHash) && /deposit failed/.test(e.message));
   });
 
