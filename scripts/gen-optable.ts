@@ -16,17 +16,26 @@ const FROM = 'lib/evm/opcodes.ts';
 
 /** Meta word layout (src/hypervisor/Analysis.huff reads it): bit 0 "rare" (JUMPDEST, GAS, PUSHn or ending the block: the
  * analysis leaves its plain path), bits 1-6 the immediate size n, bit 7 ends the block, bits 8-12 pops, bits 13-31 the
- * signed 19-bit delta gas * 1024 + (pushes - pops), added to the analysis's (gas << 10 | height) accumulator. */
+ * signed 19-bit delta (pushes - pops) * 8192 + gas, added to the analysis's (height << 13 | gas) accumulator. */
 export const META_DELTA_SHIFT = 13;
-export const META_GAS_UNIT = 1024;
+export const META_HEIGHT_UNIT = 8192;
+/** The analysis keeps a block's static gas below META_HEIGHT_UNIT (the entry's 13-bit gas field): a block holds at most
+ * 64 instructions, so 63 that do not end it and one that does must stay below it. */
+export function maxBlockGas(): number {
+  const defined = OPCODES.filter((o) => o.kind !== 'undefined');
+  const inside = Math.max(...defined.filter((o) => !o.endsBlock).map((o) => o.gas));
+  const ending = Math.max(...defined.filter((o) => o.endsBlock).map((o) => o.gas));
+  return 63 * inside + ending;
+}
 
 /** Meta word of one opcode (see META_DELTA_SHIFT). */
 export function metaWord(i: number): number {
   const o = OPCODES[i]!;
   // GAS is rare: the analysis gives a GAS inside a block its own handler and the gas to add back
   const rare = o.name === 'JUMPDEST' || o.name === 'GAS' || o.immediate > 0 || o.endsBlock;
-  const delta = o.gas * META_GAS_UNIT + (o.pushes - o.pops);
+  const delta = (o.pushes - o.pops) * META_HEIGHT_UNIT + o.gas;
   if (o.gas >= 256 || o.pops > 31 || o.immediate > 63) throw new Error(`metaWord: ${o.name} does not fit the meta word`);
+  if (maxBlockGas() >= META_HEIGHT_UNIT) throw new Error(`metaWord: a block's static gas (up to ${maxBlockGas()}) would reach the analysis's height field`);
   return (((delta & 0x7ffff) << META_DELTA_SHIFT) | (o.pops << 8) | ((o.endsBlock ? 1 : 0) << 7) | (o.immediate << 1) | (rare ? 1 : 0)) >>> 0;
 }
 
@@ -40,7 +49,7 @@ export function renderOpTable(): string {
   lines.push('///');
   lines.push('/// OP_HANDLERS: 256 packed 2-byte handler addresses, indexed by opcode.');
   lines.push('/// OP_META: 256 4-byte words, indexed by opcode: bit 0 rare (JUMPDEST, PUSHn or block end), bits 1-6 immediate size,');
-  lines.push('/// bit 7 ends the block, bits 8-12 pops, bits 13-31 signed delta gas * 1024 + pushes - pops.');
+  lines.push('/// bit 7 ends the block, bits 8-12 pops, bits 13-31 signed delta (pushes - pops) * 8192 + gas.');
   lines.push('');
   lines.push('#define jumptable__packed OP_HANDLERS {');
   for (let i = 0; i < 256; i += 8) {

@@ -195,7 +195,9 @@ export const MEMORY_LAYOUT = {
   /** bits 8-12: items popped */
   META_POPS_SHIFT: 0x08,
   META_POPS_MASK: 0x1f,
-  /** 13: bits 13-31, the signed delta gas * 1024 + pushes - pops */
+  /** the pops bits in place (META_POPS_MASK << META_POPS_SHIFT) */
+  META_POPS_FIELD: 0x1f00,
+  /** 13: bits 13-31, the signed delta (pushes - pops) * 8192 + gas */
   META_DELTA_BIT: 0x0d,
   /** 0xe0: the word's bit 31 to the top ... */
   META_DELTA_SHL: 0xe0,
