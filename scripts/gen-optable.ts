@@ -28,6 +28,13 @@ export function maxBlockGas(): number {
   return 63 * inside + ending;
 }
 
+/** The accumulator delta (pushes - pops) * META_HEIGHT_UNIT + gas shared by PUSH1-PUSH32 (throws if they differ). */
+export function pushAccDelta(): number {
+  const deltas = new Set(OPCODES.filter((o) => o.immediate > 0).map((o) => (o.pushes - o.pops) * META_HEIGHT_UNIT + o.gas));
+  if (deltas.size !== 1) throw new Error('pushAccDelta: PUSH1-PUSH32 do not share one accumulator delta');
+  return [...deltas][0]!;
+}
+
 /** Meta word of one opcode (see META_DELTA_SHIFT). */
 export function metaWord(i: number): number {
   const o = OPCODES[i]!;
@@ -58,14 +65,19 @@ export function renderOpTable(): string {
   lines.push('}');
   lines.push('');
   for (const n of [1, 2] as const) {
-    lines.push(`/// FUSE_PUSH${n}: handler of PUSH${n} followed by the indexed opcode in the same block, or no_fusion.`);
+    lines.push(`/// FUSE_PUSH${n}: handler of PUSH${n} inside a block followed by the indexed opcode in the same block: fused, or`);
+    lines.push(`/// op_push${n}e (the data in the entry, Analysis.huff); the STOP row (0x00) is never fused.`);
     lines.push(`#define jumptable__packed FUSE_PUSH${n} {`);
     for (let i = 0; i < 256; i += 8) {
-      lines.push('    ' + OPCODES.slice(i, i + 8).map((o) => (fused.has(o.name) ? fusedHandler(n, o.name) : 'no_fusion')).join(' '));
+      lines.push('    ' + OPCODES.slice(i, i + 8).map((o) => (fused.has(o.name) ? fusedHandler(n, o.name) : `op_push${n}e`)).join(' '));
     }
     lines.push('}');
     lines.push('');
   }
+  if (fused.has('STOP')) throw new Error('renderOpTable: the analysis looks up FUSE_PUSHn row 0x00 (STOP) for a PUSH that is never fused');
+  lines.push('/// The analysis accumulator delta of every PUSH1-PUSH32 (one item, no pops, its gas): OP_META\'s delta of each.');
+  lines.push(`#define constant PUSH_ACC_DELTA = 0x${pushAccDelta().toString(16)}`);
+  lines.push('');
   lines.push('#define table OP_META {');
   for (let i = 0; i < 256; i += 8) {
     const words = [];

@@ -103,4 +103,46 @@ describe('first-reach analysis: JUMPDEST runs (found in the code bytes and the b
       }
     }
   });
+  test('a PUSH1/PUSH2 inside a block pushes its value before every next instruction: fused, not fused, cut off', async () => {
+    const ret = 'PUSH0 MSTORE PUSH1 0x20 PUSH0 RETURN';
+    // the second instruction, with what the program does after it so that it returns one word
+    const next: Array<[string, string]> = [
+      ['ADD', `ADD ${ret}`], ['MUL', `MUL ${ret}`], ['SUB', `SUB ${ret}`], ['LT', `LT ${ret}`], ['GT', `GT ${ret}`],
+      ['EQ', `EQ ${ret}`], ['AND', `AND ${ret}`], ['OR', `OR ${ret}`], ['XOR', `XOR ${ret}`], ['SHL', `SHL ${ret}`],
+      ['SHR', `SHR ${ret}`], ['SWAP1', `SWAP1 POP ${ret}`], ['DUP1', `DUP1 ADD ${ret}`], ['POP', `POP ${ret}`],
+      ['MLOAD', `MLOAD ADD ${ret}`], ['MSTORE', 'MSTORE PUSH1 0x40 PUSH0 RETURN'], ['ISZERO', `ISZERO ADD ${ret}`],
+      ['JUMPDEST', `JUMPDEST ADD ${ret}`], ['PUSH1', `PUSH1 0x03 ADD ADD ${ret}`], ['GAS', `GAS POP ADD ${ret}`],
+      ['the code end', ''],
+    ];
+    const values: Record<1 | 2, string[]> = { 1: ['0x00', '0x01', '0x5b', '0x80', '0xff'], 2: ['0x0000', '0x5b5b', '0x00ff', '0x8001', '0xffff'] };
+    for (const n of [1, 2] as const) {
+      for (const value of values[n]) {
+        for (const [name, rest] of next) {
+          // mid-block after PUSH0 (the operand b = 0x1234 below it); the same with the pair's second instruction cut off by
+          // the block's 64-byte limit (the PUSH starting at pc 63 of a block from pc 0); and ending the code
+          const programs: Array<[string, string]> = [
+            ['mid-block', `PUSH2 0x1234 PUSH${n} ${value} ${rest}`],
+            ['second instruction past the 64-byte limit', `PUSH2 0x1234 ${'PUSH0 POP '.repeat(30)}PUSH${n} ${value} ${rest}`],
+          ];
+          for (const [where, src] of programs) {
+            const code = assemble(src);
+            await expectExact(code, 100_000n, `PUSH${n} ${value} then ${name}, ${where}`);
+          }
+        }
+      }
+    }
+  });
+
+  test('PUSH1/PUSH2 then JUMP or JUMPI inside a block: a static jump to a JUMPDEST, a halt otherwise', async () => {
+    for (const n of [1, 2] as const) {
+      for (const jump of ['JUMP', 'JUMPI']) {
+        // the target pc of each case: the JUMPDEST, the byte after it (a PUSH1's data: not a JUMPDEST), past the code
+        const body = (target: number) => `PUSH1 0x01 PUSH2 0x1234 PUSH${n} ${target} ${jump} PUSH1 0x05 PUSH0 MSTORE PUSH1 0x20 PUSH0 RETURN JUMPDEST PUSH1 0x5b PUSH0 MSTORE PUSH1 0x20 PUSH0 RETURN`;
+        const dest = assemble(body(0)).length / 2 - 1 - 9; // the JUMPDEST: 9 bytes before the end (JUMPDEST PUSH1 5b PUSH0 MSTORE PUSH1 20 PUSH0 RETURN)
+        for (const [what, target] of [['a JUMPDEST', dest], ['push data', dest + 2], ['past the code', dest + 40]] as const) {
+          await expectExact(assemble(body(target)), 100_000n, `PUSH${n} ${target} ${jump} to ${what}`);
+        }
+      }
+    }
+  });
 });

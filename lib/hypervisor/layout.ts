@@ -115,6 +115,8 @@ export const MEMORY_LAYOUT = {
   MEM_META_M28: 0x03e4,
   /** mload(this + 512 * (n - 1) + 2 * op) ends with PUSHn + op's fused handler */
   MEM_FUSE_M30: 0x07e2,
+  /** mload(this + 512 * n + 2 * op) ends with FUSE_PUSHn[op] */
+  MEM_FUSE_M542: 0x05e2,
   /** a handler address: 16 bits (entry bits 0-15, OP_HANDLERS and FUSE_PUSH* elements) */
   HANDLER_MASK: 0xffff,
   /** 24: the entry at q starts at q + 24, so mload(q) ends with it */
@@ -151,6 +153,12 @@ export const MEMORY_LAYOUT = {
   ENTRY_TARGET_BIT: 0x10,
   /** the target: 32 bits */
   ENTRY_TARGET_MASK: 0xffffffff,
+  /** 56: PUSH1 inside a block: its data byte is the entry's top byte (bits 56-63) */
+  ENTRY_PUSH1_SHIFT: 0x38,
+  /** 48: PUSH2 inside a block: its two data bytes are the entry's bits 48-63 */
+  ENTRY_PUSH2_SHIFT: 0x30,
+  /** 192: mload(codeAddr) >> 192 puts the 8 code bytes from codeAddr in entry bits 0-63, the first on top */
+  ENTRY_DATA_WORD_SHIFT: 0xc0,
   /** 12 */
   INFO_GAS_SHIFT: 0x0c,
   /** 25 */
