@@ -24,11 +24,12 @@
  * of a program that neither reads GAS nor runs out of gas, stateRootEnter and stateRootLeave moved
  * together) is expected to be accepted, and one that changes the outcome to be rejected.
  */
-import { keccak256 } from 'viem';
+import { keccak256, numberToHex } from 'viem';
 import { isPrecompile } from '../lib/evm/precompiles.ts';
-import { buildHonestWitness, DEFAULT_BLOCK, honestWitness, runNative, transferredValue, UnsupportedMessageError, unsupportedOpcodes, warmAtEntry, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
+import { buildHonestWitness, DEFAULT_BLOCK, honestWitness, runNative, transferredValue, UnsupportedMessageError, unsupportedOpcodes, warmAtEntry, type LogChainEntry, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
 import { BLOCK_FIELDS, OP } from '../lib/evm/opcodes.ts';
 import { argumentsDiffer, CALL_NOT_ENTERED, decodeWitness, encodeWitness, ERROR_CODES, recordKindOf, type AccessRecord, type Hex, type MessageWitness, type WitnessFile } from '../lib/witness/index.ts';
+import { logsLinkOfCall, logsLinkOfLog, NO_LOGS_HASH } from '../lib/witness/logs.ts';
 import { applyCallRecordMutation, CALL_WORD, checkCallRecord, isCallOpcode, keyIdentities } from './callrecords.ts';
 import { deriveOutcome } from './derive.ts';
 import { installMemoryGuard } from './guard.ts';
@@ -452,15 +453,37 @@ export function expectedVerdict(w: MessageWitness, native: NativeOutcome | undef
   // a successful callee's refund and logs hash are the frame's (the hypervisor adds the refund modulo 2^256)
   const refund = native.status === 1 ? BigInt.asIntN(256, native.gasRefund + records.refundShift) : native.gasRefund;
   if (w.refund !== refund) return { verdict: 'invalid', code: ERROR_CODES.REFUND_MISMATCH };
-  // another callee logs hash links another chain: it differs from the run's (and from any claim not made for it)
-  if (native.status === 1 && records.logsChanged) return { verdict: 'invalid', code: ERROR_CODES.LOGS_HASH_MISMATCH };
-  if (w.logsHash.toLowerCase() !== native.logsHash) return { verdict: 'invalid', code: ERROR_CODES.LOGS_HASH_MISMATCH };
+  // the frame's chain: its own logs, and at each call or create the callee chain its record claims (another claim than
+  // the run's links another chain, which may still be the one the witness claims)
+  if (native.status === 1 && BigInt(claimedLogsHash(native.logChain, native.records)) !== BigInt(native.logsHash)) {
+    throw new Error(`expectedVerdict: the run's log chain with its own records gives ${claimedLogsHash(native.logChain, native.records)}, not its logs hash ${native.logsHash}`);
+  }
+  const logsHash = native.status === 1 ? claimedLogsHash(native.logChain, w.state_access_list) : native.logsHash;
+  if (BigInt(w.logsHash) !== BigInt(logsHash)) return { verdict: 'invalid', code: ERROR_CODES.LOGS_HASH_MISMATCH };
   // a halted frame is not checked for unused keys (its claims change nothing)
   if (native.status === 0) return { verdict: 'valid' };
   const looked = new Set(native.keyLookups.map((l) => `${l.list}:${l.key}`));
   const unused = [...(['storage', 'transient', 'account'] as const)].some((list) => [...listed[list]].some((k) => !looked.has(`${list}:${k}`)));
   if (unused) return { verdict: 'invalid', code: ERROR_CODES.UNUSED_KEY };
   return { verdict: 'valid' };
+}
+
+/**
+ * The logs hash of a frame that ran `chain` (NativeOutcome.logChain) with the witness's `records`: its own logs' links
+ * and, for each call or create, the link of the callee chain its record claims if it claims success (docs/witness.md,
+ * "Logs"; a zero chain adds no link).
+ */
+export function claimedLogsHash(chain: readonly LogChainEntry[], records: readonly AccessRecord[]): Hex {
+  let h = NO_LOGS_HASH;
+  for (const e of chain) {
+    if (e.kind === 'log') h = logsLinkOfLog(h, e.log);
+    else {
+      const data = records[e.record]!.data;
+      const field = (i: number): bigint => BigInt(`0x${data.slice(2 + 64 * i, 66 + 64 * i).padEnd(64, '0')}`);
+      if (field(CALL_WORD.status) === 1n) h = logsLinkOfCall(h, numberToHex(field(CALL_WORD.logsHash), { size: 32 }));
+    }
+  }
+  return h;
 }
 
 /** What the witness's records decide (recordsVerdict). */
@@ -471,12 +494,11 @@ export interface RecordsOutcome {
   root: bigint;
   /**
    * How the frame's exit differs from the reference run's when a call record claims another outcome the guest does
-   * not see: its gasUsed (gas the frame gets back), a success's refund (added to the frame's) and logs hash (linked
-   * into the frame's chain).
+   * not see: its gasUsed (gas the frame gets back) and a success's refund (added to the frame's). A success's other
+   * logs hash is linked into the frame's chain at exit (claimedLogsHash).
    */
   gasShift: bigint;
   refundShift: bigint;
-  logsChanged: boolean;
 }
 
 /**
@@ -495,7 +517,7 @@ export interface RecordsOutcome {
 export function recordsVerdict(w: MessageWitness, native: NativeOutcome): RecordsOutcome {
   const claimed = w.state_access_list;
   const taken = native.records;
-  const out: RecordsOutcome = { root: BigInt(w.stateRootEnter), gasShift: 0n, refundShift: 0n, logsChanged: false };
+  const out: RecordsOutcome = { root: BigInt(w.stateRootEnter), gasShift: 0n, refundShift: 0n };
   const claimedKeys = keyIdentities(w);
   const takenKeys = keyIdentities(native);
   const lastIndex = (f: (r: AccessRecord) => boolean): number => taken.reduce((last, r, i) => (f(r) ? i : last), -1);
@@ -518,7 +540,7 @@ export function recordsVerdict(w: MessageWitness, native: NativeOutcome): Record
       if (r.tail) return unchecked('callee return data or key updates');
       for (const f of r.differs) {
         if (f === 'refund') out.refundShift += BigInt.asIntN(256, word(c, CALL_WORD.refund)) - BigInt.asIntN(256, word(t, CALL_WORD.refund));
-        else if (f === 'logsHash') out.logsChanged = true;
+        else if (f === 'logsHash') continue; // linked into the frame's chain at exit (claimedLogsHash)
         else if (f === 'gasUsed') {
           const d = word(c, CALL_WORD.gasUsed) - word(t, CALL_WORD.gasUsed);
           const unseen = (native.status === 1 || native.status === 2) && i === lastCall && everyCallRecorded && !native.opcodes.has(OP.GAS);

@@ -27,7 +27,7 @@ import { MerkleStateManager } from '@ethereumjs/statemanager';
 import { Account, bigIntToBytes, bytesToBigInt, bytesToUnprefixedHex, createAddressFromString, KECCAK256_NULL, setLengthLeft } from '@ethereumjs/util';
 import { bytesToHex, getContractAddress, keccak256, numberToHex } from 'viem';
 import { OP } from '../evm/opcodes.ts';
-import { logsLinkOfCall, logsLinkOfLog, NO_LOGS_HASH } from '../witness/logs.ts';
+import { logsLinkOfCall, logsLinkOfLog, NO_LOGS_HASH, type FrameLog } from '../witness/logs.ts';
 import { CALL_NOT_ENTERED, CREATE_COLLISION, NO_CODE_HASH, recordKindOf, type CallKindName, type CreateKindName, type KeyUpdate } from '../witness/records.ts';
 import type { Hex } from '../witness/types.ts';
 import { isPrecompile } from '../evm/precompiles.ts';
@@ -105,6 +105,8 @@ export interface FrameCall {
   opcode: number;
   kind: CallKindName | CreateKindName;
   pc: number;
+  /** How many LOG instructions the frame ran before this call: where a successful callee's chain links into the frame's. */
+  logsBefore: number;
   target: Hex;
   /** The callee's callvalue: the value operand (CALL, CALLCODE), the frame's callvalue (DELEGATECALL), 0 (STATICCALL). */
   value: bigint;
@@ -177,6 +179,24 @@ function chainOf(logs: readonly Log[], kids: MessageNode['kids']): Hex {
   return h;
 }
 
+/** The logs of a message that are its own (chainOf's walk, without the logs of its successful callees). */
+function ownLogsOf(logs: readonly Log[], kids: MessageNode['kids']): FrameLog[] {
+  const own: FrameLog[] = [];
+  let k = 0;
+  for (let i = 0; i < logs.length; ) {
+    const kid = kids[k];
+    if (kid !== undefined && logs[i] === kid.logs[0]) {
+      i += kid.logs.length;
+      k++;
+      continue;
+    }
+    const [, topics, data] = logs[i]!;
+    own.push({ topics: topics.map((t) => bytesToHex(t)), data: bytesToHex(data) });
+    i++;
+  }
+  return own;
+}
+
 const word = (n: bigint): Uint8Array => setLengthLeft(bigIntToBytes(n), 32);
 
 /** Bytes [offset, offset + size) of memory, zero beyond its end. */
@@ -211,6 +231,10 @@ export class FrameTracer {
   readonly writeRoots: Hex[] = [];
   /** The frame's logs hash chain (0 unless it succeeded). */
   logsHash: Hex = NO_LOGS_HASH;
+  /** The frame's own logs (not its callees'), in order, if it succeeded. */
+  ownLogs: FrameLog[] = [];
+  /** LOG instructions the frame has run so far. */
+  private frameLogCount = 0;
   /** The executing account's balance when the frame's SELFDESTRUCT (past its static-frame check) starts: the balance it moves. */
   selfDestructBalance: bigint | undefined;
   /** The frame's root when it ended by SELFDESTRUCT (the balance moved): that record's state root. */
@@ -310,6 +334,8 @@ export class FrameTracer {
     const op = code[step.pc] ?? OP.STOP;
     this.lastOpcode = op;
     this.opts.onStep(step, op);
+    // a LOG that fails ends the frame, whose logs then do not count
+    if (op >= OP.LOG0 && op <= OP.LOG4) this.frameLogCount++;
     const n = step.stack.length;
     if (op === OP.SELFDESTRUCT && passesKeyChecks(op, step.gasLeft, n, ctx.isStatic)) {
       const account = await this.evm!.stateManager.getAccount(createAddressFromString(ctx.context));
@@ -344,6 +370,7 @@ export class FrameTracer {
     const call: FrameCall = {
       ...head,
       pc: step.pc,
+      logsBefore: this.frameLogCount,
       completed: true,
       entered: false,
       status: CALL_NOT_ENTERED,
@@ -434,6 +461,7 @@ export class FrameTracer {
     if (node.depth === this.depth) {
       this.active = false;
       this.logsHash = chain;
+      if (err === undefined) this.ownLogs = ownLogsOf(logs, node.kids);
       this.result = exec;
       this.listen(false);
       if (err === undefined && this.selfDestructBalance !== undefined) this.selfDestructRoot = await this.frameRoot();

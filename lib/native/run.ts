@@ -5,7 +5,7 @@ import { MerkleStateManager } from '@ethereumjs/statemanager';
 import { Account, bigIntToBytes, createAddressFromString, hexToBytes, setLengthLeft } from '@ethereumjs/util';
 import { bytesToHex, keccak256 } from 'viem';
 import { immediateSize, OP } from '../evm/opcodes.ts';
-import { NO_LOGS_HASH } from '../witness/logs.ts';
+import { NO_LOGS_HASH, type FrameLog } from '../witness/logs.ts';
 import { CALL_NOT_ENTERED, encodeRecord } from '../witness/records.ts';
 import type { AccessRecord, AccountKey, BlockValues, Hex, Status, StorageKey, TransientKey } from '../witness/types.ts';
 import { isPrecompile } from '../evm/precompiles.ts';
@@ -26,6 +26,9 @@ export const CODE_DEPOSIT_BYTE = 200n;
 export interface DeepFrame extends TracedFrame {
   ctx: MessageContext;
 }
+
+/** One entry of NativeOutcome.logChain: a log of the frame's own, or the call or create of record `record`. */
+export type LogChainEntry = { kind: 'log'; log: FrameLog } | { kind: 'call'; record: number };
 
 export interface NativeOutcome {
   status: Status;
@@ -52,6 +55,12 @@ export interface NativeOutcome {
   stateRootLeave: Hex;
   /** The logs hash chain of the run over its own logs and its successful calls (docs/witness.md, "Logs"); 0 unless it succeeded. */
   logsHash: Hex;
+  /**
+   * What the logs hash chains, in order, if the run succeeded (else empty): its own logs, and every call or create that
+   * took a record (by record index), where its callee's chain links in if that record claims success and a nonzero
+   * logs hash. So a chain can be worked out from other claims than the run's own (ts-fuzz's oracle).
+   */
+  logChain: LogChainEntry[];
   /** The keys the frame looked up, ascending, with their claims at frame entry (lib/native/keys.ts). */
   storageKeys: StorageKey[];
   transientKeys: TransientKey[];
@@ -327,6 +336,18 @@ async function traceRun(ctx: MessageContext, pre: BuiltPreState, keyLists?: KeyL
  * else `rootBefore`, the root in force before it.
  */
 /** Whether a call record changes the root: a call that succeeded, a create that was entered. */
+/** The frame's own logs and its recorded calls (each after the logs it ran before it) in execution order. */
+function logChainOf(own: readonly FrameLog[], calls: ReadonlyArray<{ record: number; logsBefore: number }>): LogChainEntry[] {
+  const out: LogChainEntry[] = [];
+  let c = 0;
+  for (let i = 0; i <= own.length; i++) {
+    for (; c < calls.length && calls[c]!.logsBefore === i; c++) out.push({ kind: 'call', record: calls[c]!.record });
+    if (i < own.length) out.push({ kind: 'log', log: own[i]! });
+  }
+  if (c !== calls.length) throw new Error('runNative: a call ran after more logs than the frame has');
+  return out;
+}
+
 function changesRoot(call: FrameCall): boolean {
   return call.kind === 'create' || call.kind === 'create2' ? call.status !== CALL_NOT_ENTERED : call.status === 1;
 }
@@ -484,6 +505,7 @@ export async function runFrame(ctx: MessageContext, pre: BuiltPreState, deep?: D
     records,
     stateRootLeave: status === 1 ? root : preStateRoot,
     logsHash: status === 1 ? tracer.logsHash : NO_LOGS_HASH,
+    logChain: status === 1 ? logChainOf(tracer.ownLogs, changes.flatMap((ch) => ('call' in ch && ch.call.completed ? [{ record: ch.recordIndex, logsBefore: ch.call.logsBefore }] : []))) : [],
     ...claims,
     keyLookups: keys.lookups,
     precompileCalls: [...keys.precompileCalls].sort((a, b) => a - b),
