@@ -35,6 +35,13 @@ export function pushAccDelta(): number {
   return [...deltas][0]!;
 }
 
+/** The accumulator delta of JUMPDEST, which is its gas (throws if JUMPDEST moved an item: the analysis uses it as gas). */
+export function jumpdestAccDelta(): number {
+  const o = OPCODES[0x5b]!;
+  if (o.name !== 'JUMPDEST' || o.pops !== 0 || o.pushes !== 0) throw new Error('jumpdestAccDelta: 0x5b is not a JUMPDEST that moves no item');
+  return o.gas;
+}
+
 /** Meta word of one opcode (see META_DELTA_SHIFT). */
 export function metaWord(i: number): number {
   const o = OPCODES[i]!;
@@ -77,6 +84,8 @@ export function renderOpTable(): string {
   if (fused.has('STOP')) throw new Error('renderOpTable: the analysis looks up FUSE_PUSHn row 0x00 (STOP) for a PUSH that is never fused');
   lines.push('/// The analysis accumulator delta of every PUSH1-PUSH32 (one item, no pops, its gas): OP_META\'s delta of each.');
   lines.push(`#define constant PUSH_ACC_DELTA = 0x${pushAccDelta().toString(16)}`);
+  lines.push('/// The analysis accumulator delta of JUMPDEST: its gas, as it moves no item (OP_META\'s delta of 0x5b).');
+  lines.push(`#define constant JUMPDEST_ACC_DELTA = 0x${jumpdestAccDelta().toString(16)}`);
   lines.push('');
   lines.push('#define table OP_META {');
   for (let i = 0; i < 256; i += 8) {
