@@ -145,4 +145,26 @@ describe('first-reach analysis: JUMPDEST runs (found in the code bytes and the b
       }
     }
   });
+
+  test('GAS inside a block gives the gas left after it, on its first run and on every run after (a loop)', async () => {
+    // a loop whose body block holds GAS instructions at several places; each iteration adds the values GAS pushed
+    // into memory word 0, which the program returns: any wrong GAS value changes the return data
+    const bodies = [
+      'GAS PUSH0 MLOAD ADD PUSH0 MSTORE',
+      'PUSH1 0x01 POP GAS PUSH0 MLOAD ADD PUSH0 MSTORE GAS POP',
+      'GAS GAS ADD PUSH0 MLOAD ADD PUSH0 MSTORE PUSH1 0x07 GAS MUL POP',
+      `${'PUSH0 POP '.repeat(25)}GAS PUSH0 MLOAD ADD PUSH0 MSTORE`,
+    ];
+    for (const body of bodies) {
+      for (const n of [1, 2, 5]) {
+        // [counter] JUMPDEST body, counter - 1, loop while nonzero
+        const code = assemble(`PUSH1 ${n} loop: JUMPDEST ${body} PUSH1 0x01 SWAP1 SUB DUP1 @loop JUMPI PUSH1 0x20 PUSH0 RETURN`);
+        const { native } = await buildHonestWitness(defaultContext({ code, gasAvailable: 100_000n }));
+        assert.equal(native.status, 1, `${body} x ${n}`);
+        await expectExact(code, 100_000n, `${body} x ${n}`);
+        // out of gas in the last iteration, after the GAS instructions ran before
+        await expectExact(code, native.gasUsed - 1n, `${body} x ${n}, one gas short`);
+      }
+    }
+  });
 });
