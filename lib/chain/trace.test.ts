@@ -67,13 +67,16 @@ describe('witnessesOfTransaction on anvil', () => {
   const nodeReceipt = (tx: Hex) => rpc<{ gasUsed: Hex; status: Hex }>(s.anvil.url, 'eth_getTransactionReceipt', [tx]);
   /**
    * Sends a transaction with eth_sendTransaction and waits until it is mined: anvil's automine may answer the send
-   * before the block holds it (a loaded machine made a receipt read right after the send come back null).
+   * before the block holds it (a loaded machine made a receipt read right after the send come back null), and may
+   * give the receipt while eth_getTransactionByHash still shows the transaction pending (no blockNumber; seen once in
+   * a fresh clone under load), so both are awaited.
    */
   const sendMined = async (tx: Record<string, string>): Promise<{ hash: Hex; contractAddress: Hex | null }> => {
     const hash = await rpc<Hex>(s.anvil.url, 'eth_sendTransaction', [tx]);
     for (let waited = 0; waited < 30_000; waited += 50) {
       const receipt = await rpc<{ contractAddress: Hex | null } | null>(s.anvil.url, 'eth_getTransactionReceipt', [hash]);
-      if (receipt) return { hash, contractAddress: receipt.contractAddress };
+      const mined = await rpc<{ blockNumber: Hex | null } | null>(s.anvil.url, 'eth_getTransactionByHash', [hash]);
+      if (receipt && mined?.blockNumber) return { hash, contractAddress: receipt.contractAddress };
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error(`transaction ${hash} not mined after 30 s`);
