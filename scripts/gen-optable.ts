@@ -49,7 +49,6 @@ export function metaWord(i: number): number {
   const rare = o.name === 'JUMPDEST' || o.name === 'GAS' || o.immediate > 0 || o.endsBlock;
   const delta = (o.pushes - o.pops) * META_HEIGHT_UNIT + o.gas;
   if (o.gas >= 256 || o.pops > 31 || o.immediate > 63) throw new Error(`metaWord: ${o.name} does not fit the meta word`);
-  if (maxBlockGas() >= META_HEIGHT_UNIT) throw new Error(`metaWord: a block's static gas (up to ${maxBlockGas()}) would reach the analysis's height field`);
   return (((delta & 0x7ffff) << META_DELTA_SHIFT) | (o.pops << 8) | ((o.endsBlock ? 1 : 0) << 7) | (o.immediate << 1) | (rare ? 1 : 0)) >>> 0;
 }
 
@@ -87,6 +86,7 @@ export function renderOpTable(): string {
   lines.push('/// The analysis accumulator delta of JUMPDEST: its gas, as it moves no item (OP_META\'s delta of 0x5b).');
   lines.push(`#define constant JUMPDEST_ACC_DELTA = 0x${jumpdestAccDelta().toString(16)}`);
   lines.push('');
+  if (maxBlockGas() >= META_HEIGHT_UNIT) throw new Error(`renderOpTable: a block's static gas (up to ${maxBlockGas()}) would reach the analysis's height field`);
   lines.push('#define table OP_META {');
   for (let i = 0; i < 256; i += 8) {
     const words = [];

@@ -29,7 +29,7 @@ import { isPrecompile } from '../lib/evm/precompiles.ts';
 import { buildHonestWitness, DEFAULT_BLOCK, honestWitness, runNative, transferredValue, UnsupportedMessageError, unsupportedOpcodes, warmAtEntry, type LogChainEntry, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
 import { BLOCK_FIELDS, OP } from '../lib/evm/opcodes.ts';
 import { argumentsDiffer, CALL_NOT_ENTERED, decodeWitness, encodeWitness, ERROR_CODES, recordKindOf, type AccessRecord, type Hex, type MessageWitness, type WitnessFile } from '../lib/witness/index.ts';
-import { logsLinkOfCall, logsLinkOfLog, NO_LOGS_HASH } from '../lib/witness/logs.ts';
+import { logsHashOf, type LogsEntry } from '../lib/witness/logs.ts';
 import { applyCallRecordMutation, CALL_WORD, checkCallRecord, isCallOpcode, keyIdentities } from './callrecords.ts';
 import { deriveOutcome } from './derive.ts';
 import { installMemoryGuard } from './guard.ts';
@@ -455,9 +455,8 @@ export function expectedVerdict(w: MessageWitness, native: NativeOutcome | undef
   if (w.refund !== refund) return { verdict: 'invalid', code: ERROR_CODES.REFUND_MISMATCH };
   // the frame's chain: its own logs, and at each call or create the callee chain its record claims (another claim than
   // the run's links another chain, which may still be the one the witness claims)
-  if (native.status === 1 && BigInt(claimedLogsHash(native.logChain, native.records)) !== BigInt(native.logsHash)) {
-    throw new Error(`expectedVerdict: the run's log chain with its own records gives ${claimedLogsHash(native.logChain, native.records)}, not its logs hash ${native.logsHash}`);
-  }
+  const ownChain = native.status === 1 ? claimedLogsHash(native.logChain, native.records) : native.logsHash;
+  if (BigInt(ownChain) !== BigInt(native.logsHash)) throw new Error(`expectedVerdict: the run's log chain with its own records gives ${ownChain}, not its logs hash ${native.logsHash}`);
   const logsHash = native.status === 1 ? claimedLogsHash(native.logChain, w.state_access_list) : native.logsHash;
   if (BigInt(w.logsHash) !== BigInt(logsHash)) return { verdict: 'invalid', code: ERROR_CODES.LOGS_HASH_MISMATCH };
   // a halted frame is not checked for unused keys (its claims change nothing)
@@ -474,16 +473,18 @@ export function expectedVerdict(w: MessageWitness, native: NativeOutcome | undef
  * "Logs"; a zero chain adds no link).
  */
 export function claimedLogsHash(chain: readonly LogChainEntry[], records: readonly AccessRecord[]): Hex {
-  let h = NO_LOGS_HASH;
-  for (const e of chain) {
-    if (e.kind === 'log') h = logsLinkOfLog(h, e.log);
-    else {
-      const data = records[e.record]!.data;
-      const field = (i: number): bigint => BigInt(`0x${data.slice(2 + 64 * i, 66 + 64 * i).padEnd(64, '0')}`);
-      if (field(CALL_WORD.status) === 1n) h = logsLinkOfCall(h, numberToHex(field(CALL_WORD.logsHash), { size: 32 }));
-    }
-  }
-  return h;
+  return logsHashOf(
+    chain.flatMap((e): LogsEntry[] => {
+      if (e.kind === 'log') return [e.log];
+      const r = records[e.record]!;
+      return recordWord(r, CALL_WORD.status) === 1n ? [{ callLogsHash: numberToHex(recordWord(r, CALL_WORD.logsHash), { size: 32 }) }] : [];
+    }),
+  );
+}
+
+/** Word `i` of a record's data (zeros past its end). */
+function recordWord(r: AccessRecord, i: number): bigint {
+  return BigInt(`0x${r.data.slice(2 + 64 * i, 66 + 64 * i).padEnd(64, '0')}`);
 }
 
 /** What the witness's records decide (recordsVerdict). */
@@ -526,7 +527,6 @@ export function recordsVerdict(w: MessageWitness, native: NativeOutcome): Record
   // every call the run executed took a record (a call to a precompile takes none, and its gas depends on the gas left)
   const callsExecuted = [OP.CALL, OP.CALLCODE, OP.DELEGATECALL, OP.STATICCALL].reduce((n, op) => n + (native.opcodes.get(op) ?? 0), 0);
   const everyCallRecorded = callsExecuted === taken.filter((r) => isCallOpcode(r.opcode)).length;
-  const word = (r: AccessRecord, i: number): bigint => BigInt(`0x${r.data.slice(2 + 64 * i, 66 + 64 * i)}`);
   for (let i = 0; i < taken.length; i++) {
     const c = claimed[i];
     const t = taken[i]!;
@@ -539,16 +539,16 @@ export function recordsVerdict(w: MessageWitness, native: NativeOutcome): Record
       if ('code' in r) return at({ verdict: 'invalid', code: r.code, record: i });
       if (r.tail) return unchecked('callee return data or key updates');
       for (const f of r.differs) {
-        if (f === 'refund') out.refundShift += BigInt.asIntN(256, word(c, CALL_WORD.refund)) - BigInt.asIntN(256, word(t, CALL_WORD.refund));
+        if (f === 'refund') out.refundShift += BigInt.asIntN(256, recordWord(c, CALL_WORD.refund)) - BigInt.asIntN(256, recordWord(t, CALL_WORD.refund));
         else if (f === 'logsHash') continue; // linked into the frame's chain at exit (claimedLogsHash)
         else if (f === 'gasUsed') {
-          const d = word(c, CALL_WORD.gasUsed) - word(t, CALL_WORD.gasUsed);
+          const d = recordWord(c, CALL_WORD.gasUsed) - recordWord(t, CALL_WORD.gasUsed);
           const unseen = (native.status === 1 || native.status === 2) && i === lastCall && everyCallRecorded && !native.opcodes.has(OP.GAS);
           if (!unseen || (d > 0n && (d > w.gasAvailable - native.gasUsed || lastWrite > i))) return unchecked('callee gasUsed');
           out.gasShift += d;
         } else return unchecked(`callee ${f}`);
       }
-      if (word(c, CALL_WORD.status) === 1n) out.root = word(c, CALL_WORD.stateRoot);
+      if (recordWord(c, CALL_WORD.status) === 1n) out.root = recordWord(c, CALL_WORD.stateRoot);
       continue;
     }
     const same = c.data.toLowerCase() === t.data.toLowerCase();
@@ -556,17 +556,17 @@ export function recordsVerdict(w: MessageWitness, native: NativeOutcome): Record
       // a create record: the claimed one must be the reference run's (its arguments and the creation's outcome); a
       // create not entered keeps the root (the hypervisor checks its root against the chain), one entered sets it
       if (!same) return unchecked('create record');
-      if (word(c, CALL_WORD.status) === BigInt(CALL_NOT_ENTERED)) {
-        if (word(c, CALL_WORD.stateRoot) !== out.root) return at({ verdict: 'invalid', code: ERROR_CODES.CALL_OUTCOME_INCONSISTENT, record: i });
-      } else out.root = word(c, CALL_WORD.stateRoot);
+      if (recordWord(c, CALL_WORD.status) === BigInt(CALL_NOT_ENTERED)) {
+        if (recordWord(c, CALL_WORD.stateRoot) !== out.root) return at({ verdict: 'invalid', code: ERROR_CODES.CALL_OUTCOME_INCONSISTENT, record: i });
+      } else out.root = recordWord(c, CALL_WORD.stateRoot);
       // its key updates name keys by index: other key lists than the run's make them another claim
-      if (word(c, CALL_WORD.updateCount) > 0n && JSON.stringify(claimedKeys) !== JSON.stringify(takenKeys)) return unchecked('create key updates');
+      if (recordWord(c, CALL_WORD.updateCount) > 0n && JSON.stringify(claimedKeys) !== JSON.stringify(takenKeys)) return unchecked('create key updates');
       continue;
     }
     if (c.data.length !== t.data.length) return at({ verdict: 'invalid', code: ERROR_CODES.RECORD_LENGTH_MISMATCH });
     if (!same && argumentsDiffer(recordKindOf(t.opcode)!, c, t)) return at({ verdict: 'invalid', code: ERROR_CODES.RECORD_ARGUMENT_MISMATCH });
     // a storageWrite or selfDestruct record's state root only feeds the root chain
-    if (t.opcode === OP.SSTORE || t.opcode === OP.SELFDESTRUCT) out.root = word(c, 2);
+    if (t.opcode === OP.SSTORE || t.opcode === OP.SELFDESTRUCT) out.root = recordWord(c, 2);
     else if (!same) return unchecked('result');
   }
   return out;

@@ -27,7 +27,7 @@ import { MerkleStateManager } from '@ethereumjs/statemanager';
 import { Account, bigIntToBytes, bytesToBigInt, bytesToUnprefixedHex, createAddressFromString, KECCAK256_NULL, setLengthLeft } from '@ethereumjs/util';
 import { bytesToHex, getContractAddress, keccak256, numberToHex } from 'viem';
 import { OP } from '../evm/opcodes.ts';
-import { logsLinkOfCall, logsLinkOfLog, NO_LOGS_HASH, type FrameLog } from '../witness/logs.ts';
+import { logsHashOf, NO_LOGS_HASH, type FrameLog, type LogsEntry } from '../witness/logs.ts';
 import { CALL_NOT_ENTERED, CREATE_COLLISION, NO_CODE_HASH, recordKindOf, type CallKindName, type CreateKindName, type KeyUpdate } from '../witness/records.ts';
 import type { Hex } from '../witness/types.ts';
 import { isPrecompile } from '../evm/precompiles.ts';
@@ -159,42 +159,27 @@ interface MessageNode {
   kids: { logs: readonly Log[]; chain: Hex }[];
 }
 
-/** The chain of a message from its flattened logs and its successful callees' (docs/witness.md, "Logs"). */
-function chainOf(logs: readonly Log[], kids: MessageNode['kids']): Hex {
-  let h = NO_LOGS_HASH;
+/**
+ * The entries of a message's logs chain (docs/witness.md, "Logs") from its flattened logs (ethereumjs gives a message
+ * its successful callees' logs too): its own logs, and in place of each successful callee's logs that callee's chain.
+ */
+function logEntriesOf(logs: readonly Log[], kids: MessageNode['kids']): LogsEntry[] {
+  const entries: LogsEntry[] = [];
   let k = 0;
   for (let i = 0; i < logs.length; ) {
     const kid = kids[k];
     if (kid !== undefined && logs[i] === kid.logs[0]) {
-      h = logsLinkOfCall(h, kid.chain);
+      entries.push({ callLogsHash: kid.chain });
       i += kid.logs.length;
       k++;
       continue;
     }
     const [, topics, data] = logs[i]!;
-    h = logsLinkOfLog(h, { topics: topics.map((t) => bytesToHex(t)), data: bytesToHex(data) });
+    entries.push({ topics: topics.map((t) => bytesToHex(t)), data: bytesToHex(data) });
     i++;
   }
   if (k !== kids.length) throw new Error("calls: a callee's logs are not in its caller's logs");
-  return h;
-}
-
-/** The logs of a message that are its own (chainOf's walk, without the logs of its successful callees). */
-function ownLogsOf(logs: readonly Log[], kids: MessageNode['kids']): FrameLog[] {
-  const own: FrameLog[] = [];
-  let k = 0;
-  for (let i = 0; i < logs.length; ) {
-    const kid = kids[k];
-    if (kid !== undefined && logs[i] === kid.logs[0]) {
-      i += kid.logs.length;
-      k++;
-      continue;
-    }
-    const [, topics, data] = logs[i]!;
-    own.push({ topics: topics.map((t) => bytesToHex(t)), data: bytesToHex(data) });
-    i++;
-  }
-  return own;
+  return entries;
 }
 
 const word = (n: bigint): Uint8Array => setLengthLeft(bigIntToBytes(n), 32);
@@ -454,14 +439,15 @@ export class FrameTracer {
     const exec = result.execResult;
     const err = exec.exceptionError;
     const logs = exec.logs ?? [];
-    const chain = err === undefined ? chainOf(logs, node.kids) : NO_LOGS_HASH;
+    const entries = err === undefined ? logEntriesOf(logs, node.kids) : [];
+    const chain = logsHashOf(entries);
     const parent = this.messages[this.messages.length - 1];
     if (err === undefined && parent !== undefined && logs.length > 0) parent.kids.push({ logs, chain });
     if (!this.active) return;
     if (node.depth === this.depth) {
       this.active = false;
       this.logsHash = chain;
-      if (err === undefined) this.ownLogs = ownLogsOf(logs, node.kids);
+      this.ownLogs = entries.filter((e): e is FrameLog => !('callLogsHash' in e));
       this.result = exec;
       this.listen(false);
       if (err === undefined && this.selfDestructBalance !== undefined) this.selfDestructRoot = await this.frameRoot();

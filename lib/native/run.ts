@@ -331,11 +331,6 @@ async function traceRun(ctx: MessageContext, pre: BuiltPreState, keyLists?: KeyL
   return { result, recorder, keys, tracer, opcodes, steps };
 }
 
-/**
- * The call record of `call` (lib/witness/records.ts): its stateRoot is the root after it if its callee succeeded,
- * else `rootBefore`, the root in force before it.
- */
-/** Whether a call record changes the root: a call that succeeded, a create that was entered. */
 /** The frame's own logs and its recorded calls (each after the logs it ran before it) in execution order. */
 function logChainOf(own: readonly FrameLog[], calls: ReadonlyArray<{ record: number; logsBefore: number }>): LogChainEntry[] {
   const out: LogChainEntry[] = [];
@@ -348,10 +343,15 @@ function logChainOf(own: readonly FrameLog[], calls: ReadonlyArray<{ record: num
   return out;
 }
 
+/** Whether a call record changes the root: a call that succeeded, a create that was entered. */
 function changesRoot(call: FrameCall): boolean {
   return call.kind === 'create' || call.kind === 'create2' ? call.status !== CALL_NOT_ENTERED : call.status === 1;
 }
 
+/**
+ * The call record of `call` (lib/witness/records.ts): its stateRoot is the root after it if its callee succeeded,
+ * else `rootBefore`, the root in force before it.
+ */
 function callRecord(call: FrameCall, rootBefore: Hex): AccessRecord {
   const stateRoot = changesRoot(call) ? call.stateRootAfter! : rootBefore;
   const tail = { returndataLength: BigInt((call.returndata.length - 2) / 2), updateCount: BigInt(call.updates.length), returndata: call.returndata, updates: call.updates };
