@@ -52,6 +52,36 @@ export function metaWord(i: number): number {
   return (((delta & 0x7ffff) << META_DELTA_SHIFT) | (o.pops << 8) | ((o.endsBlock ? 1 : 0) << 7) | (o.immediate << 1) | (rare ? 1 : 0)) >>> 0;
 }
 
+/** FIRST_INFO layout (src/hypervisor/MemoryLayout.huff): the check of an opcode run as a block of its own. */
+export const FIRST_PUSHES_SHIFT = 25;
+export const FIRST_GROWTH_SHIFT = 30;
+/** The need and E fields' bias (MemoryLayout.huff HEIGHT_FIELD_BIAS). */
+export const HEIGHT_FIELD_BIAS = 0x800;
+/** STATE_GAS_SHIFT: the gas field sits above the 12-bit need field. */
+export const FIRST_GAS_SHIFT = 12;
+
+/** FIRST_INFO word of one opcode: pops + bias | gas << 12 | pushes << 25 | growth << 30. */
+export function firstInfoWord(i: number): number {
+  const o = OPCODES[i]!;
+  if (o.gas >= 1 << 13 || o.pushes > 0x1f) throw new Error(`firstInfoWord: ${o.name} does not fit the FIRST_INFO word`);
+  const growth = o.pushes > o.pops ? 1 : 0;
+  return ((o.pops + HEIGHT_FIELD_BIAS) | (o.gas << FIRST_GAS_SHIFT) | (o.pushes << FIRST_PUSHES_SHIFT) | (growth << FIRST_GROWTH_SHIFT)) >>> 0;
+}
+
+/** The PUSH widths with a first-reach handler of their own (FirstReach.huff PUSH_FROM_CODE); the others share one. */
+const FIRST_PUSH_WIDTHS: readonly number[] = [1, 2, 4, 32];
+
+/** The handler of an opcode's first reach (FirstReach.huff): its block-start handler, except for the opcodes whose
+ * block-start handler reads what only the analysis writes (PUSHn data after the entry, GAS's block info) or that run
+ * a JUMPDEST run at once. */
+export function firstHandler(i: number): string {
+  const o = OPCODES[i]!;
+  if (o.immediate > 0) return FIRST_PUSH_WIDTHS.includes(o.immediate) ? `op_push${o.immediate}_first` : 'op_push_first';
+  if (o.name === 'GAS') return 'op_gas_first';
+  if (o.name === 'JUMPDEST') return 'op_jumpdest_first';
+  return o.handler;
+}
+
 const hexByte = (code: number): string => `0x${code.toString(16).padStart(2, '0')}`;
 const DEFINED = OPCODES.filter((o) => o.kind !== 'undefined');
 
@@ -87,6 +117,23 @@ export function renderOpTable(): string {
   lines.push(`#define constant JUMPDEST_ACC_DELTA = 0x${jumpdestAccDelta().toString(16)}`);
   lines.push('');
   if (maxBlockGas() >= META_HEIGHT_UNIT) throw new Error(`renderOpTable: a block's static gas (up to ${maxBlockGas()}) would reach the analysis's height field`);
+  lines.push('/// FIRST_HANDLERS: handler of an instruction\'s first reach, indexed by opcode (FirstReach.huff).');
+  lines.push('#define jumptable__packed FIRST_HANDLERS {');
+  for (let i = 0; i < 256; i += 8) {
+    lines.push('    ' + Array.from({ length: 8 }, (_, j) => firstHandler(i + j)).join(' '));
+  }
+  lines.push('}');
+  lines.push('');
+  lines.push('/// FIRST_INFO: 256 4-byte words, indexed by opcode: its check as a block of its own (MemoryLayout.huff): bits 0-11');
+  lines.push('/// pops + 0x800, bits 12-24 gas, bits 25-29 pushes, bit 30 growth.');
+  lines.push('#define table FIRST_INFO {');
+  for (let i = 0; i < 256; i += 8) {
+    const words = [];
+    for (let j = i; j < i + 8; j++) words.push('0x' + firstInfoWord(j).toString(16).padStart(8, '0'));
+    lines.push(`    ${words.join(' ')} // ${hexByte(i)}`);
+  }
+  lines.push('}');
+  lines.push('');
   lines.push('#define table OP_META {');
   for (let i = 0; i < 256; i += 8) {
     const words = [];

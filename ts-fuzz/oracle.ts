@@ -33,7 +33,7 @@ export interface Judgement {
 export function describeExpectation(e: Expectation): string {
   switch (e.verdict) {
     case 'valid': return 'valid';
-    case 'invalid': return `InvalidWitness code ${e.code}${e.record !== undefined ? ` at record ${e.record}` : ''}${e.or ? ` or ${describeExpectation(e.or)}` : ''}`;
+    case 'invalid': return `InvalidWitness code ${e.code}${e.record !== undefined ? ` at record ${e.record}` : ''}`;
     case 'invalid-encoding': return 'InvalidWitness with an encoding code (1-18)';
     case 'any': return `any verdict (${e.why})`;
     case 'not-archived': return `CodeNotArchived(${e.codeHash}) (not a verdict)`;
@@ -69,7 +69,6 @@ export function judgeVerdict(item: CheckItem, v: Verdict): Judgement | undefined
     case 'invalid':
       // an error of a call record names the offending record
       if (v.kind === 'invalid' && v.code === e.code && (e.record === undefined || v.recordIndex === e.record)) return undefined;
-      if (e.or !== undefined && judgeVerdict({ ...item, expect: e.or }, v) === undefined) return undefined;
       if (v.kind === 'valid') return mk('accepted-invalid');
       return mk('wrong-code');
     case 'invalid-encoding':

@@ -1,10 +1,12 @@
 /**
- * First-reach analysis of JUMPDEST runs (src/hypervisor/Analysis.huff, `ab_first_jumpdest` and `ab_after`): a run that
- * starts a block is found in the JUMPDEST bitmap (its leading ones, capped at the code's next 64-byte boundary and at
- * the code's end), and its entries are written four to a word. Every run length and position must give the reference
- * EVM's outcome to the unit of gas, when the run is run straight, entered by a jump at any of its JUMPDESTs, or runs
- * out of gas inside. A PUSH takes its own path through the analysis (`ab_push`, `ab_push_write`), also when it starts
- * a block.
+ * JUMPDEST runs, PUSHes and GAS, on the product (src/Hypervisor.huff: a first reach runs each instruction on its own,
+ * src/hypervisor/FirstReach.huff, and a block is analysed on its second reach) and on the test build that analyses every
+ * block on its first reach (test/huff/HypervisorAnalysingFirstReach.huff), so that each program shape goes through the
+ * analysis too (src/hypervisor/Analysis.huff): a run that starts a block is found in the JUMPDEST bitmap (its leading
+ * ones, capped at the code's next 64-byte boundary and at the code's end) and its entries are written four to a word
+ * (`ab_first_jumpdest`, `ab_after`); a PUSH takes its own path (`ab_push`, `ab_push_write`), also when it starts a block.
+ * Every case must give the reference EVM's outcome to the unit of gas, when run straight, entered by a jump at any
+ * JUMPDEST of a run, or out of gas inside.
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
@@ -12,12 +14,13 @@ import { assemble } from '../evm/asm.ts';
 import { buildHonestWitness, defaultContext } from '../native/index.ts';
 import { ERROR_CODES, type Verdict } from '../witness/errors.ts';
 import type { Hex, WitnessFile } from '../witness/types.ts';
-import { LocalHypervisor } from './ethereumjs.ts';
+import { ANALYSING_FIRST_REACH_SOURCE, LocalHypervisor, type HypervisorBuild } from './ethereumjs.ts';
 
 let hv: LocalHypervisor;
-before(async () => {
-  hv = await LocalHypervisor.create();
-});
+const BUILDS: ReadonlyArray<[string, HypervisorBuild]> = [
+  ['the product: first reaches run on their own', {}],
+  ['the test build that analyses on the first reach', { source: ANALYSING_FIRST_REACH_SOURCE }],
+];
 
 function codeOf(v: Verdict): number | string {
   return v.kind === 'invalid' ? v.code : v.kind;
@@ -41,7 +44,10 @@ function runProgram(offset: number, length: number, tail = TAIL): Hex {
   return assemble(`${'PUSH0 '.repeat(offset)}${'JUMPDEST '.repeat(length)}${tail}`);
 }
 
-describe('first-reach analysis: JUMPDEST runs (found in the code bytes and the bitmap) and PUSHes', () => {
+for (const [buildName, build] of BUILDS) describe(`JUMPDEST runs, PUSHes and GAS (${buildName})`, () => {
+  before(async () => {
+    hv = await LocalHypervisor.create(build);
+  });
   const lengths = [1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 63, 64, 65, 70, 130];
   const offsets = [0, 1, 3, 60, 62, 63];
 

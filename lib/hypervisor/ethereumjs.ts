@@ -43,9 +43,15 @@ export function forwarderCode(hypervisor: Hex, op: number): Hex {
   return `0x365f5f375f5f365f73${hv}5a${op.toString(16)}3d5f5f3e602957${'3d5ffd'}5b3d5ff3`;
 }
 
+/** A test build that analyses every block on its first reach (the product runs first reaches one instruction at a time
+ * and analyses a block on its second reach): tests run their programs on it too, to reach the analysis. */
+export const ANALYSING_FIRST_REACH_SOURCE = fileURLToPath(new URL('../../test/huff/HypervisorAnalysingFirstReach.huff', import.meta.url));
+
 export interface HypervisorBuild {
   /** Extra `-c` constants (fault-injection builds, OSAKA flag, ...). */
   constants?: Record<string, string>;
+  /** The source to build (default HYPERVISOR_SOURCE; ANALYSING_FIRST_REACH_SOURCE for the analysing test build). */
+  source?: string;
 }
 
 export interface HypervisorRun {
@@ -56,7 +62,7 @@ export interface HypervisorRun {
 
 export function compileHypervisor(build: HypervisorBuild = {}): Hex {
   const out = compile({
-    entry: HYPERVISOR_SOURCE,
+    entry: build.source ?? HYPERVISOR_SOURCE,
     evmVersion: 'prague',
     constants: {
       ARCHIVE_FACTORY: LOCAL_ARCHIVE_FACTORY,

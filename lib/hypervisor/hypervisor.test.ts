@@ -12,7 +12,7 @@ import { SAMPLES, type Sample } from '../samples/opcodes.ts';
 import { ERROR_CODES } from '../witness/errors.ts';
 import type { Verdict } from '../witness/errors.ts';
 import type { WitnessFile } from '../witness/types.ts';
-import { LocalHypervisor } from './ethereumjs.ts';
+import { ANALYSING_FIRST_REACH_SOURCE, LocalHypervisor } from './ethereumjs.ts';
 
 let hv: LocalHypervisor;
 before(async () => {
@@ -51,6 +51,25 @@ describe('every sample: honest accepted, wrong status / returndataHash / gasUsed
       }
       assert.equal(codeOf((await hv.verify({ ...file, witness: { ...w, state_access_list: [...w.state_access_list, { opcode: OP.SLOAD, data: '0x' }] } })).verdict), ERROR_CODES.LEFTOVER_RECORDS);
       assert.equal(codeOf((await hv.verify({ ...file, witness: { ...w, stateRootLeave: keccak256('0x02') } })).verdict), ERROR_CODES.STATE_ROOT_MISMATCH);
+    });
+  }
+});
+
+describe('every sample on the test build that analyses every block on its first reach: honest accepted, gasUsed±1 rejected', () => {
+  // the product analyses a block on its second reach only; this build takes each sample through the analysis
+  let analysing: LocalHypervisor;
+  before(async () => {
+    analysing = await LocalHypervisor.create({ source: ANALYSING_FIRST_REACH_SOURCE });
+  });
+  for (const s of SAMPLES) {
+    test(s.name, async () => {
+      const file = await honest(s);
+      const w = file.witness;
+      assert.deepEqual((await analysing.verify(file)).verdict, { valid: true, kind: 'valid' });
+      assert.equal(codeOf((await analysing.verify({ ...file, witness: { ...w, gasUsed: w.gasUsed + 1n } })).verdict), ERROR_CODES.GAS_USED_MISMATCH);
+      if (w.gasUsed > 0n) {
+        assert.equal(codeOf((await analysing.verify({ ...file, witness: { ...w, gasUsed: w.gasUsed - 1n } })).verdict), ERROR_CODES.GAS_USED_MISMATCH);
+      }
     });
   }
 });

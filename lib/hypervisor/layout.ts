@@ -13,7 +13,11 @@
  *   0x800-0xbff  FUSE_PUSH1, FUSE_PUSH2 copies: 2 x 256 x 2-byte fused handler addresses
  *   0xc00-0xcff  host variables: the frame's refund counter and logs hash, where the key lists and their states are
  *   0xd00-0xdff  host scratch: the preimage of a log's hash-chain link, of an archive address
- *   0xe00-...    instruction entries: 8 bytes per guest code byte, for pc in [0, codeLen + 32]
+ *   0xe00-0xfff  FIRST_HANDLERS copy: 256 x 2-byte handler addresses for an instruction's first reach
+ *   0x1000-0x13ff FIRST_INFO copy: 256 x 4-byte words, an opcode run as a block of its own (fields below)
+ *   0x1400-0x141f MEM_CODE_FROM_Q: the code address of instruction pointer q is (q >> ENTRY_SHIFT) + this word
+ *   0x1420-0x143f zero (the entry loads of pc 0 read its last 24 bytes)
+ *   0x1440-...   instruction entries: 8 bytes per guest code byte, for pc in [0, codeLen + 32]
  * Dynamic region (placed after the entries once the code length is known):
  *   CODE         the guest code (copied from its archive without the leading 0x00), then 64 zero bytes
  *   JUMPDEST MAP one bit per code byte (bit 7 - pc % 8 of byte pc / 8): copied at setup from the archive,
@@ -84,7 +88,7 @@ export const MEMORY_LAYOUT = {
   MEM_TRANSIENT_STATES: 0x0cc0,
   /** address of account key 0's state */
   MEM_ACCOUNT_STATES: 0x0ce0,
-  /** 7 words of scratch for host instructions while the guest runs (0xde0-0xdff stays zero: the entry loads of pc 0 read it) */
+  /** 7 words of scratch for host instructions while the guest runs (the careful path uses words 1, 2, 5 and 6: Dispatch.huff) */
   MEM_HOST_SCRATCH: 0x0d00,
   /** during a call: the executing call opcode (host scratch word 3; words 0-2 hash archive addresses and log links) */
   MEM_CALL_OPCODE: 0x0d60,
@@ -92,8 +96,14 @@ export const MEMORY_LAYOUT = {
   MEM_CALL_END: 0x0d80,
   /** while a block is analysed: the code address after the JUMPDEST run that starts it, its first address without one (no host instruction runs during an analysis) */
   MEM_RUN_END: 0x0d00,
-  /** instruction entries */
-  MEM_ENTRIES: 0x0e00,
+  /** FIRST_HANDLERS copy */
+  MEM_FIRST_HANDLERS: 0x0e00,
+  /** FIRST_INFO copy */
+  MEM_FIRST_INFO: 0x1000,
+  /** codeBase - Q_BASE / 8: (q >> ENTRY_SHIFT) + this is the code address of q's pc */
+  MEM_CODE_FROM_Q: 0x1400,
+  /** instruction entries (after a zero word) */
+  MEM_ENTRIES: 0x1440,
   /**
    * Key states (KEY STATES): key i of a list has its state at the list's MEM_*_STATES + KEY_STATE_SIZE * i. The word
    * after the last account key state holds the address of `context`'s account key state, or 0 when the account keys
@@ -117,6 +127,10 @@ export const MEMORY_LAYOUT = {
   MEM_FUSE_M30: 0x07e2,
   /** mload(this + 512 * n + 2 * op) ends with FUSE_PUSHn[op] */
   MEM_FUSE_M542: 0x05e2,
+  /** mload(this + 2 * op) ends with op's first-reach handler */
+  MEM_FIRST_HANDLERS_M30: 0x0de2,
+  /** mload(this + 4 * op) ends with op's FIRST_INFO word */
+  MEM_FIRST_INFO_M28: 0x0fe4,
   /** a handler address: 16 bits (entry bits 0-15, OP_HANDLERS and FUSE_PUSH* elements) */
   HANDLER_MASK: 0xffff,
   /** 24: the entry at q starts at q + 24, so mload(q) ends with it */
@@ -124,7 +138,7 @@ export const MEMORY_LAYOUT = {
   /** 8 bytes per entry: q = Q_BASE + (pc << ENTRY_SHIFT) */
   ENTRY_SHIFT: 0x03,
   /** the instruction pointer of pc 0 */
-  Q_BASE: 0x0de8,
+  Q_BASE: 0x1428,
   /** 16: need field (12 bits), the start of the block info */
   ENTRY_NEED_BIT: 0x10,
   /** need field: need + HEIGHT_FIELD_BIAS */
@@ -159,6 +173,16 @@ export const MEMORY_LAYOUT = {
   ENTRY_PUSH2_SHIFT: 0x30,
   /** 192: mload(codeAddr) >> 192 puts the 8 code bytes from codeAddr in entry bits 0-63, the first on top */
   ENTRY_DATA_WORD_SHIFT: 0xc0,
+  /**
+   * An instruction's first reach runs it on its own (FirstReach.huff) and leaves ENTRY_REACHED in its entry's low byte
+   * (the rest of the entry stays zero): a handler address, the hypervisor's `reached` label, so that the next dispatch
+   * of the instruction analyses its block. The analysis clears that byte where it writes a handler (Analysis.huff,
+   * REACHED_CLEAR*).
+   * the offset of `reached` in the hypervisor (MAIN; a test reads it from the bytecode)
+   */
+  ENTRY_REACHED: 0x06,
+  /** 31: q + this is the address of the entry's low byte */
+  ENTRY_LOW_BYTE: 0x1f,
   /** 12 */
   INFO_GAS_SHIFT: 0x0c,
   /** 25 */
@@ -191,6 +215,18 @@ export const MEMORY_LAYOUT = {
   NEED_MASK: 0x07ff,
   /** 511: a block runs natively when need <= r <= need + NATIVE_WINDOW */
   NATIVE_WINDOW: 0x01ff,
+  /**
+   * FIRST_INFO words (4 bytes, scripts/gen-optable.ts writes them): an opcode's check when it runs as a block of its own.
+   * Bits 0..24 are what the check subtracts from MEM_STATE, as a block info's (INFO_CHECK_MASK): bits 0..11 pops +
+   * HEIGHT_FIELD_BIAS (the need field), bits 12..24 its static gas; bits 25..29 its pushes (E = pushes +
+   * HEIGHT_FIELD_BIAS); bit 30 its growth (1 when it pushes more than it pops).
+   * 25
+   */
+  FIRST_PUSHES_SHIFT: 0x19,
+  /** 5 bits (at most 17) */
+  FIRST_PUSHES_MASK: 0x1f,
+  /** 30 */
+  FIRST_GROWTH_SHIFT: 0x1e,
   /** bit 0: JUMPDEST, GAS, PUSHn or a block end */
   META_RARE: 0x01,
   /** bits 1-6: immediate size n (PUSHn), else 0 */

@@ -252,11 +252,18 @@ test('SELFBALANCE runs inside its block: the key of context found at setup, MISS
   expectInvalid(await verdictOf(code, { gasUsed: gas, returndataHash: returns(77n), accountKeys: around }), ERROR_CODES.UNUSED_KEY);
 });
 
-test('SELFBALANCE in a block that fails its stack check: the EVM ran it, the hypervisor halts before the block, both halt', async () => {
-  // SELFBALANCE POP POP: the EVM runs SELFBALANCE and POP, then underflows; the hypervisor's block check fails first
+test('SELFBALANCE in a block that fails its stack check: its key is needed exactly when the EVM looked it up', async () => {
+  // SELFBALANCE POP POP: the EVM runs SELFBALANCE and POP, then underflows; so does the hypervisor, which runs a block
+  // it reaches for the first time one instruction at a time
   const code = assemble('SELFBALANCE POP POP STOP');
-  assert.deepEqual(await verdictOf(code, { gasAvailable: 1000n, gasUsed: 1000n, status: 0, accountKeys: [accountKey(ME, { warm: true })] }), VALID);
-  assert.deepEqual(await verdictOf(code, { gasAvailable: 1000n, gasUsed: 1000n, status: 0 }), VALID);
+  const halted = { gasAvailable: 1000n, gasUsed: 1000n, status: 0 as const };
+  assert.deepEqual(await verdictOf(code, { ...halted, accountKeys: [accountKey(ME, { warm: true })] }), VALID);
+  expectInvalid(await verdictOf(code, halted), ERROR_CODES.MISSING_KEY, 0, 0);
+  // a loop whose block (JUMPDEST SELFBALANCE POP POP PUSH2 JUMP) runs three times, the third time on an empty stack: by
+  // then the block is analysed and its check fails before the SELFBALANCE the EVM ran, but the first run looked the key up
+  const loop = assemble('PUSH0 PUSH0 a: SELFBALANCE POP POP @a JUMP');
+  assert.deepEqual(await verdictOf(loop, { ...halted, accountKeys: [accountKey(ME, { warm: true })] }), VALID);
+  expectInvalid(await verdictOf(loop, halted), ERROR_CODES.MISSING_KEY, 3, 0);
 });
 
 test('key lists must be strictly ascending: duplicates and disorder in each list are KEYS_NOT_SORTED', async () => {

@@ -1,0 +1,127 @@
+/**
+ * First reaches (src/hypervisor/FirstReach.huff): an instruction reached for the first time runs on its own, checked with
+ * its opcode's FIRST_INFO word, and a block is analysed on its second reach (the `reached` mark, ENTRY_REACHED). Each
+ * program runs on the product and on the test build that analyses every block on its first reach
+ * (test/huff/HypervisorAnalysingFirstReach.huff); both must give the reference EVM's outcome to the unit of gas.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { hexToBytes } from 'viem';
+import { assemble } from '../evm/asm.ts';
+import { pushOpcode } from '../evm/opcodes.ts';
+import { buildHonestWitness, defaultContext } from '../native/index.ts';
+import { ERROR_CODES, type Verdict } from '../witness/errors.ts';
+import type { Hex, WitnessFile } from '../witness/types.ts';
+import { ANALYSING_FIRST_REACH_SOURCE, compileHypervisor, LocalHypervisor } from './ethereumjs.ts';
+import { MEMORY_LAYOUT } from './layout.ts';
+
+const codeOf = (v: Verdict): number | string => (v.kind === 'invalid' ? v.code : v.kind);
+
+test('ENTRY_REACHED is the offset of `reached`: a zero entry goes to the first reach, a reached one to the analysis', () => {
+  const { ENTRY_REACHED } = MEMORY_LAYOUT;
+  const product = hexToBytes(compileHypervisor());
+  const analysing = hexToBytes(compileHypervisor({ source: ANALYSING_FIRST_REACH_SOURCE }));
+  for (const code of [product, analysing]) {
+    // offset 0: JUMPDEST MSIZE PUSH2 <unreached> JUMPI; then `reached`: JUMPDEST MSIZE PUSH2 analyze_block JUMPI
+    assert.deepEqual([code[0], code[1], code[2], code[5]], [0x5b, 0x59, 0x61, 0x57]);
+    assert.equal(ENTRY_REACHED, 6);
+    assert.deepEqual([code[ENTRY_REACHED], code[ENTRY_REACHED + 1], code[ENTRY_REACHED + 2], code[ENTRY_REACHED + 5]], [0x5b, 0x59, 0x61, 0x57]);
+  }
+  const target = (code: Uint8Array, at: number): number => (code[at]! << 8) | code[at + 1]!;
+  // the test build sends a zero entry where the product sends a reached one: to the analysis
+  assert.equal(target(analysing, 3), target(analysing, ENTRY_REACHED + 3));
+  assert.notEqual(target(product, 3), target(product, ENTRY_REACHED + 3));
+  assert.equal(product[target(product, 3)], 0x5b, 'the first reach is a JUMPDEST of the hypervisor');
+});
+
+const BUILDS = [
+  ['product', {}],
+  ['analysing test build', { source: ANALYSING_FIRST_REACH_SOURCE }],
+] as const;
+
+for (const [buildName, build] of BUILDS) {
+  describe(`first reach and second reach (${buildName})`, () => {
+    let hv: LocalHypervisor;
+    before(async () => {
+      hv = await LocalHypervisor.create(build);
+    });
+
+    /** The honest witness of `code` with `gasAvailable` is valid, and the claim one unit of gas off (or the other status)
+     * is rejected. Returns the file. */
+    async function expectExact(code: Hex, gasAvailable: bigint, what: string): Promise<WitnessFile> {
+      const { file } = await buildHonestWitness(defaultContext({ code, gasAvailable }));
+      const w = file.witness;
+      assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' }, `${what}: honest witness`);
+      const off = w.status === 0 ? { status: 1 as const } : { gasUsed: w.gasUsed + 1n };
+      const wrong = codeOf((await hv.verify({ ...file, witness: { ...w, ...off } })).verdict);
+      assert.ok(wrong === ERROR_CODES.GAS_USED_MISMATCH || wrong === ERROR_CODES.STATUS_MISMATCH, `${what}: a wrong claim gave ${wrong}`);
+      return file;
+    }
+
+    test('out of gas at every instruction of a straight program (pushes, stack, memory, hashing, GAS, JUMPDEST runs)', async () => {
+      const code = assemble(
+        'PUSH1 0x2a PUSH2 0x0102 DUP2 SWAP1 ADD JUMPDEST JUMPDEST JUMPDEST PUSH3 0x010203 MUL GAS POP PUSH0 MSTORE ' +
+          'JUMPDEST PUSH1 0x40 PUSH0 KECCAK256 PUSH32 0xff00000000000000000000000000000000000000000000000000000000000001 ' +
+          'XOR JUMPDEST JUMPDEST JUMPDEST JUMPDEST JUMPDEST PUSH1 0x20 MSTORE PUSH1 0x40 PUSH0 RETURN',
+      );
+      const { native } = await buildHonestWitness(defaultContext({ code, gasAvailable: 100_000n }));
+      assert.equal(native.status, 1);
+      for (let gas = 0n; gas <= native.gasUsed + 1n; gas++) {
+        const file = await expectExact(code, gas, `gas ${gas}`);
+        assert.equal(file.witness.status, gas >= native.gasUsed ? 1 : 0, `gas ${gas}`);
+      }
+    });
+
+    test('deep stacks on a first reach: spilled items, the spilled lane, overflow at 1,025 items, underflow', async () => {
+      for (const n of [17, 300, 1000, 1024]) {
+        // n items, then fold them all with ADD: every instruction reached once
+        const code = assemble(`${'PUSH1 0x01 '.repeat(n)}${'ADD '.repeat(n - 1)}PUSH0 MSTORE PUSH1 0x20 PUSH0 RETURN`);
+        const file = await expectExact(code, 1_000_000n, `${n} items folded`);
+        assert.equal(file.witness.status, 1);
+        // out of gas in the middle of the folding (spilled items still on the careful path)
+        await expectExact(code, BigInt(3 * n + 3 * Math.floor(n / 2)), `${n} items, out of gas while folding`);
+      }
+      const overflow = await expectExact(assemble(`${'PUSH0 '.repeat(1025)}STOP`), 1_000_000n, '1,025 items');
+      assert.equal(overflow.witness.status, 0);
+      const underflow = await expectExact(assemble('PUSH0 POP POP STOP'), 1000n, 'POP on an empty stack');
+      assert.equal(underflow.witness.status, 0);
+      const dup = await expectExact(assemble(`${'PUSH0 '.repeat(15)}DUP16 STOP`), 1000n, 'DUP16 on 15 items');
+      assert.equal(dup.witness.status, 0);
+    });
+
+    test('PUSHn at the end of the code, its data cut off: zeros', async () => {
+      for (let n = 1; n <= 32; n++) {
+        for (const given of [0, 1, n - 1]) {
+          if (given >= n && n > 1) continue;
+          // PUSH0 PUSH0 RETURN after it would be data: instead the code ends in the PUSH; STOP follows implicitly
+          const data = Array.from({ length: given }, (_, i) => (0xc1 + i).toString(16)).join('');
+          const code = `${assemble('PUSH1 0x07 PUSH0 MSTORE')}${pushOpcode(n).toString(16)}${data}` as Hex;
+          await expectExact(code, 1000n, `PUSH${n} with ${given} data bytes at the code's end`);
+        }
+      }
+    });
+
+    test('hot code is analysed along its fall-throughs: loop bodies of several blocks, entered by static and dynamic jumps', async () => {
+      const filler = 'PUSH0 POP '.repeat(40); // 80 bytes: the body's blocks are cut at 64 bytes too
+      const bodies = [
+        // [counter] JUMPDEST, a JUMPI not taken, straight code past the 64-byte limit, the loop's JUMPI (static)
+        (n: number) => `PUSH1 ${n} loop: PUSH0 @never JUMPI ${filler}PUSH1 0x01 SWAP1 SUB DUP1 @loop JUMPI PUSH0 PUSH0 RETURN never: INVALID`,
+        // the loop's jump dynamic: the target kept on the stack
+        (n: number) => `@loop PUSH1 ${n} loop: ${filler}PUSH1 0x01 SWAP1 SUB DUP1 ISZERO @out JUMPI DUP2 JUMP out: PUSH0 PUSH0 RETURN`,
+        // the loop head inside a JUMPDEST run, reached first by falling through the run
+        (n: number) => `PUSH1 ${n} JUMPDEST JUMPDEST loop: JUMPDEST JUMPDEST ${filler}PUSH1 0x01 SWAP1 SUB DUP1 @loop JUMPI STOP`,
+      ];
+      for (const [i, body] of bodies.entries()) {
+        for (const n of [1, 2, 3, 5]) {
+          const code = assemble(body(n));
+          const { native } = await buildHonestWitness(defaultContext({ code, gasAvailable: 100_000n }));
+          assert.equal(native.status, 1, `body ${i} x ${n}`);
+          await expectExact(code, 100_000n, `body ${i} x ${n}`);
+          // out of gas in the last iteration, and in the middle of the second
+          await expectExact(code, native.gasUsed - 1n, `body ${i} x ${n}, one gas short`);
+          await expectExact(code, native.gasUsed / 2n, `body ${i} x ${n}, half the gas`);
+        }
+      }
+    });
+  });
+}
