@@ -333,6 +333,25 @@ export function straightPattern(p: Pattern, maxBytes = MAX_CODE_SIZE): GuestProg
   };
 }
 
+/**
+ * The pattern repeated straight-line, the whole run `times` times (a loop with its counter in memory word 0, so that
+ * the pattern's stack is its own): the first run reaches every instruction for the first time (run on its own), the
+ * second analyses every block (ENTRY_REACHED), later ones run analysed blocks.
+ */
+export function repeatedPattern(p: Pattern, times: number, maxBytes = MAX_CODE_SIZE): GuestProgram {
+  const prefix = assemble(`${p.items ? stackPrefix(p.items) : ''} head:`);
+  const tail = assemble(`PUSH0 MLOAD PUSH1 1 ADD DUP1 PUSH0 MSTORE PUSH1 ${times} GT @head JUMPI STOP`.replace('@head', `PUSH2 ${size(prefix) - 1}`));
+  const unit = assemble(p.asm);
+  const body = fill(unit, maxBytes - size(prefix) - size(tail));
+  const reps = body.length / (unit.length - 2);
+  return {
+    family: '4 straight pattern',
+    name: `${reps.toLocaleString('en-US')} x ${patternLabel(p)}, the whole run ${times} times, STOP`,
+    code: `${prefix}${body}${tail.slice(2)}`,
+    gasAvailable: STRAIGHT_GAS * BigInt(times),
+  };
+}
+
 /** Most repetitions of the pattern that keep a loop body (with its JUMPDEST and PUSH2 head JUMP) within 64 bytes. */
 export function blockFill(p: Pattern): number {
   return Math.max(1, Math.floor((64 - 1 - 4) / size(assemble(p.asm))));
@@ -719,6 +738,7 @@ export function familyPrograms(): GuestProgram[] {
   for (const n of [1024, 4096, 12288, 24575]) ps.push(straightJumpdests(n));
   // 4, 5: patterns straight-line and in loops
   for (const p of PATTERNS) ps.push(straightPattern(p));
+  for (const p of PATTERNS) for (const times of [2, 3]) ps.push(repeatedPattern(p, times));
   for (const p of PATTERNS) {
     ps.push(loopPattern(p, 1, LOOP_BUDGET));
     if (blockFill(p) > 1) ps.push(loopPattern(p, blockFill(p), LOOP_BUDGET));
