@@ -208,9 +208,9 @@ async function main(): Promise<void> {
     lines.push(`| ${r.name} (${r.what}) | ${r.opcodes} | ${r.nativeGas} | ${r.hypervisorGas} | ${ratio.toFixed(1)} | ${perOp.toFixed(1)} | ${perOpNoSetup.toFixed(1)} |`);
   }
   lines.push('');
-  lines.push(`Setup cost (witness validation, archive lookup, code copy and analysis) for a 1-byte program (STOP): ${base} gas. "excluding setup" subtracts it.`);
+  lines.push(`Setup cost (witness validation, archive lookup, code copy, the first reach of STOP) for a 1-byte program (STOP): ${base} gas. "excluding setup" subtracts it.`);
   lines.push('');
-  lines.push('Setup cost by guest code size (the code and its JUMPDEST bitmap, computed by the factory when it archived the code, are copied from the archive on every verification; the program runs only its first STOP, so no block beyond the first is analysed):');
+  lines.push('Setup cost by guest code size (the code and its JUMPDEST bitmap, computed by the factory when it archived the code, are copied from the archive on every verification; the program runs only its first STOP, so no block is analysed):');
   lines.push('');
   lines.push('| code bytes | hypervisor gas | gas per extra code byte |');
   lines.push('|---:|---:|---:|');

@@ -5,8 +5,8 @@
  * must agree), and the setup part of it. Also the one-time gas of archiving the code with src/ArchiveFactory.sol.
  *
  * Setup is measured as the verification gas of the honest witness of the same code and calldata with
- * gasAvailable 0: the hypervisor validates the witness, finds and copies the archived code and its JUMPDEST bitmap, analyses
- * the first basic block and halts out of gas at its gas check (no guest instruction executes). The real call's
+ * gasAvailable 0: the hypervisor validates the witness, finds and copies the archived code and its JUMPDEST bitmap, and
+ * halts out of gas at the check of the first instruction's first reach (no guest instruction executes). The real call's
  * verification does exactly that work too before its first instruction, so the rest is the cost of running it.
  *
  *   npm run bench                      (runs this after the loop benchmarks of scripts/bench.ts)
@@ -297,10 +297,10 @@ export function renderRealCalls(r: RealCallsReport): string {
   lines.push(
     '**Setup** is measured as the verification gas of the honest witness of the same code and calldata with gasAvailable 0. ' +
       'The hypervisor then does everything it does before the first guest instruction (witness validation, archive lookup, ' +
-      'code and JUMPDEST bitmap copy), analyses the first basic block and halts out of gas at that block\'s gas check: no guest ' +
-      'instruction executes. The real call does the same work first, so "verification - setup" is the cost of running the call ' +
-      '(per-block first-reach analysis and the threaded dispatch). Setup includes the analysis of the first block ' +
-      '(Solidity\'s free-memory-pointer and callvalue preamble up to its first JUMPI). ' +
+      'code and JUMPDEST bitmap copy, opcode tables), then halts out of gas at the check of the first instruction (run on its ' +
+      'own, as every instruction is the first time it is reached): no guest instruction executes. The real call does the same ' +
+      'work first, so "verification - setup" is the cost of running the call (first reaches, the analysis of the blocks run ' +
+      'more than once, the threaded dispatch). ' +
       (r.rows.every((x) => x.setupGas === first.setupGas)
         ? 'It is the same for every row: it does not depend on the calldata.'
         : 'It differs between rows with the calldata.'),

@@ -6,9 +6,9 @@
  * Every program is run natively (@ethereumjs/evm, lib/native), its honest witness is verified in process
  * (LocalHypervisor) and must be accepted; a rejected honest witness is a hypervisor bug and is printed loudly and
  * listed in the report. Setup is measured per program as the verification gas of the same code (and calldata) with
- * gasAvailable 0: the guest halts out of gas at its first block check, so that is everything the hypervisor does
- * before the first guest instruction (witness validation, archive lookup, code and bitmap copy, analysis of the
- * first block). The table gives the total ratio and the ratio of (verification - setup) / guest gas.
+ * gasAvailable 0: the guest halts out of gas at its first instruction's check, so that is everything the hypervisor does
+ * before the first guest instruction (witness validation, archive lookup, code and bitmap copy, the first instruction's
+ * first reach). The table gives the total ratio and the ratio of (verification - setup) / guest gas.
  *
  * Families (parametrised generators, exported for the test): 1 a loop over k JUMPDESTs (and the same loop placed at
  * every offset modulo 64 of the code: a loop that straddles a 64-byte boundary costs more), 2 the same with ~1000 items
@@ -898,8 +898,8 @@ export function renderWorstCases(r: WorstCaseReport): string {
   lines.push(
     `Adversarial guest programs, run natively (@ethereumjs/evm) and verified in process (LocalHypervisor); every honest witness must be accepted. ` +
       `Verification gas is the execution gas of the hypervisor call (no transaction base cost or calldata gas); setup gas is the verification gas ` +
-      `of the same code and calldata with gasAvailable 0 (everything before the first guest instruction, including the analysis of the first ` +
-      `block). Loops marked "out of gas" run until gasAvailable is used up (an exceptional halt: guest gas = gasAvailable); the others end ` +
+      `of the same code and calldata with gasAvailable 0 (everything before the first guest instruction, including the first ` +
+      `instruction's first reach). Loops marked "out of gas" run until gasAvailable is used up (an exceptional halt: guest gas = gasAvailable); the others end ` +
       `with STOP. A verdict must fit in one transaction: ${n(TX_GAS_LIMIT)} gas (2^24); ratio target <= ${TARGET_RATIO}, aim ${AIM_RATIO}.`,
   );
   lines.push('');
