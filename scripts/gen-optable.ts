@@ -53,19 +53,16 @@ export function metaWord(i: number): number {
 }
 
 /** FIRST_INFO layout (src/hypervisor/MemoryLayout.huff): the check of an opcode run as a block of its own. */
-export const FIRST_PUSHES_SHIFT = 25;
-export const FIRST_GROWTH_SHIFT = 30;
+export const FIRST_GAS_SHIFT = 12;
+export const FIRST_E_SHIFT = 20;
 /** The need and E fields' bias (MemoryLayout.huff HEIGHT_FIELD_BIAS). */
 export const HEIGHT_FIELD_BIAS = 0x800;
-/** STATE_GAS_SHIFT: the gas field sits above the 12-bit need field. */
-export const FIRST_GAS_SHIFT = 12;
 
-/** FIRST_INFO word of one opcode: pops + bias | gas << 12 | pushes << 25 | growth << 30. */
+/** FIRST_INFO word of one opcode: pops + bias | gas << 12 | (pushes + bias) << 20. */
 export function firstInfoWord(i: number): number {
   const o = OPCODES[i]!;
-  if (o.gas >= 1 << 13 || o.pushes > 0x1f) throw new Error(`firstInfoWord: ${o.name} does not fit the FIRST_INFO word`);
-  const growth = o.pushes > o.pops ? 1 : 0;
-  return ((o.pops + HEIGHT_FIELD_BIAS) | (o.gas << FIRST_GAS_SHIFT) | (o.pushes << FIRST_PUSHES_SHIFT) | (growth << FIRST_GROWTH_SHIFT)) >>> 0;
+  if (o.gas >= 1 << (FIRST_E_SHIFT - FIRST_GAS_SHIFT)) throw new Error(`firstInfoWord: ${o.name}'s gas does not fit the FIRST_INFO word`);
+  return ((o.pops + HEIGHT_FIELD_BIAS) | (o.gas << FIRST_GAS_SHIFT) | ((o.pushes + HEIGHT_FIELD_BIAS) << FIRST_E_SHIFT)) >>> 0;
 }
 
 /** The PUSH widths with a first-reach handler of their own (FirstReach.huff PUSH_FROM_CODE); the others share one. */
@@ -125,7 +122,7 @@ export function renderOpTable(): string {
   lines.push('}');
   lines.push('');
   lines.push('/// FIRST_INFO: 256 4-byte words, indexed by opcode: its check as a block of its own (MemoryLayout.huff): bits 0-11');
-  lines.push('/// pops + 0x800, bits 12-24 gas, bits 25-29 pushes, bit 30 growth.');
+  lines.push('/// pops + 0x800, bits 12-19 gas, bits 20-31 pushes + 0x800.');
   lines.push('#define table FIRST_INFO {');
   for (let i = 0; i < 256; i += 8) {
     const words = [];

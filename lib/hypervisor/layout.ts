@@ -14,7 +14,7 @@
  *   0xc00-0xcff  host variables: the frame's refund counter and logs hash, where the key lists and their states are
  *   0xd00-0xdff  host scratch: the preimage of a log's hash-chain link, of an archive address
  *   0xe00-0xfff  FIRST_HANDLERS copy: 256 x 2-byte handler addresses for an instruction's first reach
- *   0x1000-0x13ff FIRST_INFO copy: 256 x 4-byte words, an opcode run as a block of its own (fields below)
+ *   0x1000-0x13ff FIRST_INFO copy: 256 x 4-byte words, an opcode's check as a block of its own (fields below)
  *   0x1400-0x141f MEM_CODE_FROM_Q: the code address of instruction pointer q is (q >> ENTRY_SHIFT) + this word
  *   0x1420-0x143f zero (the entry loads of pc 0 read its last 24 bytes)
  *   0x1440-...   instruction entries: 8 bytes per guest code byte, for pc in [0, codeLen + 32]
@@ -217,16 +217,14 @@ export const MEMORY_LAYOUT = {
   NATIVE_WINDOW: 0x01ff,
   /**
    * FIRST_INFO words (4 bytes, scripts/gen-optable.ts writes them): an opcode's check when it runs as a block of its own.
-   * Bits 0..24 are what the check subtracts from MEM_STATE, as a block info's (INFO_CHECK_MASK): bits 0..11 pops +
-   * HEIGHT_FIELD_BIAS (the need field), bits 12..24 its static gas; bits 25..29 its pushes (E = pushes +
-   * HEIGHT_FIELD_BIAS); bit 30 its growth (1 when it pushes more than it pops).
-   * 25
+   * Bits 0..19 are what the check subtracts from MEM_STATE, laid out as a block info's (INFO_CHECK_MASK): bits 0..11 pops
+   * + HEIGHT_FIELD_BIAS (the need field), bits 12..19 its static gas (below 256); bits 20..31 pushes + HEIGHT_FIELD_BIAS
+   * (the E field: what MEM_STATE gets back). Its growth is 1 when it pushes more than it pops, else 0.
+   * bits 0..19
    */
-  FIRST_PUSHES_SHIFT: 0x19,
-  /** 5 bits (at most 17) */
-  FIRST_PUSHES_MASK: 0x1f,
-  /** 30 */
-  FIRST_GROWTH_SHIFT: 0x1e,
+  FIRST_CHECK_MASK: 0x0fffff,
+  /** 20 */
+  FIRST_E_SHIFT: 0x14,
   /** bit 0: JUMPDEST, GAS, PUSHn or a block end */
   META_RARE: 0x01,
   /** bits 1-6: immediate size n (PUSHn), else 0 */
