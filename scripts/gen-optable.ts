@@ -58,6 +58,9 @@ export const FIRST_E_SHIFT = 20;
 /** The need and E fields' bias (MemoryLayout.huff HEIGHT_FIELD_BIAS). */
 export const HEIGHT_FIELD_BIAS = 0x800;
 
+/** The check part of a FIRST_INFO word (MemoryLayout.huff FIRST_CHECK_MASK). */
+export const FIRST_CHECK_MASK = (1 << FIRST_E_SHIFT) - 1;
+
 /** FIRST_INFO word of one opcode: pops + bias | gas << 12 | (pushes + bias) << 20. */
 export function firstInfoWord(i: number): number {
   const o = OPCODES[i]!;
@@ -112,6 +115,8 @@ export function renderOpTable(): string {
   lines.push(`#define constant PUSH_ACC_DELTA = 0x${pushAccDelta().toString(16)}`);
   lines.push('/// The analysis accumulator delta of JUMPDEST: its gas, as it moves no item (OP_META\'s delta of 0x5b).');
   lines.push(`#define constant JUMPDEST_ACC_DELTA = 0x${jumpdestAccDelta().toString(16)}`);
+  lines.push('/// The check part of JUMPDEST\'s FIRST_INFO word (gas << 12 | pops + 0x800), for a JUMPDEST first reached by a jump.');
+  lines.push(`#define constant JUMPDEST_FIRST_CHECK = 0x${(firstInfoWord(0x5b) & FIRST_CHECK_MASK).toString(16)}`);
   lines.push('');
   if (maxBlockGas() >= META_HEIGHT_UNIT) throw new Error(`renderOpTable: a block's static gas (up to ${maxBlockGas()}) would reach the analysis's height field`);
   lines.push('/// FIRST_HANDLERS: handler of an instruction\'s first reach, indexed by opcode (FirstReach.huff).');

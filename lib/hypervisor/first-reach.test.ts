@@ -89,6 +89,24 @@ for (const [buildName, build] of BUILDS) {
       assert.equal(dup.witness.status, 0);
     });
 
+    test('jumps to JUMPDESTs never reached: out of gas at each, and with items spilled (the general first reach)', async () => {
+      // static and dynamic jumps forward and back to single JUMPDESTs and to runs, every gas value up to the end
+      const chain = (items: number) =>
+        assemble(`${'PUSH1 0x01 '.repeat(items)}@a JUMP b: PUSH2 0x0102 POP @c JUMP a: JUMPDEST @b DUP1 POP JUMP c: JUMPDEST JUMPDEST d: PUSH0 @d JUMPI STOP`);
+      const code = chain(0);
+      const { native } = await buildHonestWitness(defaultContext({ code, gasAvailable: 100_000n }));
+      assert.equal(native.status, 1);
+      for (let gas = 0n; gas <= native.gasUsed; gas++) await expectExact(code, gas, `chain, gas ${gas}`);
+      // over 240 spilled items the fast check fails: the general first reach takes the spilled lane
+      for (const items of [300, 1000]) {
+        const deep = chain(items);
+        const run = await buildHonestWitness(defaultContext({ code: deep, gasAvailable: 1_000_000n }));
+        assert.equal(run.native.status, 1);
+        await expectExact(deep, 1_000_000n, `chain over ${items} items`);
+        for (const short of [1n, 5n, 12n, 20n]) await expectExact(deep, run.native.gasUsed - short, `chain over ${items} items, ${short} gas short`);
+      }
+    });
+
     test('PUSHn at the end of the code, its data cut off: zeros', async () => {
       for (let n = 1; n <= 32; n++) {
         for (const given of [0, 1, n - 1]) {
