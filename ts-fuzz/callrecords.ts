@@ -332,7 +332,7 @@ export function checkCallRecord(c: AccessRecord, t: AccessRecord, env: CallCheck
   const tp = parseCall(t.data);
   if (tp === undefined) throw new Error('checkCallRecord: the reference run took a call record that is not self-consistent');
   const differs = (['status', 'gasUsed', 'refund', 'logsHash', 'returndataLength', 'updateCount'] as const).filter((name) => cw[CALL_WORD[name]] !== tw[CALL_WORD[name]]);
-  const updates = (p: CallParts, keys: readonly string[]): string => JSON.stringify(p.updates.map(([k, w, v]) => [keys[Number(k)], w.toString(), v.toString()]));
+  const updates = (p: CallParts, keys: readonly string[]): string => JSON.stringify(p.updates.map(([k, w, v, h]) => [keys[Number(k)], w.toString(), v.toString(), h.toString()]));
   const tail = hexBytes(cp.returndata) !== hexBytes(tp.returndata) || updates(cp, env.claimedKeys) !== updates(tp, env.takenKeys);
   return { ok: true, differs, tail };
 }

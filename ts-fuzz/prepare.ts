@@ -28,7 +28,7 @@ import { keccak256, numberToHex } from 'viem';
 import { isPrecompile } from '../lib/evm/precompiles.ts';
 import { buildHonestWitness, DEFAULT_BLOCK, honestWitness, runNative, transferredValue, UnsupportedMessageError, unsupportedOpcodes, warmAtEntry, type LogChainEntry, type MessageContext, type NativeOutcome } from '../lib/native/index.ts';
 import { BLOCK_FIELDS, OP } from '../lib/evm/opcodes.ts';
-import { argumentsDiffer, CALL_NOT_ENTERED, decodeWitness, encodeWitness, ERROR_CODES, recordKindOf, type AccessRecord, type Hex, type MessageWitness, type WitnessFile } from '../lib/witness/index.ts';
+import { argumentsDiffer, CALL_NOT_ENTERED, decodeRecord, decodeWitness, encodeWitness, ERROR_CODES, recordKindOf, type AccessRecord, type Hex, type MessageWitness, type TypedRecord, type WitnessFile } from '../lib/witness/index.ts';
 import { logsHashOf, type LogsEntry } from '../lib/witness/logs.ts';
 import { applyCallRecordMutation, CALL_WORD, checkCallRecord, isCallOpcode, keyIdentities } from './callrecords.ts';
 import { deriveOutcome } from './derive.ts';
@@ -411,6 +411,27 @@ function mutateKeys(w: MessageWitness, m: Extract<Mutation, { t: 'key' }>): void
  * returndataHash, refund (the run's if it succeeded, else 0), logsHash (likewise) and, unless the run halted, keys
  * listed but never looked up.
  */
+/**
+ * The code hashes the witness claims for accounts: at entry (its account keys) and after calls and creates (the key
+ * updates of its records). A frame that reads the code of such an account (EXTCODESIZE, EXTCODECOPY, a call's check for
+ * a delegation) may find no archive for a claimed hash: CodeNotArchived, not a verdict, is then right too (docs/witness.md,
+ * "Archives"). A record that does not decode is rejected when the frame reaches it, before its updates count.
+ */
+export function notArchivedClaims(w: MessageWitness): { mayBeNotArchived?: Hex[] } {
+  const hashes = new Set<Hex>(w.accountKeys.map((k) => k.codeHash.toLowerCase() as Hex));
+  for (const r of w.state_access_list) {
+    let typed: TypedRecord;
+    try {
+      typed = decodeRecord(r);
+    } catch {
+      continue;
+    }
+    if ('updates' in typed) for (const u of typed.updates) hashes.add(u.codeHash.toLowerCase() as Hex);
+  }
+  const claimed = [...hashes].filter((h) => BigInt(h) !== 0n && h !== EMPTY_HASH);
+  return claimed.length > 0 ? { mayBeNotArchived: claimed } : {};
+}
+
 export function expectedVerdict(w: MessageWitness, native: NativeOutcome | undefined, unrepresentable?: string): Expectation {
   if (w.gasAvailable >= GAS_LIMIT_64) return { verdict: 'invalid', code: ERROR_CODES.GAS_AVAILABLE_TOO_LARGE };
   if (native === undefined) throw new Error('expectedVerdict: a native run is needed');
@@ -418,10 +439,7 @@ export function expectedVerdict(w: MessageWitness, native: NativeOutcome | undef
   if (unsupported.length > 0) return { verdict: 'any', why: `runs record opcode(s) ${unsupported.map((o) => `0x${o.toString(16)}`).join(', ')}` };
   // bounded cost: the hypervisor may need up to K = 25 times the guest's gas; beyond what the engines give it, no verdict is also right
   if (native.gasUsed > HYPERVISOR_GAS / BOUNDED_COST_K) return { verdict: 'any', why: `the guest uses ${native.gasUsed} gas, more than 1/${BOUNDED_COST_K} of the hypervisor's ${HYPERVISOR_GAS}`, mayNotConclude: true };
-  if (unrepresentable !== undefined) {
-    const hashes = w.accountKeys.map((k) => k.codeHash.toLowerCase() as Hex).filter((h) => BigInt(h) !== 0n && h !== EMPTY_HASH);
-    return { verdict: 'any', why: unrepresentable, ...(hashes.length > 0 ? { mayBeNotArchived: hashes } : {}) };
-  }
+  if (unrepresentable !== undefined) return { verdict: 'any', why: unrepresentable, ...notArchivedClaims(w) };
   const listed = {
     storage: new Set(w.storageKeys.map((k) => k.slot)),
     transient: new Set(w.transientKeys.map((k) => k.slot)),
@@ -522,7 +540,7 @@ export function recordsVerdict(w: MessageWitness, native: NativeOutcome): Record
     const c = claimed[i];
     const t = taken[i]!;
     const at = (expect: Expectation): RecordsOutcome => ({ ...out, decided: { expect, at: i } });
-    const unchecked = (what: string): RecordsOutcome => at({ verdict: 'any', why: `record ${i} claims another ${what} than the reference run's` });
+    const unchecked = (what: string): RecordsOutcome => at({ verdict: 'any', why: `record ${i} claims another ${what} than the reference run's`, ...notArchivedClaims(w) });
     if (c === undefined) return at({ verdict: 'invalid', code: ERROR_CODES.MISSING_RECORD });
     if (c.opcode !== t.opcode) return at({ verdict: 'invalid', code: ERROR_CODES.RECORD_OPCODE_MISMATCH });
     if (isCallOpcode(t.opcode)) {

@@ -34,6 +34,11 @@ test('ENTRY_REACHED is the offset of `reached`: a zero entry goes to the first r
   assert.equal(product[target(product, 3)], 0x5b, 'the first reach is a JUMPDEST of the hypervisor');
 });
 
+test('the code address of an instruction is (q >> 3) + MEM_CODE_FROM_Q: Q_BASE is a multiple of 8', () => {
+  assert.equal(MEMORY_LAYOUT.Q_BASE % 8, 0);
+  assert.equal(MEMORY_LAYOUT.Q_BASE, MEMORY_LAYOUT.MEM_ENTRIES - MEMORY_LAYOUT.ENTRY_OFFSET);
+});
+
 const BUILDS = [
   ['product', {}],
   ['analysing test build', { source: ANALYSING_FIRST_REACH_SOURCE }],
