@@ -85,6 +85,23 @@ export function firstHandler(i: number): string {
 const hexByte = (code: number): string => `0x${code.toString(16).padStart(2, '0')}`;
 const DEFINED = OPCODES.filter((o) => o.kind !== 'undefined');
 
+/** A `jumptable__packed` of 256 handler labels, indexed by opcode, eight to a line. */
+function packedTable(name: string, handlerOf: (code: number) => string): string[] {
+  const lines = [`#define jumptable__packed ${name} {`];
+  for (let i = 0; i < 256; i += 8) lines.push('    ' + Array.from({ length: 8 }, (_, j) => handlerOf(i + j)).join(' '));
+  return [...lines, '}', ''];
+}
+
+/** A `table` of 256 four-byte words, indexed by opcode, eight to a line with the first opcode of each. */
+function wordTable(name: string, wordOf: (code: number) => number): string[] {
+  const lines = [`#define table ${name} {`];
+  for (let i = 0; i < 256; i += 8) {
+    const words = Array.from({ length: 8 }, (_, j) => '0x' + wordOf(i + j).toString(16).padStart(8, '0'));
+    lines.push(`    ${words.join(' ')} // ${hexByte(i)}`);
+  }
+  return [...lines, '}', ''];
+}
+
 export function renderOpTable(): string {
   const fused = new Set<string>(PUSH_FUSIONS);
   const lines: string[] = [];
@@ -94,21 +111,11 @@ export function renderOpTable(): string {
   lines.push('/// OP_META: 256 4-byte words, indexed by opcode: bit 0 rare (JUMPDEST, PUSHn or block end), bits 1-6 immediate size,');
   lines.push('/// bit 7 ends the block, bits 8-12 pops, bits 13-31 signed delta (pushes - pops) * 8192 + gas.');
   lines.push('');
-  lines.push('#define jumptable__packed OP_HANDLERS {');
-  for (let i = 0; i < 256; i += 8) {
-    lines.push('    ' + OPCODES.slice(i, i + 8).map((o) => o.handler).join(' '));
-  }
-  lines.push('}');
-  lines.push('');
+  lines.push(...packedTable('OP_HANDLERS', (i) => OPCODES[i]!.handler));
   for (const n of [1, 2] as const) {
     lines.push(`/// FUSE_PUSH${n}: handler of PUSH${n} inside a block followed by the indexed opcode in the same block: fused, or`);
     lines.push(`/// op_push${n}e (the data in the entry, Analysis.huff); the STOP row (0x00) is never fused.`);
-    lines.push(`#define jumptable__packed FUSE_PUSH${n} {`);
-    for (let i = 0; i < 256; i += 8) {
-      lines.push('    ' + OPCODES.slice(i, i + 8).map((o) => (fused.has(o.name) ? fusedHandler(n, o.name) : `op_push${n}e`)).join(' '));
-    }
-    lines.push('}');
-    lines.push('');
+    lines.push(...packedTable(`FUSE_PUSH${n}`, (i) => (fused.has(OPCODES[i]!.name) ? fusedHandler(n, OPCODES[i]!.name) : `op_push${n}e`)));
   }
   if (fused.has('STOP')) throw new Error('renderOpTable: the analysis looks up FUSE_PUSHn row 0x00 (STOP) for a PUSH that is never fused');
   lines.push('/// The analysis accumulator delta of every PUSH1-PUSH32 (one item, no pops, its gas): OP_META\'s delta of each.');
@@ -120,30 +127,11 @@ export function renderOpTable(): string {
   lines.push('');
   if (maxBlockGas() >= META_HEIGHT_UNIT) throw new Error(`renderOpTable: a block's static gas (up to ${maxBlockGas()}) would reach the analysis's height field`);
   lines.push('/// FIRST_HANDLERS: handler of an instruction\'s first reach, indexed by opcode (FirstReach.huff).');
-  lines.push('#define jumptable__packed FIRST_HANDLERS {');
-  for (let i = 0; i < 256; i += 8) {
-    lines.push('    ' + Array.from({ length: 8 }, (_, j) => firstHandler(i + j)).join(' '));
-  }
-  lines.push('}');
-  lines.push('');
+  lines.push(...packedTable('FIRST_HANDLERS', firstHandler));
   lines.push('/// FIRST_INFO: 256 4-byte words, indexed by opcode: its check as a block of its own (MemoryLayout.huff): bits 0-11');
   lines.push('/// pops + 0x800, bits 12-19 gas, bits 20-31 pushes + 0x800.');
-  lines.push('#define table FIRST_INFO {');
-  for (let i = 0; i < 256; i += 8) {
-    const words = [];
-    for (let j = i; j < i + 8; j++) words.push('0x' + firstInfoWord(j).toString(16).padStart(8, '0'));
-    lines.push(`    ${words.join(' ')} // ${hexByte(i)}`);
-  }
-  lines.push('}');
-  lines.push('');
-  lines.push('#define table OP_META {');
-  for (let i = 0; i < 256; i += 8) {
-    const words = [];
-    for (let j = i; j < i + 8; j++) words.push('0x' + metaWord(j).toString(16).padStart(8, '0'));
-    lines.push(`    ${words.join(' ')} // ${hexByte(i)}`);
-  }
-  lines.push('}');
-  lines.push('');
+  lines.push(...wordTable('FIRST_INFO', firstInfoWord));
+  lines.push(...wordTable('OP_META', metaWord));
   return lines.join('\n');
 }
 

@@ -12,8 +12,8 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { assemble } from '../evm/asm.ts';
 import { buildHonestWitness, defaultContext } from '../native/index.ts';
-import { ERROR_CODES, type Verdict } from '../witness/errors.ts';
 import type { Hex, WitnessFile } from '../witness/types.ts';
+import { expectExact as expectExactOn } from './expect.ts';
 import { ANALYSING_FIRST_REACH_SOURCE, LocalHypervisor, type HypervisorBuild } from './ethereumjs.ts';
 
 let hv: LocalHypervisor;
@@ -22,20 +22,8 @@ const BUILDS: ReadonlyArray<[string, HypervisorBuild]> = [
   ['the test build that analyses on the first reach', { source: ANALYSING_FIRST_REACH_SOURCE }],
 ];
 
-function codeOf(v: Verdict): number | string {
-  return v.kind === 'invalid' ? v.code : v.kind;
-}
-
-/** The honest witness of `code` with `gasAvailable`, checked valid, and gasUsed + 1 rejected. */
-async function expectExact(code: Hex, gasAvailable: bigint, what: string): Promise<WitnessFile> {
-  const { file } = await buildHonestWitness(defaultContext({ code, gasAvailable }));
-  const w = file.witness;
-  assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' }, `${what}: honest witness`);
-  const off = w.status === 0 ? { status: 1 as const } : { gasUsed: w.gasUsed + 1n };
-  const wrong = codeOf((await hv.verify({ ...file, witness: { ...w, ...off } })).verdict);
-  assert.ok(wrong === ERROR_CODES.GAS_USED_MISMATCH || wrong === ERROR_CODES.STATUS_MISMATCH, `${what}: a wrong claim gave ${wrong}`);
-  return file;
-}
+/** The exactness check of lib/hypervisor/expect.ts on this file's hypervisor. */
+const expectExact = (code: Hex, gasAvailable: bigint, what: string): Promise<WitnessFile> => expectExactOn(hv, code, gasAvailable, what);
 
 const TAIL = 'PUSH1 0x2a PUSH0 MSTORE PUSH1 0x20 PUSH0 RETURN';
 

@@ -10,12 +10,10 @@ import { hexToBytes } from 'viem';
 import { assemble } from '../evm/asm.ts';
 import { pushOpcode } from '../evm/opcodes.ts';
 import { buildHonestWitness, defaultContext } from '../native/index.ts';
-import { ERROR_CODES, type Verdict } from '../witness/errors.ts';
 import type { Hex, WitnessFile } from '../witness/types.ts';
+import { expectExact as expectExactOn } from './expect.ts';
 import { ANALYSING_FIRST_REACH_SOURCE, compileHypervisor, LocalHypervisor } from './ethereumjs.ts';
 import { MEMORY_LAYOUT } from './layout.ts';
-
-const codeOf = (v: Verdict): number | string => (v.kind === 'invalid' ? v.code : v.kind);
 
 test('ENTRY_REACHED is the offset of `reached`: a zero entry goes to the first reach, a reached one to the analysis', () => {
   const { ENTRY_REACHED } = MEMORY_LAYOUT;
@@ -51,17 +49,8 @@ for (const [buildName, build] of BUILDS) {
       hv = await LocalHypervisor.create(build);
     });
 
-    /** The honest witness of `code` with `gasAvailable` is valid, and the claim one unit of gas off (or the other status)
-     * is rejected. Returns the file. */
-    async function expectExact(code: Hex, gasAvailable: bigint, what: string): Promise<WitnessFile> {
-      const { file } = await buildHonestWitness(defaultContext({ code, gasAvailable }));
-      const w = file.witness;
-      assert.deepEqual((await hv.verify(file)).verdict, { valid: true, kind: 'valid' }, `${what}: honest witness`);
-      const off = w.status === 0 ? { status: 1 as const } : { gasUsed: w.gasUsed + 1n };
-      const wrong = codeOf((await hv.verify({ ...file, witness: { ...w, ...off } })).verdict);
-      assert.ok(wrong === ERROR_CODES.GAS_USED_MISMATCH || wrong === ERROR_CODES.STATUS_MISMATCH, `${what}: a wrong claim gave ${wrong}`);
-      return file;
-    }
+    /** The exactness check of lib/hypervisor/expect.ts on this build. */
+    const expectExact = (code: Hex, gasAvailable: bigint, what: string): Promise<WitnessFile> => expectExactOn(hv, code, gasAvailable, what);
 
     test('out of gas at every instruction of a straight program (pushes, stack, memory, hashing, GAS, JUMPDEST runs)', async () => {
       const code = assemble(
