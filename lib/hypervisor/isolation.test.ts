@@ -2,7 +2,7 @@
  * Guest memory isolation: whatever a guest writes, at offset 0 or anywhere else, it cannot reach
  * the hypervisor's restricted memory [MEM_HANDLERS, MEM_GUEST_BASE):
  *  - the opcode tables, the host variables and the guest code copy are byte-for-byte unchanged from the moment
- *    the guest starts to the verdict (these guests run no host instruction);
+ *    the guest starts to the verdict (these guests run no host instruction), and the word below the entries stays zero;
  *  - the instruction entries (written by the hypervisor's own lazy analysis while the guest runs)
  *    are byte-for-byte the same whatever data the guest wrote: two runs that differ only in the
  *    written data (calldata, and a never-executed code byte far after the end) end with equal entries, and
@@ -24,7 +24,7 @@ import { archiveParts } from '../archive/index.ts';
 import { compileHypervisor, LOCAL_ARCHIVE_FACTORY, LOCAL_ARCHIVE_INIT_CODE_HASH } from './ethereumjs.ts';
 import { MEMORY_LAYOUT } from './layout.ts';
 
-const { MEM_HANDLERS, MEM_HOST_SCRATCH, MEM_ENTRIES, MEM_GUEST_BASE: MEM_GUEST_BASE_SLOT, MEM_CODE_BASE } = MEMORY_LAYOUT;
+const { MEM_HANDLERS, MEM_HOST_SCRATCH, MEM_FIRST_HANDLERS, MEM_ENTRIES, MEM_GUEST_BASE: MEM_GUEST_BASE_SLOT, MEM_CODE_BASE, ENTRY_OFFSET, ENTRY_REACHED } = MEMORY_LAYOUT;
 const Q_BASE = BigInt(MEMORY_LAYOUT.Q_BASE);
 
 const hypervisorCode = hexToBytes(compileHypervisor());
@@ -86,6 +86,8 @@ for (const [name, write] of writers) {
         assert.ok(guestBase > codeBase && codeBase > MEM_ENTRIES && guestBase % 32 === 0);
         assert.equal(word(atEnd, MEM_GUEST_BASE_SLOT), guestBase);
         assert.deepEqual(atEnd.slice(MEM_HANDLERS, MEM_HOST_SCRATCH), atStart.slice(MEM_HANDLERS, MEM_HOST_SCRATCH), 'opcode tables or host variables changed');
+        assert.deepEqual(atEnd.slice(MEM_FIRST_HANDLERS, MEM_ENTRIES), atStart.slice(MEM_FIRST_HANDLERS, MEM_ENTRIES), 'first-reach tables or MEM_CODE_FROM_Q changed');
+        assert.ok(atEnd.slice(MEM_ENTRIES - 32, MEM_ENTRIES).every((b) => b === 0), 'the word below the entries is not zero');
         assert.deepEqual(atEnd.slice(codeBase, guestBase), atStart.slice(codeBase, guestBase), 'code copy changed');
       }
       assert.deepEqual(runs[0]!.atEnd.slice(MEM_ENTRIES, codeBase), runs[1]!.atEnd.slice(MEM_ENTRIES, codeBase), 'entries depend on guest data');
@@ -100,3 +102,24 @@ for (const [name, write] of writers) {
     });
   }
 }
+
+test('code run once is never analysed: its entries stay zero but for ENTRY_REACHED at JUMPDESTs; a loop\'s are analysed', async () => {
+  const entryOf = (m: Uint8Array, pc: number): bigint => BigInt(bytesToHex(m.slice(MEM_ENTRIES + 8 * pc, MEM_ENTRIES + 8 * pc + 8)));
+  // straight: PUSH1 1 (pc 0), JUMPDEST (2), PUSH1 2 (3), ADD (5), JUMPDEST JUMPDEST (6, 7), POP (8), STOP (9)
+  const straight = await runObserved(assemble('PUSH1 1 JUMPDEST PUSH1 2 ADD JUMPDEST JUMPDEST POP STOP'), '0x');
+  assert.equal(straight.verdict.kind, 'valid');
+  for (let pc = 0; pc < 12; pc++) {
+    // a JUMPDEST's first reach marks it; the second of a run is run with the first, never dispatched
+    const want = pc === 2 || pc === 6 ? BigInt(ENTRY_REACHED) : 0n;
+    assert.equal(entryOf(straight.atEnd, pc), want, `entry of pc ${pc}`);
+  }
+  assert.equal(ENTRY_OFFSET, 24);
+  // a loop run three times: its block (from the JUMPDEST at pc 2 to the JUMPI) gets handlers and block info
+  const loop = await runObserved(assemble('PUSH1 3 loop: PUSH1 1 SWAP1 SUB DUP1 @loop JUMPI STOP'), '0x');
+  assert.equal(loop.verdict.kind, 'valid');
+  const head = entryOf(loop.atEnd, 2);
+  assert.ok(head >> 16n !== 0n && (head & 0xffffn) !== BigInt(ENTRY_REACHED), `the loop head's entry ${head.toString(16)} holds a handler and block info`);
+  // the loop's analysis marked the instruction after its block (STOP at pc 11), so the loop's exit dispatched it to
+  // the analysis: its entry holds block info too
+  assert.notEqual(entryOf(loop.atEnd, 11) >> 16n, 0n);
+});
