@@ -122,6 +122,8 @@ export function renderOpTable(): string {
   lines.push(`#define constant PUSH_ACC_DELTA = 0x${pushAccDelta().toString(16)}`);
   lines.push('/// The analysis accumulator delta of JUMPDEST: its gas, as it moves no item (OP_META\'s delta of 0x5b).');
   lines.push(`#define constant JUMPDEST_ACC_DELTA = 0x${jumpdestAccDelta().toString(16)}`);
+  // a first reach of a JUMPDEST charges the JUMPDESTs after it one gas each (FirstReach.huff, jdf_end)
+  if (jumpdestAccDelta() !== 1) throw new Error('renderOpTable: op_jumpdest_first charges the JUMPDESTs of a run one gas each');
   lines.push('/// The check part of JUMPDEST\'s FIRST_INFO word (gas << 12 | pops + 0x800), for a JUMPDEST first reached by a jump.');
   lines.push(`#define constant JUMPDEST_FIRST_CHECK = 0x${(firstInfoWord(0x5b) & FIRST_CHECK_MASK).toString(16)}`);
   lines.push('');
