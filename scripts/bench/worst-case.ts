@@ -340,7 +340,8 @@ export function straightPattern(p: Pattern, maxBytes = MAX_CODE_SIZE): GuestProg
  */
 export function repeatedPattern(p: Pattern, times: number, maxBytes = MAX_CODE_SIZE): GuestProgram {
   const prefix = assemble(`${p.items ? stackPrefix(p.items) : ''} head:`);
-  const tail = assemble(`PUSH0 MLOAD PUSH1 1 ADD DUP1 PUSH0 MSTORE PUSH1 ${times} GT @head JUMPI STOP`.replace('@head', `PUSH2 ${size(prefix) - 1}`));
+  const head = size(prefix) - 1; // the JUMPDEST `head:` ends the prefix
+  const tail = assemble(`PUSH0 MLOAD PUSH1 1 ADD DUP1 PUSH0 MSTORE PUSH1 ${times} GT PUSH2 ${head} JUMPI STOP`);
   const unit = assemble(p.asm);
   const body = fill(unit, maxBytes - size(prefix) - size(tail));
   const reps = body.length / (unit.length - 2);
