@@ -126,6 +126,8 @@ export function renderOpTable(): string {
   if (jumpdestAccDelta() !== 1) throw new Error('renderOpTable: op_jumpdest_first charges the JUMPDESTs of a run one gas each');
   lines.push('/// The check part of JUMPDEST\'s FIRST_INFO word (gas << 12 | pops + 0x800), for a JUMPDEST first reached by a jump.');
   lines.push(`#define constant JUMPDEST_FIRST_CHECK = 0x${(firstInfoWord(0x5b) & FIRST_CHECK_MASK).toString(16)}`);
+  lines.push('/// JUMPDEST\'s gas as MEM_STATE counts it (gas << 12): what a first reach charges the second JUMPDEST of a run of two.');
+  lines.push(`#define constant JUMPDEST_STATE_GAS = 0x${(OPCODES[0x5b]!.gas << FIRST_GAS_SHIFT).toString(16)}`);
   lines.push('');
   if (maxBlockGas() >= META_HEIGHT_UNIT) throw new Error(`renderOpTable: a block's static gas (up to ${maxBlockGas()}) would reach the analysis's height field`);
   lines.push('/// FIRST_HANDLERS: handler of an instruction\'s first reach, indexed by opcode (FirstReach.huff).');

@@ -54,7 +54,7 @@ for (const [buildName, build] of BUILDS) {
 
     test('out of gas at every instruction of a straight program (pushes, stack, memory, hashing, GAS, JUMPDEST runs)', async () => {
       const code = assemble(
-        'PUSH1 0x2a PUSH2 0x0102 DUP2 SWAP1 ADD JUMPDEST JUMPDEST JUMPDEST PUSH3 0x010203 MUL GAS POP PUSH0 MSTORE ' +
+        'PUSH1 0x2a PUSH2 0x0102 DUP2 SWAP1 ADD JUMPDEST JUMPDEST JUMPDEST PUSH3 0x010203 MUL GAS POP JUMPDEST JUMPDEST PUSH0 MSTORE ' +
           'JUMPDEST PUSH1 0x40 PUSH0 KECCAK256 PUSH32 0xff00000000000000000000000000000000000000000000000000000000000001 ' +
           'XOR JUMPDEST JUMPDEST JUMPDEST JUMPDEST JUMPDEST PUSH1 0x20 MSTORE PUSH1 0x40 PUSH0 RETURN',
       );
@@ -63,6 +63,22 @@ for (const [buildName, build] of BUILDS) {
       for (let gas = 0n; gas <= native.gasUsed + 1n; gas++) {
         const file = await expectExact(code, gas, `gas ${gas}`);
         assert.equal(file.witness.status, gas >= native.gasUsed ? 1 : 0, `gas ${gas}`);
+      }
+    });
+
+    test('runs of two JUMPDESTs: out of gas at each, at the code end, before a PUSH1 of 0x5b, run twice', async () => {
+      for (const asm of [
+        'PUSH0 JUMPDEST JUMPDEST',
+        'JUMPDEST JUMPDEST PUSH1 0x5b POP JUMPDEST JUMPDEST',
+        'PUSH1 2 top: JUMPDEST JUMPDEST PUSH1 1 SWAP1 SUB DUP1 @top JUMPI JUMPDEST JUMPDEST STOP',
+      ]) {
+        const code = assemble(asm);
+        const { native } = await buildHonestWitness(defaultContext({ code, gasAvailable: 100_000n }));
+        assert.equal(native.status, 1, asm);
+        for (let gas = 0n; gas <= native.gasUsed + 1n; gas++) {
+          const file = await expectExact(code, gas, `${asm}, gas ${gas}`);
+          assert.equal(file.witness.status, gas >= native.gasUsed ? 1 : 0, `${asm}, gas ${gas}`);
+        }
       }
     });
 
