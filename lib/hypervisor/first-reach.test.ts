@@ -66,11 +66,13 @@ for (const [buildName, build] of BUILDS) {
       }
     });
 
-    test('runs of two JUMPDESTs: out of gas at each, at the code end, before a PUSH1 of 0x5b, run twice', async () => {
+    test('runs of two, three and four JUMPDESTs: out of gas at each, at the code end, before a PUSH1 of 0x5b, run twice', async () => {
       for (const asm of [
         'PUSH0 JUMPDEST JUMPDEST',
-        'JUMPDEST JUMPDEST PUSH1 0x5b POP JUMPDEST JUMPDEST',
+        'PUSH0 JUMPDEST JUMPDEST JUMPDEST',
+        'JUMPDEST JUMPDEST PUSH1 0x5b POP JUMPDEST JUMPDEST JUMPDEST PUSH1 0x5b POP JUMPDEST JUMPDEST JUMPDEST JUMPDEST PUSH2 0x5b5b',
         'PUSH1 2 top: JUMPDEST JUMPDEST PUSH1 1 SWAP1 SUB DUP1 @top JUMPI JUMPDEST JUMPDEST STOP',
+        'PUSH1 2 top: JUMPDEST JUMPDEST JUMPDEST PUSH1 1 SWAP1 SUB DUP1 @top JUMPI JUMPDEST JUMPDEST JUMPDEST STOP',
       ]) {
         const code = assemble(asm);
         const { native } = await buildHonestWitness(defaultContext({ code, gasAvailable: 100_000n }));
