@@ -163,7 +163,7 @@ export const MEMORY_LAYOUT = {
   ENTRY_MID_BACK_BIT: 0x1d,
   /** the distance: 6 bits (< 64) */
   ENTRY_MID_BACK_MASK: 0x3f,
-  /** 16: static jump: the target's instruction pointer */
+  /** 16: static jump: the instruction pointer after the target JUMPDEST */
   ENTRY_TARGET_BIT: 0x10,
   /** the target: 32 bits */
   ENTRY_TARGET_MASK: 0xffffffff,
