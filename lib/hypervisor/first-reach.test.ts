@@ -84,6 +84,24 @@ for (const [buildName, build] of BUILDS) {
       }
     });
 
+    test('jumps back to a loop head, static and dynamic, over 1,000 items (spilled): out of gas at each gas of the loop', async () => {
+      // the jumps' target check (JUMP_CHECK) fails into each branch of jump_slow: never reached (`end`), reached once,
+      // analysed with more than SPILL_FAST_MAX items spilled (the spilled lane), and out of gas
+      const fill = 'PUSH0 '.repeat(1000);
+      for (const jump of ['@top JUMPI', '@top DUP1 POP JUMPI']) {
+        const code = assemble(`${fill} PUSH1 3 top: JUMPDEST PUSH1 1 SWAP1 SUB DUP1 ${jump} POP @end JUMP end: JUMPDEST STOP`);
+        const { native } = await buildHonestWitness(defaultContext({ code, gasAvailable: 100_000n }));
+        assert.equal(native.status, 1, jump);
+        // every 11th gas from the loop's start (each jump's target check fails for a range of gas values), and the end
+        const gases = [];
+        for (let gas = 2_000n; gas < native.gasUsed; gas += 11n) gases.push(gas);
+        for (const gas of [...gases, native.gasUsed - 1n, native.gasUsed, native.gasUsed + 1n]) {
+          const file = await expectExact(code, gas, `${jump}, gas ${gas}`);
+          assert.equal(file.witness.status, gas >= native.gasUsed ? 1 : 0, `${jump}, gas ${gas}`);
+        }
+      }
+    });
+
     test('deep stacks on a first reach: spilled items, the spilled lane, overflow at 1,025 items, underflow', async () => {
       for (const n of [17, 300, 1000, 1024]) {
         // n items, then fold them all with ADD: every instruction reached once
