@@ -52,18 +52,28 @@ for (const [buildName, build] of BUILDS) {
     /** The exactness check of lib/hypervisor/expect.ts on this build. */
     const expectExact = (code: Hex, gasAvailable: bigint, what: string): Promise<WitnessFile> => expectExactOn(hv, code, gasAvailable, what);
 
+    /**
+     * `code` succeeds natively with 100,000 gas; expectExact at each gas value `gases` picks from its gas used, and the
+     * witness succeeds exactly when the gas given covers the gas used.
+     */
+    const expectSweep = async (code: Hex, gases: (gasUsed: bigint) => bigint[], what: string): Promise<void> => {
+      const { native } = await buildHonestWitness(defaultContext({ code, gasAvailable: 100_000n }));
+      assert.equal(native.status, 1, what);
+      for (const gas of gases(native.gasUsed)) {
+        const file = await expectExact(code, gas, `${what}, gas ${gas}`);
+        assert.equal(file.witness.status, gas >= native.gasUsed ? 1 : 0, `${what}, gas ${gas}`);
+      }
+    };
+    /** Every gas value from 0 to one over the gas used. */
+    const everyGas = (gasUsed: bigint): bigint[] => Array.from({ length: Number(gasUsed) + 2 }, (_, i) => BigInt(i));
+
     test('out of gas at every instruction of a straight program (pushes, stack, memory, hashing, GAS, JUMPDEST runs)', async () => {
       const code = assemble(
         'PUSH1 0x2a PUSH2 0x0102 DUP2 SWAP1 ADD JUMPDEST JUMPDEST JUMPDEST PUSH3 0x010203 MUL GAS POP JUMPDEST JUMPDEST PUSH0 MSTORE ' +
           'JUMPDEST PUSH1 0x40 PUSH0 KECCAK256 PUSH32 0xff00000000000000000000000000000000000000000000000000000000000001 ' +
           'XOR JUMPDEST JUMPDEST JUMPDEST JUMPDEST JUMPDEST PUSH1 0x20 MSTORE PUSH1 0x40 PUSH0 RETURN',
       );
-      const { native } = await buildHonestWitness(defaultContext({ code, gasAvailable: 100_000n }));
-      assert.equal(native.status, 1);
-      for (let gas = 0n; gas <= native.gasUsed + 1n; gas++) {
-        const file = await expectExact(code, gas, `gas ${gas}`);
-        assert.equal(file.witness.status, gas >= native.gasUsed ? 1 : 0, `gas ${gas}`);
-      }
+      await expectSweep(code, everyGas, 'straight program');
     });
 
     test('runs of two, three and four JUMPDESTs: out of gas at each, at the code end, before a PUSH1 of 0x5b, run twice', async () => {
@@ -74,13 +84,7 @@ for (const [buildName, build] of BUILDS) {
         'PUSH1 2 top: JUMPDEST JUMPDEST PUSH1 1 SWAP1 SUB DUP1 @top JUMPI JUMPDEST JUMPDEST STOP',
         'PUSH1 2 top: JUMPDEST JUMPDEST JUMPDEST PUSH1 1 SWAP1 SUB DUP1 @top JUMPI JUMPDEST JUMPDEST JUMPDEST STOP',
       ]) {
-        const code = assemble(asm);
-        const { native } = await buildHonestWitness(defaultContext({ code, gasAvailable: 100_000n }));
-        assert.equal(native.status, 1, asm);
-        for (let gas = 0n; gas <= native.gasUsed + 1n; gas++) {
-          const file = await expectExact(code, gas, `${asm}, gas ${gas}`);
-          assert.equal(file.witness.status, gas >= native.gasUsed ? 1 : 0, `${asm}, gas ${gas}`);
-        }
+        await expectSweep(assemble(asm), everyGas, asm);
       }
     });
 
@@ -90,15 +94,13 @@ for (const [buildName, build] of BUILDS) {
       const fill = 'PUSH0 '.repeat(1000);
       for (const jump of ['@top JUMPI', '@top DUP1 POP JUMPI']) {
         const code = assemble(`${fill} PUSH1 3 top: JUMPDEST PUSH1 1 SWAP1 SUB DUP1 ${jump} POP @end JUMP end: JUMPDEST STOP`);
-        const { native } = await buildHonestWitness(defaultContext({ code, gasAvailable: 100_000n }));
-        assert.equal(native.status, 1, jump);
         // every 11th gas from the loop's start (each jump's target check fails for a range of gas values), and the end
-        const gases = [];
-        for (let gas = 2_000n; gas < native.gasUsed; gas += 11n) gases.push(gas);
-        for (const gas of [...gases, native.gasUsed - 1n, native.gasUsed, native.gasUsed + 1n]) {
-          const file = await expectExact(code, gas, `${jump}, gas ${gas}`);
-          assert.equal(file.witness.status, gas >= native.gasUsed ? 1 : 0, `${jump}, gas ${gas}`);
-        }
+        const loopGas = (gasUsed: bigint): bigint[] => {
+          const gases = [];
+          for (let gas = 2_000n; gas < gasUsed; gas += 11n) gases.push(gas);
+          return [...gases, gasUsed - 1n, gasUsed, gasUsed + 1n];
+        };
+        await expectSweep(code, loopGas, jump);
       }
     });
 
