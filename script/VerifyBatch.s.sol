@@ -115,7 +115,7 @@ contract VerifyBatch {
         for (uint256 k = 0; k < c.accountCode.length; k++) {
             codes[k + 1] = c.accountCode[k];
         }
-        address[3][] memory created = new address[3][](codes.length);
+        address[2][] memory created = new address[2][](codes.length);
         uint256 failed = type(uint256).max;
         for (uint256 k = 0; k < codes.length && failed == type(uint256).max; k++) {
             bool archived;
@@ -150,23 +150,23 @@ contract VerifyBatch {
     /// archive cold). Returns false if the factory refuses it (code over 24,576 bytes), and the parts this call
     /// created (address(0) for none: the empty code needs no archive, and an archive that already exists is
     /// not created again).
-    function archive(bytes memory code) internal returns (bool ok, address[3] memory created) {
+    function archive(bytes memory code) internal returns (bool ok, address[2] memory created) {
         bytes32 h = keccak256(code);
-        address[3] memory parts = [partOf(h, 0), partOf(h, 1), partOf(h, 2)];
-        bool[3] memory existed = [parts[0].code.length != 0, parts[1].code.length != 0, parts[2].code.length != 0];
+        address[2] memory parts = [partOf(h, 0), partOf(h, 1)];
+        bool[2] memory existed = [parts[0].code.length != 0, parts[1].code.length != 0];
         try factory.archive(code) returns (address) {
             ok = true;
         } catch {
             return (false, created);
         }
-        for (uint256 k = 0; k < 3; k++) {
+        for (uint256 k = 0; k < 2; k++) {
             if (!existed[k] && parts[k].code.length != 0) created[k] = parts[k];
         }
     }
 
     /// Removes archive parts (code and nonce), so that later cases find only their own code archived.
-    function unarchive(address[3] memory parts) internal {
-        for (uint256 k = 0; k < 3; k++) {
+    function unarchive(address[2] memory parts) internal {
+        for (uint256 k = 0; k < 2; k++) {
             if (parts[k] == address(0)) continue;
             vm.etch(parts[k], "");
             vm.resetNonce(parts[k]);

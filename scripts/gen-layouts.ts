@@ -32,7 +32,7 @@ const ERRORS_HUFF = 'src/hypervisor/Errors.huff';
 const MEMORY_LAYOUT_HUFF = 'src/hypervisor/MemoryLayout.huff';
 const SETUP_HUFF = 'src/hypervisor/Setup.huff';
 /** The constants of Setup.huff that describe ArchiveFactory's archives (the others are build inputs or masks). */
-const ARCHIVE_CONSTANTS = ['ARCHIVE_PART_CODE_MAX', 'JUMPDEST_MAP_PART'] as const;
+const ARCHIVE_CONSTANTS = ['ARCHIVE_PART_DATA_MAX'] as const;
 /** The constant of Setup.huff that names the target fork's precompiles (lib/evm/precompiles.ts reads it). */
 const PRECOMPILE_CONSTANTS = ['LAST_PRECOMPILE'] as const;
 /** Errors.huff names its codes `E_<NAME>`; the mirrors call them `<NAME>`. */

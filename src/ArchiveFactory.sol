@@ -2,18 +2,21 @@
 pragma solidity ^0.8.24;
 
 /// @title ArchiveFactory
-/// @notice Creates *archives*, addressed by code hash: the archive of `code` holds exactly `0x00 ++ code`, at an address
-/// derived from `keccak256(code)` alone (CREATE2 from this factory, salt = the code hash, constant init code), whoever
-/// asks. The hypervisor reads the guest code from the archive of the witness's `codeHash`, so a witness cannot
+/// @notice Creates *archives*, addressed by code hash: the archive of `code` holds exactly `0x00 ++ code ++` its
+/// JUMPDEST bitmap (below), at an address derived from `keccak256(code)` alone (CREATE2 from this factory, salt = the
+/// code hash, constant init code), whoever asks. The hypervisor reads the guest code from the archive of the witness's `codeHash`, so a witness cannot
 /// choose other code than the one it names, and identical code (proxies, clones, tokens) is archived once. Calling
 /// an archive does nothing: its first byte is STOP. See docs/witness.md, "Archives".
 ///
-/// An archive has two or three *parts*, each a contract `0x00 ++ bytes`: part 0, at salt `codeHash`, holds
-/// code[0, 24575); only a code of the maximum size, 24,576 bytes, has part 1, at salt `codeHash ^ 1`, holding its
-/// last byte (one contract cannot hold 0x00 ++ 24,576 bytes: EIP-170); part 2, at salt `codeHash ^ 2`, holds the
-/// code's JUMPDEST bitmap (bit 7 - pc % 8 of byte pc / 8 is set iff pc is a JUMPDEST outside push data), computed
-/// here, once, so that no verification pays for it: it is trustworthy because this factory computed it. A salt
-/// `codeHash ^ i` is never another code's part 0 (that code's hash would be a chosen keccak256 output: a preimage).
+/// An archive is the *stream* `code ++ bitmap`, where the bitmap is the code's JUMPDEST bitmap (bit 7 - pc % 8 of
+/// byte pc / 8 is set iff pc is a JUMPDEST outside push data, ceil(n / 8) bytes), computed here, once, so that no
+/// verification pays for it: it is trustworthy because this factory computed it. The stream of L = n + ceil(n / 8)
+/// bytes is held by one or two *parts*, each a contract `0x00 ++ bytes`: part 0, at salt `codeHash`, holds
+/// stream[0, 24575); only a stream longer than that (a code of 21,845 bytes or more) has part 1, at salt
+/// `codeHash ^ 1`, holding the rest (one contract cannot hold 0x00 ++ 24,576 bytes: EIP-170). So an archive starts
+/// with 0x00 ++ code, and the code of nearly every contract and its bitmap are one account to read. The length L of
+/// the stream gives n (n + ceil(n / 8) grows with n). A salt `codeHash ^ 1` is never another code's part 0 (that
+/// code's hash would be a chosen keccak256 output: a preimage).
 ///
 /// The init code is hand-written (listing below, source in test/utils/asm.mjs) rather than a Solidity creation code,
 /// so ARCHIVE_INIT_CODE_HASH does not depend on the compiler: every deployment of this factory yields the same hash.
@@ -28,7 +31,7 @@ pragma solidity ^0.8.24;
 ///     5b 5f 5f fd                          fail: REVERT(0, 0)
 ///
 /// The factory never runs the code it archives and calls nothing but CREATE2, so the part it hands out is always a
-/// slice of the code whose hash is the salt; after each CREATE2 it checks the new contract's code hash anyway.
+/// slice of the stream of the code whose hash is the salt; after each CREATE2 it checks the new contract's code hash anyway.
 contract ArchiveFactory {
     /// @notice The creation code of every archive part.
     bytes public constant ARCHIVE_INIT_CODE =
@@ -40,11 +43,8 @@ contract ArchiveFactory {
     /// @notice keccak256 of the empty code: names empty code, which needs no archive.
     bytes32 public constant EMPTY_CODE_HASH = keccak256("");
 
-    /// @notice Code bytes in a part after its leading 0x00 (24,576 - 1, EIP-170).
-    uint256 public constant PART_CODE_MAX = 24_575;
-
-    /// @notice The part index of the JUMPDEST bitmap.
-    uint256 public constant JUMPDEST_MAP_PART = 2;
+    /// @notice Stream bytes in a part after its leading 0x00 (24,576 - 1, EIP-170).
+    uint256 public constant PART_DATA_MAX = 24_575;
 
     /// @notice The largest code that can be archived (EIP-170).
     uint256 public constant MAX_CODE_SIZE = 24_576;
@@ -83,7 +83,7 @@ contract ArchiveFactory {
         return partOf(codeHash, 0);
     }
 
-    /// @notice Part `i` (0, 1 or 2) of the archive of `codeHash`: CREATE2(this, codeHash ^ i, ARCHIVE_INIT_CODE).
+    /// @notice Part `i` (0 or 1) of the archive of `codeHash`: CREATE2(this, codeHash ^ i, ARCHIVE_INIT_CODE).
     function partOf(bytes32 codeHash, uint256 i) public view returns (address) {
         bytes32 h = keccak256(
             abi.encodePacked(bytes1(0xff), address(this), codeHash ^ bytes32(i), ARCHIVE_INIT_CODE_HASH)
@@ -98,11 +98,11 @@ contract ArchiveFactory {
         if (archiveAddress.code.length != 0) return archiveAddress; // parts are created together, never empty
         uint256 n = code.length;
         if (n > MAX_CODE_SIZE) revert CodeTooLarge(n);
-        uint256 n0 = n < PART_CODE_MAX ? n : PART_CODE_MAX;
-        _createPart(code, 0, n0, codeHash, 0);
-        if (n > n0) _createPart(code, n0, n - n0, codeHash, 1);
-        bytes memory bitmap = jumpdestBitmap(code);
-        _createPart(bitmap, 0, bitmap.length, codeHash, JUMPDEST_MAP_PART);
+        bytes memory stream = bytes.concat(code, jumpdestBitmap(code));
+        uint256 len = stream.length;
+        uint256 len0 = len < PART_DATA_MAX ? len : PART_DATA_MAX;
+        _createPart(stream, 0, len0, codeHash, 0);
+        if (len > len0) _createPart(stream, len0, len - len0, codeHash, 1);
         emit Archived(codeHash, archiveAddress, n);
     }
 

@@ -211,8 +211,7 @@ contract HypervisorLayoutTest is HypervisorSetup {
     /// The archive format the hypervisor reads (Setup.huff) is the one the factory writes.
     function test_archiveLayoutMatchesFactory() public {
         ArchiveFactory f = new ArchiveFactory();
-        assertEq(ArchiveLayout.ARCHIVE_PART_CODE_MAX, f.PART_CODE_MAX(), "ARCHIVE_PART_CODE_MAX");
-        assertEq(ArchiveLayout.JUMPDEST_MAP_PART, f.JUMPDEST_MAP_PART(), "JUMPDEST_MAP_PART");
+        assertEq(ArchiveLayout.ARCHIVE_PART_DATA_MAX, f.PART_DATA_MAX(), "ARCHIVE_PART_DATA_MAX");
     }
 
     // ------------------------------------------------------------------------------------------ strings

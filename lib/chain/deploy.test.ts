@@ -51,9 +51,11 @@ test('honest witnesses of frames that call are valid on-chain; a tampered call r
 
 test('verifyByTransaction: an honest witness is a successful transaction, a tampered one a reverted one with its reason', async () => {
   const client = createPublicClient({ transport: http(chain.url) });
-  const code = assemble('PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH2 0xbeef PUSH2 5000 CALL PUSH0 MSTORE PUSH 32 PUSH0 RETURN');
+  // hashing 32 KB first keeps the execution above the EIP-7623 calldata floor, so the receipt shows it
+  const code = assemble('PUSH2 0x8000 PUSH0 KECCAK256 POP PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH2 0xbeef PUSH2 5000 CALL PUSH0 MSTORE PUSH 32 PUSH0 RETURN');
   const { file } = await buildHonestWitness(defaultContext({ code }));
   const ok = await verifyByTransaction(chain.url, ANVIL_DEFAULT_KEY, deployment, file);
+  assert.notEqual(ok.executionGas, undefined, `the calldata floor set the gas used (${ok.gasUsed}): the test needs more execution`);
   assert.deepEqual(ok.verdict, { valid: true, kind: 'valid' });
   const receipt = await client.getTransactionReceipt({ hash: ok.txHash });
   assert.equal(receipt.status, 'success');

@@ -249,10 +249,8 @@ export const MEMORY_LAYOUT = {
 
 /** The archive format the hypervisor reads (Setup.huff), as src/ArchiveFactory.sol writes it. */
 export const ARCHIVE_LAYOUT = {
-  /** 24,575 code bytes after the 0x00 of an archive part (EIP-170) */
-  ARCHIVE_PART_CODE_MAX: 0x5fff,
-  /** the archive part holding the code's JUMPDEST bitmap */
-  JUMPDEST_MAP_PART: 0x02,
+  /** 24,575 stream bytes (code ++ JUMPDEST bitmap) after the 0x00 of an archive part (EIP-170) */
+  ARCHIVE_PART_DATA_MAX: 0x5fff,
 } as const;
 
 /** The precompiles of the target fork (Setup.huff): every address from 0x01 to LAST_PRECOMPILE. */

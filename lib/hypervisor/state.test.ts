@@ -209,6 +209,22 @@ test('EXTCODESIZE and EXTCODECOPY read the archive of the claimed code hash; no 
   assert.deepEqual(await verdictOf(copy, { gasUsed: gas + 2500n, returndataHash: keccak256(mem), accountKeys: [{ ...key, warm: false }] }), VALID);
 });
 
+test('EXTCODECOPY past the code\'s end copies zeros, not the JUMPDEST bitmap that follows the code in its archive', async () => {
+  // JUMPDEST x 8, STOP: its archive stream is the 9 code bytes, then the bitmap 0xff 0x00
+  const other = assemble(`${'JUMPDEST '.repeat(8)}STOP`);
+  const h = await hv;
+  await h.archive(other);
+  const key = accountKey(OTHER, { warm: true, codeHash: keccak256(other) });
+  // copy code[src, src + 32) to memory 0 and return it: from inside the code across its end, at its end, past it
+  for (const src of [0, 5, 8, 9, 10]) {
+    const copy = assemble(`PUSH1 32 PUSH1 ${src} PUSH0 PUSH1 0xab EXTCODECOPY PUSH1 32 PUSH0 RETURN`);
+    const mem = padHex(`0x${other.slice(2 + 2 * src)}`, { size: 32, dir: 'right' });
+    // 3 pushes + PUSH0, 100 warm, 3 for one word copied, memory 1 word (3), PUSH1 + PUSH0
+    const gas = 9n + 2n + 100n + 3n + 3n + 5n;
+    assert.deepEqual(await verdictOf(copy, { gasUsed: gas, returndataHash: keccak256(mem), accountKeys: [key] }), VALID, `src ${src}`);
+  }
+});
+
 test('LOG0-LOG4: gas 375 + 375 per topic + 8 per byte + memory, a hash chain over the logs, static halt', async () => {
   const code = assemble('PUSH1 0xaa PUSH0 MSTORE8 PUSH1 1 PUSH0 LOG0 PUSH1 7 PUSH1 6 PUSH1 2 PUSH0 LOG2 STOP');
   const link = (h: Hex, topics: bigint[], data: Hex): Hex => keccak256(concatHex([h, word(BigInt(topics.length)), ...topics.map(word), keccak256(data)]));

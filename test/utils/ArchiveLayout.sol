@@ -4,16 +4,13 @@ pragma solidity ^0.8.24;
 
 /// @notice The archive format the hypervisor reads (Setup.huff), as src/ArchiveFactory.sol writes it.
 library ArchiveLayout {
-    /// 24,575 code bytes after the 0x00 of an archive part (EIP-170)
-    uint256 internal constant ARCHIVE_PART_CODE_MAX = 0x5fff;
-    /// the archive part holding the code's JUMPDEST bitmap
-    uint256 internal constant JUMPDEST_MAP_PART = 0x02;
+    /// 24,575 stream bytes (code ++ JUMPDEST bitmap) after the 0x00 of an archive part (EIP-170)
+    uint256 internal constant ARCHIVE_PART_DATA_MAX = 0x5fff;
 
     /// Every constant by name, in the order of the Huff source.
     function all() internal pure returns (string[] memory names, uint256[] memory values) {
-        names = new string[](2);
-        values = new uint256[](2);
-        (names[0], values[0]) = ("ARCHIVE_PART_CODE_MAX", ARCHIVE_PART_CODE_MAX);
-        (names[1], values[1]) = ("JUMPDEST_MAP_PART", JUMPDEST_MAP_PART);
+        names = new string[](1);
+        values = new uint256[](1);
+        (names[0], values[0]) = ("ARCHIVE_PART_DATA_MAX", ARCHIVE_PART_DATA_MAX);
     }
 }

@@ -55,9 +55,9 @@ abstract contract HypervisorSetup is SoftChecks, VerdictDecoding, HypervisorFixt
     // ------------------------------------------------------------------------------------------ archives
 
     /// @notice Archives `code` with the factory (idempotent: code archived before is not archived again) and checks
-    /// that every part holds exactly what it must (docs/witness.md, "Archives"): part 0 = 0x00 ++ code[0, 24575),
-    /// part 1 = 0x00 ++ code[24575] only for 24,576 bytes, part 2 = 0x00 ++ the JUMPDEST bitmap (computed here,
-    /// independently of the factory). Returns the archive (part 0), address(0) for the empty code.
+    /// that every part holds exactly what it must (docs/witness.md, "Archives"): the stream code ++ its JUMPDEST bitmap
+    /// (computed here, independently of the factory), part 0 = 0x00 ++ stream[0, 24575), part 1 = 0x00 ++ the rest
+    /// only for a longer stream, and no part 2. Returns the archive (part 0), address(0) for the empty code.
     /// Nothing is etched at any `to`: the hypervisor reads the code the witness's codeHash names, wherever it runs;
     /// a test that also runs the guest natively etches it at `to` itself.
     function archiveGuest(bytes memory code) internal returns (address archive) {
@@ -86,14 +86,15 @@ abstract contract HypervisorSetup is SoftChecks, VerdictDecoding, HypervisorFixt
         }
     }
 
-    /// @notice The runtime code of part `i` of the archive of `code` ("" for a part it does not have).
+    /// @notice The runtime code of part `i` of the archive of `code` ("" for a part it does not have): 0x00 ++ its slice
+    /// of the stream code ++ jumpdestBitmap(code).
     function archivePart(bytes memory code, uint256 i) internal pure returns (bytes memory) {
-        uint256 n = code.length;
-        uint256 partMax = ArchiveLayout.ARCHIVE_PART_CODE_MAX;
-        if (n == 0) return "";
-        if (i == 0) return bytes.concat(hex"00", slice(code, 0, n < partMax ? n : partMax));
-        if (i == 1) return n > partMax ? bytes.concat(hex"00", slice(code, partMax, n)) : bytes("");
-        if (i == ArchiveLayout.JUMPDEST_MAP_PART) return bytes.concat(hex"00", jumpdestBitmap(code));
+        if (code.length == 0) return "";
+        bytes memory stream = bytes.concat(code, jumpdestBitmap(code));
+        uint256 len = stream.length;
+        uint256 partMax = ArchiveLayout.ARCHIVE_PART_DATA_MAX;
+        if (i == 0) return bytes.concat(hex"00", slice(stream, 0, len < partMax ? len : partMax));
+        if (i == 1) return len > partMax ? bytes.concat(hex"00", slice(stream, partMax, len)) : bytes("");
         return "";
     }
 
