@@ -225,6 +225,25 @@ test('EXTCODECOPY past the code\'s end copies zeros, not the JUMPDEST bitmap tha
   }
 });
 
+test('EXTCODESIZE and EXTCODECOPY of codes whose archive has two parts: the size, the last bytes, zeros after them', async () => {
+  const h = await hv;
+  // 21,844 bytes: a stream of 24,575 (one full part); 21,845: its last bitmap byte in part 1; 24,575: the code fills
+  // part 0, the bitmap is part 1; 24,576: the last code byte opens part 1. JUMPDESTs everywhere but the last 16 bytes
+  // (so the bitmap after the code is not zero), then 16 bytes 0xe0..0xef
+  for (const n of [21_844, 21_845, 24_575, 24_576]) {
+    const other = `0x${'5b'.repeat(n - 16)}${Array.from({ length: 16 }, (_, i) => (0xe0 + i).toString(16)).join('')}` as Hex;
+    await h.archive(other);
+    const key = accountKey(OTHER, { warm: true, codeHash: keccak256(other) });
+    const size = assemble(`PUSH1 0xab EXTCODESIZE ${RETURN_TOP}`);
+    assert.deepEqual(await verdictOf(size, { gasUsed: 3n + 100n + RETURN_TOP_GAS, returndataHash: returns(BigInt(n)), accountKeys: [key] }), VALID, `${n}: size`);
+    // copy code[n - 20, n + 12) to memory 0 and return it: 20 code bytes, then zeros
+    const copy = assemble(`PUSH1 32 PUSH2 ${n - 20} PUSH0 PUSH1 0xab EXTCODECOPY PUSH1 32 PUSH0 RETURN`);
+    const mem = padHex(`0x${other.slice(2 + 2 * (n - 20))}`, { size: 32, dir: 'right' });
+    const gas = 3n + 3n + 2n + 3n + 100n + 3n + 3n + 5n;
+    assert.deepEqual(await verdictOf(copy, { gasUsed: gas, returndataHash: keccak256(mem), accountKeys: [key] }), VALID, `${n}: copy`);
+  }
+});
+
 test('LOG0-LOG4: gas 375 + 375 per topic + 8 per byte + memory, a hash chain over the logs, static halt', async () => {
   const code = assemble('PUSH1 0xaa PUSH0 MSTORE8 PUSH1 1 PUSH0 LOG0 PUSH1 7 PUSH1 6 PUSH1 2 PUSH0 LOG2 STOP');
   const link = (h: Hex, topics: bigint[], data: Hex): Hex => keccak256(concatHex([h, word(BigInt(topics.length)), ...topics.map(word), keccak256(data)]));
