@@ -6,8 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
+import { REPO_ROOT } from './generated-files.ts';
 
 /** Test files that must run one at a time (SERIAL_MARKERS finds them; scripts/test-files.test.ts checks the list). */
 export const SERIAL_TESTS: readonly string[] = [

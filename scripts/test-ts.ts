@@ -5,7 +5,8 @@
  * Exits with the first failing group's exit code.
  */
 import { spawnSync } from 'node:child_process';
-import { REPO_ROOT, SERIAL_TESTS, testFiles } from './test-files.ts';
+import { REPO_ROOT } from './generated-files.ts';
+import { SERIAL_TESTS, testFiles } from './test-files.ts';
 
 /** Files run two at a time. */
 const CONCURRENCY = 2;
