@@ -309,8 +309,10 @@ const NAMED = [
   local(0x44, 'PREVRANDAO', 'TxInfo', 2, [], 1, { field: 'prevrandao' }),
   local(0x45, 'GASLIMIT', 'TxInfo', 2, [], 1, { field: 'gasLimit' }),
   local(0x46, 'CHAINID', 'TxInfo', 2, [], 1, { field: 'chainId' }),
-  // the key of `context` is found at setup: SELFBALANCE does not end its block
-  { ...keyed(0x47, 'SELFBALANCE', 'account', 5, 'none', [], 1), endsBlock: false },
+  // the key of `context` is found at setup; SELFBALANCE still ends its block, like every key lookup: a block's check
+  // charges the static gas of the instructions after it, so a lookup inside a block could be skipped by an out of gas
+  // the EVM meets only after it (a MISSING_KEY the EVM would see; fuzz corpus accepted-invalid-a9260e4e7141)
+  keyed(0x47, 'SELFBALANCE', 'account', 5, 'none', [], 1),
   local(0x48, 'BASEFEE', 'TxInfo', 2, [], 1, { field: 'baseFee' }),
   recorded(0x49, 'BLOBHASH', 'blobHash', 3, ['index'], 1),
   local(0x4a, 'BLOBBASEFEE', 'TxInfo', 2, [], 1, { field: 'blobBaseFee' }),
