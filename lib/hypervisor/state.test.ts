@@ -274,8 +274,8 @@ test('unused keys of a frame that halts are no error (its claims change nothing)
   expectInvalid(await verdictOf(revert, { gasUsed: 4n, status: 2, storageKeys: [slotKey(1n)] }), ERROR_CODES.UNUSED_KEY, 2, 0);
 });
 
-test('SELFBALANCE runs inside its block: the key of context found at setup, MISSING_KEY at its own pc', async () => {
-  // PUSH0 POP SELFBALANCE ...: one block; SELFBALANCE at pc 2
+test('SELFBALANCE: the key of context found at setup, MISSING_KEY at its own pc', async () => {
+  // PUSH0 POP SELFBALANCE ...: SELFBALANCE at pc 2 ends the first block
   const code = assemble(`PUSH0 POP SELFBALANCE ${RETURN_TOP}`);
   const gas = 2n + 2n + 5n + RETURN_TOP_GAS;
   assert.deepEqual(await verdictOf(code, { gasUsed: gas, returndataHash: returns(77n), accountKeys: [accountKey(ME, { warm: true, balance: 77n })] }), VALID);
