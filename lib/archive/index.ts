@@ -55,19 +55,26 @@ export function streamCodeLength(streamLength: number): number {
   return 8 * k + t - (t === 0 ? 0 : 1);
 }
 
-/** The parts of the archive of `code` (none for the empty code). Throws for code over 24,576 bytes. */
-export function archiveParts(code: Hex, factory: Address, initCodeHash: Hex): ArchivePart[] {
+/** The runtime code of each part of the archive of `code`, in part order (none for the empty code): 0x00 ++ its slice
+ * of the stream. Throws for code over 24,576 bytes. */
+export function archivePartRuntimes(code: Hex): Hex[] {
   const n = size(code);
   if (n > MAX_CODE_SIZE) throw new Error(`code of ${n} bytes cannot be archived: the largest contract code is ${MAX_CODE_SIZE} bytes (EIP-170)`);
   if (n === 0) return [];
-  const codeHash = keccak256(code);
   const stream = archiveStream(code);
-  const slices: Array<[number, Hex]> =
-    size(stream) <= ARCHIVE_PART_DATA_MAX ? [[0, stream]] : [[0, slice(stream, 0, ARCHIVE_PART_DATA_MAX)], [1, slice(stream, ARCHIVE_PART_DATA_MAX)]];
-  return slices.map(([index, s]) => ({
+  const slices = size(stream) <= ARCHIVE_PART_DATA_MAX ? [stream] : [slice(stream, 0, ARCHIVE_PART_DATA_MAX), slice(stream, ARCHIVE_PART_DATA_MAX)];
+  return slices.map((s) => concat(['0x00', s]));
+}
+
+/** The parts of the archive of `code` (none for the empty code). Throws for code over 24,576 bytes. */
+export function archiveParts(code: Hex, factory: Address, initCodeHash: Hex): ArchivePart[] {
+  const runtimes = archivePartRuntimes(code);
+  if (runtimes.length === 0) return [];
+  const codeHash = keccak256(code);
+  return runtimes.map((runtime, index) => ({
     index,
     salt: archivePartSalt(codeHash, index),
     address: archivePartAddress(codeHash, index, factory, initCodeHash),
-    runtime: concat(['0x00', s]),
+    runtime,
   }));
 }
